@@ -1,0 +1,97 @@
+"""Read any supported file and recognise what it is, without the user naming the format.
+
+:func:`read_file` is the one entry point for the command line and the Data page. It decides
+between boundaries (GeoPackage, GeoJSON, zipped shapefile), statistics (CBS OData, RIVM
+50120NED, StatLine CSV) and initiative lists by looking at the content, then hands the file
+to the reader of that kind.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from ..columns import KINDS
+from ..errors import WijkdataError
+from . import textio
+from .base import Ingelezen
+
+__all__ = ["Ingelezen", "read_file", "read_path", "checksum", "detect_kind"]
+
+MAX_FILE_BYTES = 2 * 1024**3
+
+
+def checksum(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def detect_kind(data: bytes, filename: str) -> str:
+    """'buurten', 'indicatoren' or 'initiatieven', from the content of the file."""
+    from .gebieden import looks_like_geo
+    from .initiatieven import looks_like_initiatieven
+    from .tabellen import looks_like_indicatoren
+
+    if looks_like_geo(data, filename):
+        return "buurten"
+    columns = list(textio.read_table(data, filename).columns)
+    if looks_like_indicatoren(columns):
+        return "indicatoren"
+    if looks_like_initiatieven(columns):
+        return "initiatieven"
+    shown = ", ".join(columns[:12]) + (" ..." if len(columns) > 12 else "")
+    raise WijkdataError(
+        f"Onbekend soort bestand '{filename}': het is geen gebiedsindeling (GeoPackage, "
+        "GeoJSON of shapefile), geen CBS- of RIVM-tabel en geen lijst met initiatieven. "
+        f"Gevonden kolommen: {shown}.")
+
+
+def read_file(data: bytes, filename: str, *, kind: str | None = None,
+              layer: str | None = None, periode: int | None = None,
+              mapping: dict[str, str] | None = None, keep_personal: bool = False,
+              buurten=None) -> Ingelezen:
+    """Read and validate one file; the kind is detected when not given.
+
+    Raises :class:`WijkdataError` when the file cannot be read at all; problems in rows are
+    in the returned report.
+    """
+    from .gebieden import looks_like_geo, read_gebieden
+    from .initiatieven import read_initiatieven
+    from .tabellen import read_indicatoren
+
+    if kind is not None and kind not in KINDS:
+        raise WijkdataError(f"Onbekende soort '{kind}': kies uit {', '.join(KINDS)}.")
+    if not data:
+        raise WijkdataError(f"Het bestand '{filename}' is leeg.")
+    detected = detect_kind(data, filename) if kind is None else kind
+    if detected == "buurten":
+        if not looks_like_geo(data, filename):
+            raise WijkdataError(
+                f"'{filename}' is geen gebiedsindeling: verwacht een GeoPackage, GeoJSON of "
+                "een zip met een shapefile.")
+        return read_gebieden(data, filename, layer=layer)
+    if looks_like_geo(data, filename):
+        raise WijkdataError(f"'{filename}' is een kaartbestand met gebieden, geen "
+                            f"{'tabel met cijfers' if detected == 'indicatoren' else 'lijst met initiatieven'}.")
+    raw = textio.read_table(data, filename)
+    if detected == "indicatoren":
+        return read_indicatoren(raw, filename, periode=periode)
+    return read_initiatieven(raw, filename, mapping=mapping, keep_personal=keep_personal,
+                             buurten=buurten)
+
+
+def read_path(path: str | Path, **options) -> tuple[Ingelezen, bytes]:
+    """Read a file from disk; a missing or unreadable path is a :class:`WijkdataError`."""
+    path = Path(path)
+    if not path.exists():
+        raise WijkdataError(f"Het bestand '{path}' bestaat niet.")
+    if path.is_dir():
+        raise WijkdataError(f"'{path}' is een map, geen bestand.")
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise WijkdataError(f"Het bestand '{path.name}' is te groot "
+                                f"({size / 1024**3:.1f} GB; maximaal 2 GB).")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise WijkdataError(f"Het bestand '{path}' kan niet gelezen worden: "
+                            f"{exc.strerror or exc}.") from None
+    return read_file(data, path.name, **options), data

@@ -1,0 +1,96 @@
+"""Kleine wij's — the frame: page navigation and the shared choices in the sidebar.
+
+Everything drawn here is shared by every page; the choices live in session state and in the
+URL (?gemeente=...&buurt=...), so a link reopens the same view.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+import ui
+from wijkdata.columns import LEEFTIJDEN
+from wijkdata.errors import WijkdataError
+from wijkdata.figures import periods
+
+st.set_page_config(page_title="Kleine wij's", page_icon="🏘️", layout="wide",
+                   initial_sidebar_state="expanded")
+
+PAGES = [
+    st.Page("pages/overzicht.py", title="Overzicht", icon=":material/home:", default=True),
+    st.Page("pages/kaart.py", title="Kaart", icon=":material/map:", url_path="kaart"),
+    st.Page("pages/buurtprofiel.py", title="Buurtprofiel", icon=":material/location_city:",
+            url_path="buurtprofiel"),
+    st.Page("pages/witte_vlekken.py", title="Witte vlekken", icon=":material/crop_free:",
+            url_path="witte-vlekken"),
+    st.Page("pages/initiatieven.py", title="Initiatieven", icon=":material/diversity_3:",
+            url_path="initiatieven"),
+    st.Page("pages/over_de_data.py", title="Over de data", icon=":material/info:",
+            url_path="over-de-data"),
+]
+QUERY_KEYS = ("gemeente", "buurt", "niveau", "indicator", "periode", "leeftijd")
+
+
+def restore_from_url() -> None:
+    """Once per session: take the choices from the URL, so a shared link reopens the view."""
+    if st.session_state.get("_url_restored"):
+        return
+    st.session_state["_url_restored"] = True
+    params = st.query_params
+    for key in QUERY_KEYS:
+        if key in params:
+            value = params[key]
+            st.session_state[key] = int(value) if key == "periode" and value.isdigit() else value
+
+
+def sidebar(data) -> None:
+    gemeenten = data.gemeenten
+    names = dict(zip(gemeenten["code"], gemeenten["naam"]))
+    ss = st.session_state
+    if ss.get("gemeente") not in names and names:
+        ss["gemeente"] = gemeenten["code"].iloc[0]
+    with st.sidebar:
+        st.markdown("### Kleine wij's")
+        if data.is_demo:
+            st.caption("Voorbeelddata (fictief)")
+        if not names:
+            st.caption("Nog geen gebieden geladen.")
+            return
+        st.selectbox("Gemeente", list(names), key="gemeente",
+                     format_func=lambda c: f"{names[c]} ({c})",
+                     help="Typ een naam of een code (GM…) om te zoeken.")
+        st.radio("Niveau", ["buurt", "wijk"], key="niveau", horizontal=True,
+                 format_func=str.capitalize)
+        if ss.get("indicator") not in ui.INDICATOR_CHOICES:
+            ss["indicator"] = "eenzaam"
+        st.selectbox("Indicator", ui.INDICATOR_CHOICES, key="indicator",
+                     format_func=ui.indicator_label)
+        available = periods(data.indicatoren, "eenzaam") or [None]
+        if ss.get("periode") not in available:
+            ss["periode"] = available[-1]
+        st.selectbox("Jaar (eenzaamheid)", available, key="periode",
+                     format_func=lambda p: "geen gegevens" if p is None else str(p))
+        if ss.get("leeftijd") not in LEEFTIJDEN:
+            ss["leeftijd"] = "18+"
+        st.selectbox("Leeftijdsgroep", LEEFTIJDEN, key="leeftijd",
+                     format_func=ui.LEEFTIJD_LABELS.get)
+        st.caption("Bronnen: CBS, RIVM Gezondheidsmonitor en eigen lijsten van de gemeente. "
+                   "Zie *Over de data*.")
+
+
+def mirror_to_url() -> None:
+    wanted = {k: str(st.session_state[k]) for k in QUERY_KEYS
+              if st.session_state.get(k) not in (None, "")}
+    if dict(st.query_params) != wanted:
+        st.query_params.from_dict(wanted)
+
+
+restore_from_url()
+try:
+    data = ui.gegevens()
+except WijkdataError as exc:
+    ui.show_error(exc)
+    st.stop()
+navigation = st.navigation(PAGES)
+sidebar(data)
+mirror_to_url()
+navigation.run()

@@ -1,0 +1,74 @@
+"""Buurtprofiel: every figure of one buurt against its wijk, the gemeente and Nederland."""
+import streamlit as st
+
+import ui
+from wijkdata import codes, grafieken, rapportage
+from wijkdata.columns import INDICATOREN, LONELINESS
+from wijkdata.formatting import fmt_getal, fmt_meters
+
+data = ui.gegevens()
+keuzes = ui.keuzes()
+st.title("Buurtprofiel")
+ui.demo_banner(data)
+if ui.no_data(data):
+    st.stop()
+
+cijfers = ui.cijfers(keuzes)
+namen = dict(zip(cijfers["buurtcode"], cijfers["buurtnaam"]))
+if st.session_state.get("buurt") not in namen:
+    st.session_state["buurt"] = next(iter(namen))
+st.selectbox("Buurt", list(namen), key="buurt", format_func=lambda c: f"{namen[c]} ({c})",
+             help="Typ om te zoeken. U kunt ook op de kaart op een buurt klikken.")
+buurtcode = st.session_state["buurt"]
+rij = cijfers[cijfers["buurtcode"] == buurtcode].iloc[0]
+eenzaamheid = keuzes.indicator if keuzes.indicator in LONELINESS else "eenzaam"
+label = INDICATOREN[eenzaamheid].label
+
+st.subheader(f"{rij['buurtnaam']}, wijk {rij['wijknaam'] or codes.wijkcode(buurtcode)}")
+cols = st.columns(4)
+cols[0].metric("Inwoners", fmt_getal(rij["inwoners"]))
+cols[1].metric("Initiatieven in de buurt", fmt_getal(rij["initiatieven"],
+                                                     missing="geen lijst geladen"))
+cols[2].metric("Per 1.000 inwoners", fmt_getal(rij["initiatieven_per_1000"], 1,
+                                               missing="te weinig inwoners"))
+cols[3].metric("Dichtstbijzijnde initiatief", fmt_meters(rij["afstand_initiatief_m"]))
+if rij["witte_vlek"] is True:
+    st.warning("Deze buurt is een **witte vlek**: veel eenzaamheid en weinig initiatieven, "
+               "vergeleken met de andere buurten van de gemeente.", icon="🔎")
+
+profiel = rapportage.profiel(data, cijfers, buurtcode)
+st.markdown(f"**Vergeleken met wijk, gemeente en Nederland** ({ui.periode_label(keuzes)}). "
+            "De lijnen zijn 95%-intervallen: de cijfers zijn schattingen. "
+            "'Hoger' of 'lager' staat er alleen als de intervallen niet overlappen.")
+st.plotly_chart(grafieken.interval_chart(profiel, LONELINESS), width="stretch",
+                config={"displayModeBar": False}, key="profiel_intervallen")
+st.dataframe(rapportage.profiel_tabel(profiel), hide_index=True, width="stretch")
+
+left, right = st.columns(2)
+with left:
+    st.markdown(f"**{label}: verloop over de jaren**")
+    trend = rapportage.trend(data, eenzaamheid, {"Buurt": buurtcode,
+                                                 "Gemeente": codes.gemeentecode(buurtcode),
+                                                 "Nederland": codes.NEDERLAND},
+                             keuzes.leeftijd)
+    if trend.empty:
+        st.write("Geen cijfers over meerdere jaren.")
+    else:
+        st.plotly_chart(grafieken.trend_chart(trend, f"{label} (%)"), width="stretch",
+                        config={"displayModeBar": False}, key="profiel_trend")
+        with st.expander("Tabel"):
+            st.dataframe(trend, hide_index=True)
+with right:
+    st.markdown(f"**{label} per leeftijdsgroep ({keuzes.periode})**")
+    groepen = rapportage.leeftijdsgroepen(data, eenzaamheid, buurtcode, keuzes.periode)
+    st.plotly_chart(grafieken.leeftijd_chart(groepen, f"{label} (%)"), width="stretch",
+                    config={"displayModeBar": False}, key="profiel_leeftijd")
+    with st.expander("Tabel"):
+        st.dataframe(groepen, hide_index=True)
+
+st.markdown("**Initiatieven in en rond de buurt**")
+rond = rapportage.initiatieven_rond(data, buurtcode)
+if rond.empty:
+    st.write("Geen initiatieven bekend.")
+else:
+    st.dataframe(rapportage.initiatieven_rond_tabel(rond), hide_index=True, width="stretch")

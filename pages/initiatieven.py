@@ -1,0 +1,45 @@
+"""Initiatieven: searchable, filterable table and counts by activity, wij-type, target group."""
+import streamlit as st
+
+import ui
+from wijkdata import export, figures, grafieken, rapportage
+from wijkdata.columns import ACTIVITEITEN, DOELGROEPEN, WIJ_TYPES
+
+data = ui.gegevens()
+keuzes = ui.keuzes()
+st.title("Initiatieven")
+ui.demo_banner(data)
+if ui.no_data(data):
+    st.stop()
+
+alle = data.initiatieven
+alle = alle[alle["gemeentecode"] == keuzes.gemeente]
+if alle.empty:
+    st.info("Voor deze gemeente zijn nog geen initiatieven bekend. Een lijst laadt u op de "
+            "pagina Data.", icon="ℹ️")
+    st.stop()
+
+zoek = st.text_input("Zoeken", placeholder="Naam, omschrijving of organisator")
+with st.container(horizontal=True):
+    activiteiten = st.multiselect("Activiteit", ACTIVITEITEN, placeholder="Alle")
+    wij_types = st.multiselect("Wij-type", WIJ_TYPES, placeholder="Alle")
+    doelgroepen = st.multiselect("Doelgroep", DOELGROEPEN, placeholder="Alle")
+gekozen = figures.filter_initiatieven(alle, activiteiten=activiteiten, wij_types=wij_types,
+                                      doelgroepen=doelgroepen, zoek=zoek)
+st.markdown(f"**{len(gekozen)} van {len(alle)} initiatieven**")
+tabel = export.initiatieven_table(gekozen).drop(columns=["lat", "lon"])
+st.dataframe(tabel, hide_index=True, width="stretch")
+ui.download_buttons(tabel, f"initiatieven_{keuzes.gemeente}", "initiatieven")
+
+for by, label in (("activiteit", "Activiteit"), ("wij_type", "Wij-type"),
+                  ("doelgroepen", "Doelgroep")):
+    telling = rapportage.tellingen(gekozen, by)
+    st.markdown(f"**Aantal per {label.lower()}**")
+    left, right = st.columns([3, 2])
+    left.plotly_chart(grafieken.count_chart(telling, by, label,
+                                            height=80 + 32 * len(telling)),
+                      width="stretch", config={"displayModeBar": False}, key=f"telling_{by}")
+    right.dataframe(telling.rename(columns={by: label, "aantal": "Aantal"}),
+                    hide_index=True, width="stretch")
+if "doelgroepen" in gekozen:
+    st.caption("Een initiatief voor meerdere doelgroepen telt bij elke doelgroep mee.")

@@ -1,0 +1,57 @@
+"""Kaart: the chosen indicator per buurt or wijk, initiatives on top, filters; a click on a
+buurt opens its profile."""
+import streamlit as st
+
+import ui
+from wijkdata import kaart
+from wijkdata.columns import ACTIVITEITEN, DOELGROEPEN, WIJ_TYPES
+from wijkdata.gegevens import gebiedcijfers
+
+data = ui.gegevens()
+keuzes = ui.keuzes()
+st.title("Kaart")
+ui.demo_banner(data)
+if ui.no_data(data):
+    st.stop()
+
+with st.container(horizontal=True):
+    activiteiten = st.multiselect("Activiteit", ACTIVITEITEN, placeholder="Alle activiteiten")
+    wij_types = st.multiselect("Wij-type", WIJ_TYPES, placeholder="Bonding, bridging en beide",
+                               help="Bonding: verbindt mensen die op elkaar lijken. Bridging: "
+                                    "verbindt mensen die van elkaar verschillen.")
+    doelgroepen = st.multiselect("Doelgroep", DOELGROEPEN, placeholder="Alle doelgroepen")
+    kleur_op = st.radio("Kleur van de punten", ["wij_type", "activiteit"], horizontal=True,
+                        format_func={"wij_type": "wij-type", "activiteit": "activiteit"}.get)
+
+filters = (activiteiten, wij_types, doelgroepen)
+cijfers = ui.cijfers(keuzes, filters=filters)
+gebieden = gebiedcijfers(data, cijfers, keuzes.niveau)
+points = ui.filtered_initiatieven(data, filters)
+points = points[points["gemeentecode"] == keuzes.gemeente]
+column = kaart.column_for(keuzes.indicator)
+geo, view = ui.geojson(keuzes)
+
+st.markdown(f"**{ui.indicator_label(keuzes.indicator)}** per {keuzes.niveau} · "
+            f"{ui.periode_label(keuzes)} · **{len(points)} initiatieven** getoond")
+fig = kaart.choropleth(geo, gebieden, column, indicator=keuzes.indicator, view=view,
+                       initiatieven=points, kleur_op=kleur_op,
+                       highlight=st.session_state.get("buurt"))
+event = st.plotly_chart(fig, width="stretch", on_select="rerun", selection_mode="points",
+                        key="kaart", config={"displayModeBar": True, "displaylogo": False,
+                                             "modeBarButtonsToRemove": ["select", "lasso"]})
+code = kaart.clicked_code(event)
+if code and keuzes.niveau == "buurt":
+    st.session_state["buurt"] = code
+    st.switch_page("pages/buurtprofiel.py")
+elif code:
+    st.info(f"U klikte op wijk {code}. Kies niveau *buurt* om een buurtprofiel te openen.")
+
+st.caption("Grijs met donkere rand: geen gegevens (te weinig inwoners, geheim of niet "
+           "geschat). Punten op buurtniveau staan midden in hun buurt, niet op een adres. "
+           "Klik op een buurt om het profiel te openen.")
+with st.expander("De cijfers van deze kaart als tabel"):
+    table = gebieden[["code", "naam", "inwoners", column, "initiatieven"]].rename(columns={
+        "code": "Code", "naam": "Naam", "inwoners": "Inwoners",
+        column: ui.indicator_label(keuzes.indicator), "initiatieven": "Initiatieven"})
+    st.dataframe(table, hide_index=True, width="stretch")
+    ui.download_buttons(table, f"kaart_{keuzes.gemeente}_{keuzes.niveau}", "kaart")

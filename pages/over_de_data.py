@@ -1,0 +1,25 @@
+"""Over de data: sources, definitions, formulas, thresholds, caveats, active datasets."""
+import streamlit as st
+
+import ui
+from wijkdata import rapportage
+from wijkdata.figures import MIN_INWONERS, Q_AANBOD, Q_EENZAAM
+
+data = ui.gegevens()
+st.title("Over de data")
+ui.demo_banner(data)
+
+st.header("Geladen gegevens")
+st.dataframe(rapportage.geladen(data), hide_index=True, width="stretch")
+
+st.header("Definities")
+st.dataframe(rapportage.definities(), hide_index=True, width="stretch",
+             column_config={"Definitie": st.column_config.TextColumn(width="large")})
+
+st.header("Zo rekenen we")
+st.markdown(rapportage.UITLEG.format(min_inwoners=MIN_INWONERS,
+                                     q_eenzaam=round((1 - Q_EENZAAM) * 100),
+                                     q_aanbod=round(Q_AANBOD * 100)))
+
+st.header("Waar u op moet letten")
+st.markdown(rapportage.KANTTEKENINGEN)

@@ -1,0 +1,65 @@
+"""Overzicht: which data is loaded, the headline figures of the gemeente, a small map and
+the top witte vlekken."""
+import streamlit as st
+
+import ui
+from wijkdata import kaart, rapportage
+from wijkdata.formatting import fmt_getal, fmt_interval, fmt_pct
+
+data = ui.gegevens()
+keuzes = ui.keuzes()
+st.title("Kleine wij's")
+st.markdown("Waar in de gemeente zijn kleine initiatieven die buren verbinden, en waar is "
+            "eenzaamheid hoog? Buurten met veel eenzaamheid en weinig initiatieven heten hier "
+            "**witte vlekken**.")
+ui.demo_banner(data)
+if ui.no_data(data):
+    st.stop()
+
+cijfers = ui.cijfers(keuzes)
+k = rapportage.kerncijfers(data, cijfers, keuzes.gemeente)
+naam = data.gemeenten.set_index("code")["naam"].get(keuzes.gemeente, keuzes.gemeente)
+st.subheader(f"{naam} in cijfers")
+cols = st.columns(4)
+cols[0].metric("Inwoners", fmt_getal(k["inwoners"]),
+               help="CBS Kerncijfers wijken en buurten: som van de buurten.")
+cols[1].metric(f"Eenzaam ({k['periode'] or 'geen jaar'}, {keuzes.leeftijd})",
+               fmt_pct(k["eenzaam"]["waarde"]),
+               help="RIVM Gezondheidsmonitor, modelschatting. 95%-interval: "
+                    + (fmt_interval(k["eenzaam"]["ondergrens"], k["eenzaam"]["bovengrens"])
+                       or "niet bekend"))
+cols[2].metric("Initiatieven", fmt_getal(k["initiatieven"], missing="geen lijst geladen"),
+               help=f"{fmt_getal(k['per_1000'], 1)} per 1.000 inwoners.")
+cols[3].metric("Witte vlekken", fmt_getal(k["witte_vlekken"]),
+               help="Buurten met eenzaamheid bij de hoogste 25% en initiatieven per 1.000 "
+                    "inwoners bij de laagste 25% van de gemeente.")
+if k["zonder_gegevens"]:
+    st.caption(f"Van {k['zonder_gegevens']} van de {k['buurten']} buurten is geen cijfer over "
+               "eenzaamheid bekend (te klein of geheim); die staan grijs op de kaart.")
+
+left, right = st.columns([3, 2])
+with left:
+    geo, view = ui.geojson(keuzes, "buurt")
+    fig = kaart.choropleth(geo, cijfers.rename(columns={"buurtcode": "code",
+                                                        "buurtnaam": "naam"}),
+                           "eenzaam_pct", indicator="eenzaam", view=view, height=380)
+    st.plotly_chart(fig, width="stretch", config={"displayModeBar": False},
+                    key="overzicht_kaart")
+    st.page_link("pages/kaart.py", label="Naar de kaart", icon=":material/map:")
+with right:
+    st.markdown("**Grootste witte vlekken**")
+    top = rapportage.witte_vlekken_tabel(cijfers).head(5)
+    if top.empty:
+        st.write("Geen witte vlekken gevonden met de huidige grenzen.")
+    else:
+        st.dataframe(top[["Buurt", "Eenzaam (%)", "Per 1.000 inwoners"]], hide_index=True,
+                     width="stretch")
+    st.page_link("pages/witte_vlekken.py", label="Alle witte vlekken",
+                 icon=":material/crop_free:")
+    st.page_link("pages/buurtprofiel.py", label="Een buurt bekijken",
+                 icon=":material/location_city:")
+    st.page_link("pages/initiatieven.py", label="Alle initiatieven",
+                 icon=":material/diversity_3:")
+
+st.subheader("Geladen gegevens")
+st.dataframe(rapportage.geladen(data), hide_index=True, width="stretch")

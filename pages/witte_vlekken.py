@@ -1,0 +1,49 @@
+"""Witte vlekken: the quadrant scatter with adjustable thresholds and the ranked table."""
+import streamlit as st
+
+import ui
+from wijkdata import grafieken, rapportage
+from wijkdata.columns import INDICATOREN, LONELINESS
+from wijkdata.figures import Drempels
+
+data = ui.gegevens()
+keuzes = ui.keuzes()
+st.title("Witte vlekken")
+ui.demo_banner(data)
+if ui.no_data(data):
+    st.stop()
+
+eenzaamheid = keuzes.indicator if keuzes.indicator in LONELINESS else "eenzaam"
+label = INDICATOREN[eenzaamheid].label
+st.markdown(f"Een **witte vlek** is een buurt waar *{label.lower()}* hoog is en er weinig "
+            "initiatieven zijn, vergeleken met de andere buurten van dezelfde gemeente. "
+            "U kiest zelf de grenzen.")
+c1, c2, c3 = st.columns(3)
+q_eenzaam = c1.slider(f"{label}: bij de hoogste … van de buurten", 5, 50, 25, step=5,
+                      format="%d%%", help="Standaard: de hoogste 25% (bovenste kwart).")
+q_aanbod = c2.slider("Initiatieven per 1.000 inwoners: bij de laagste … van de buurten",
+                     5, 50, 25, step=5, format="%d%%", help="Standaard: de laagste 25%.")
+min_inwoners = c3.number_input("Minimaal aantal inwoners voor een cijfer per 1.000", 0, 5000,
+                               100, step=50)
+drempels = Drempels(eenzaam=1 - q_eenzaam / 100, aanbod=q_aanbod / 100,
+                    min_inwoners=int(min_inwoners))
+cijfers = ui.cijfers(keuzes, drempels=drempels)
+tabel = rapportage.witte_vlekken_tabel(cijfers, eenzaamheid)
+
+st.plotly_chart(grafieken.quadrant_chart(cijfers, f"{eenzaamheid}_pct", label),
+                width="stretch", config={"displayModeBar": False}, key="kwadrant")
+onbekend = int(cijfers["witte_vlek"].isna().sum())
+if onbekend:
+    st.caption(f"{onbekend} buurten staan niet in de figuur: geen cijfer over eenzaamheid of "
+               f"minder dan {min_inwoners} inwoners.")
+
+st.subheader(f"{len(tabel)} witte vlekken ({ui.periode_label(keuzes)})")
+if tabel.empty:
+    st.write("Met deze grenzen is geen buurt een witte vlek.")
+else:
+    st.dataframe(tabel, hide_index=True, width="stretch",
+                 column_config={"Waarom": st.column_config.TextColumn(width="large")})
+ui.download_buttons(rapportage.witte_vlekken_tabel(cijfers, eenzaamheid, alleen_vlekken=False),
+                    f"witte_vlekken_{keuzes.gemeente}", "witte_vlekken")
+st.caption("De download bevat alle buurten met de reden waarom ze wel of niet een witte "
+           "vlek zijn.")

@@ -1,0 +1,91 @@
+"""One factory for small, hand-checkable test data in the canonical shapes.
+
+``make_frames(**variants)`` returns the three frames the readers produce (gebieden,
+indicatoren, initiatieven); ``publish(url, **variants)`` stores them as datasets so the app
+and the command line run on them. Keyword arguments make the variants a test needs; no data
+is copied between tests.
+"""
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from shapely.geometry import box
+
+from wijkdata.columns import INDICATOREN_COLUMNS
+
+
+def make_frames(*, gemeenten=("0001", "0002"), buurten_per_wijk=3, wijken=2,
+                missing=True, initiatieven=True, zonder_initiatieven=("0002",)):
+    """Square buurten (500 m) per gemeente; gemeente i lies 10 km east of gemeente i-1.
+
+    - ``missing``: the last buurt of each gemeente has 60 inwoners and no loneliness figure.
+    - ``zonder_initiatieven``: gemeenten that get no initiatives at all.
+    Loneliness of buurt j in a wijk is 30 + 5·j % (18+), ±3 points interval.
+    """
+    geo_rows, ind_rows, ini_rows = [], [], []
+    for g, gm in enumerate(gemeenten):
+        codes = []
+        for w in range(wijken):
+            for b in range(buurten_per_wijk):
+                code = f"BU{gm}{w:02d}{b:02d}"
+                codes.append(code)
+                x0 = 100000 + g * 10000 + b * 500
+                y0 = 450000 + w * 500
+                geo_rows.append({
+                    "code": code, "naam": f"Buurt {gm}-{w}-{b}", "niveau": "buurt",
+                    "wijkcode": f"WK{gm}{w:02d}", "wijknaam": f"Wijk {gm}-{w}",
+                    "gemeentecode": f"GM{gm}", "gemeentenaam": f"Gemeente {gm}",
+                    "inwoners": 1000.0 * (b + 1), "pct_65plus": 20.0, "periode": 2024,
+                    "geometry": box(x0, y0, x0 + 500, y0 + 500)})
+        last = codes[-1]
+        if missing:
+            geo_rows[-1]["inwoners"] = 60.0
+        for code in codes:
+            j = int(code[-1])
+            for periode, shift in ((2020, 0.0), (2022, 2.0)):
+                for leeftijd, extra in (("18+", 0.0), ("18-64", -5.0), ("65+", 8.0)):
+                    value = np.nan if (missing and code == last) else 30 + 5 * j + shift + extra
+                    ind_rows.append([code, "eenzaam", periode, leeftijd, value,
+                                     value - 3, value + 3, "test"])
+        for periode, value in ((2020, 34.0), (2022, 36.0)):
+            ind_rows.append([f"GM{gm}", "eenzaam", periode, "18+", value, value - 1,
+                             value + 1, "test"])
+        if initiatieven and gm not in zonder_initiatieven:
+            # two initiatives in the first buurt of the gemeente, one code-only in the second
+            x0, y0 = 100000 + g * 10000, 450000
+            for i, (activiteit, wij_type) in enumerate((("ontmoeting", "bonding"),
+                                                        ("feest", "bridging"))):
+                ini_rows.append(_initiatief(f"Init {gm}-{i}", activiteit, wij_type,
+                                            x=x0 + 100 + 100 * i, y=y0 + 100))
+            ini_rows.append(_initiatief(f"Init {gm}-code", "sport en bewegen", "beide",
+                                        buurtcode=codes[1]))
+    for value in ((2020, 40.0), (2022, 42.0)):
+        ind_rows.append(["NL01", "eenzaam", value[0], "18+", value[1], value[1] - 0.5,
+                         value[1] + 0.5, "test"])
+    gebieden = gpd.GeoDataFrame(geo_rows, crs="EPSG:28992")
+    indicatoren = pd.DataFrame(ind_rows, columns=INDICATOREN_COLUMNS)
+    ini = pd.DataFrame(ini_rows)
+    return gebieden, indicatoren, ini
+
+
+def _initiatief(naam, activiteit, wij_type, *, x=np.nan, y=np.nan, buurtcode=None):
+    return {"naam": naam, "omschrijving": f"Over {naam}", "activiteit": activiteit,
+            "wij_type": wij_type, "doelgroepen": "ouderen; jongeren", "frequentie": "wekelijks",
+            "startdatum": "2023-01-01", "einddatum": None, "organisator": "bewoners",
+            "buurtcode": buurtcode, "lat": np.nan, "lon": np.nan, "x": x, "y": y,
+            "locatie_verborgen": False}
+
+
+def publish(url: str, **variants) -> None:
+    """Store the factory's frames as three datasets in the database at ``url``."""
+    from wijkdata.store import Store
+    gebieden, indicatoren, initiatieven = make_frames(**variants)
+    store = Store(url)
+    store.publish("buurten", "testgebieden", gebieden, source_filename="test.gpkg",
+                  checksum="0", created_by="test")
+    store.publish("indicatoren", "testcijfers", indicatoren, source_filename="test.csv",
+                  checksum="0", created_by="test")
+    if len(initiatieven):
+        store.publish("initiatieven", "testinitiatieven", initiatieven,
+                      source_filename="test.csv", checksum="0", created_by="test")

@@ -1,0 +1,168 @@
+"""Streamlit-aware helpers shared by app.py and the pages: cached loaders keyed on the active
+dataset versions, the shared choices, error display and small widgets.
+
+Dependencies point one way: pages → ui → wijkdata.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from wijkdata import export, figures, kaart
+from wijkdata.columns import INDICATOREN, LEEFTIJDEN, LONELINESS
+from wijkdata.errors import WijkdataError
+from wijkdata.figures import Drempels
+from wijkdata.gegevens import Gegevens, buurtcijfers, load_active
+from wijkdata.rapportage import LEEFTIJD_LABELS
+from wijkdata.store import Store, database_url
+
+# ---------------------------------------------------------------- loading (cached) -----
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str) -> Store:
+    return Store(url)
+
+
+def store() -> Store:
+    url = st.secrets.get("database_url") if _has_secrets() else None
+    return _store(database_url(url))
+
+
+def _has_secrets() -> bool:
+    try:
+        return "database_url" in st.secrets
+    except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError if hasattr(st.errors, "StreamlitSecretNotFoundError") else FileNotFoundError):
+        return False
+
+
+@st.cache_resource(show_spinner="Gegevens laden…", max_entries=4)
+def _gegevens(url: str, key: tuple) -> Gegevens:
+    # Keyed on the active version ids: a publish, rollback or delete in any session or
+    # process changes the key, so every session sees new data on its next interaction.
+    return load_active(_store(url))
+
+
+def gegevens() -> Gegevens:
+    s = store()
+    return _gegevens(s.url, s.state_key())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _cijfers(key: tuple, url: str, gemeente: str | None, periode, leeftijd: str,
+             eenzaamheid: str, drempels: Drempels, filters: tuple) -> pd.DataFrame:
+    data = _gegevens(url, key)
+    chosen = filtered_initiatieven(data, filters) if any(filters) else None
+    return buurtcijfers(data, gemeentecode=gemeente, periode=periode, leeftijd=leeftijd,
+                        eenzaamheid=eenzaamheid, drempels=drempels, initiatieven=chosen)
+
+
+def cijfers(keuzes: "Keuzes", *, filters: tuple = (None, None, None),
+            drempels: Drempels | None = None, periode="keuze") -> pd.DataFrame:
+    """Figures per buurt for the shared choices (optionally with initiative filters)."""
+    s = store()
+    eenzaamheid = keuzes.indicator if keuzes.indicator in LONELINESS else "eenzaam"
+    return _cijfers(s.state_key(), s.url, keuzes.gemeente,
+                    keuzes.periode if periode == "keuze" else periode, keuzes.leeftijd,
+                    eenzaamheid, drempels or Drempels(), _freeze(filters))
+
+
+def filtered_initiatieven(data: Gegevens, filters: tuple) -> pd.DataFrame:
+    activiteiten, wij_types, doelgroepen = (list(f) if f else None for f in filters)
+    return figures.filter_initiatieven(data.initiatieven, activiteiten=activiteiten,
+                                       wij_types=wij_types, doelgroepen=doelgroepen)
+
+
+def _freeze(filters) -> tuple:
+    return tuple(tuple(sorted(f)) if f else None for f in filters)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _geojson(key: tuple, url: str, gemeente: str | None, niveau: str) -> tuple[dict, dict]:
+    data = _gegevens(url, key)
+    areas = areas_of(data, gemeente, niveau)
+    return kaart.geojson_of(areas, tolerance=5.0), kaart.bounds_view(areas)
+
+
+def areas_of(data: Gegevens, gemeente: str | None, niveau: str):
+    from wijkdata.gegevens import gebieden_op_niveau  # noqa: E402
+    return gebieden_op_niveau(data, gemeente, niveau)
+
+
+def geojson(keuzes: "Keuzes", niveau: str | None = None) -> tuple[dict, dict]:
+    s = store()
+    return _geojson(s.state_key(), s.url, keuzes.gemeente, niveau or keuzes.niveau)
+
+
+# ---------------------------------------------------------------- shared choices -------
+
+@dataclass(frozen=True)
+class Keuzes:
+    gemeente: str | None
+    niveau: str            # 'buurt' | 'wijk'
+    indicator: str
+    periode: int | None
+    leeftijd: str
+
+
+INDICATOR_CHOICES = LONELINESS + ["pct_65plus",
+                                  "pct_eenpersoonshuishoudens", "initiatieven_per_1000"]
+
+
+def indicator_label(key: str) -> str:
+    if key == "initiatieven_per_1000":
+        return "Initiatieven per 1.000 inwoners"
+    info = INDICATOREN[key]
+    return f"{info.label} ({info.unit})" if info.unit == "%" else info.label
+
+
+def periode_label(keuzes: Keuzes) -> str:
+    """Which year and age group a figure is about ('2022, 18 jaar en ouder')."""
+    if keuzes.indicator in LONELINESS:
+        return f"{keuzes.periode or 'geen jaar'}, {LEEFTIJD_LABELS[keuzes.leeftijd]}"
+    return "laatst bekende jaar, alle leeftijden"
+
+
+
+def keuzes() -> Keuzes:
+    ss = st.session_state
+    return Keuzes(ss.get("gemeente"), ss.get("niveau", "buurt"), ss.get("indicator", "eenzaam"),
+                  ss.get("periode"), ss.get("leeftijd", "18+"))
+
+
+def show_error(exc: WijkdataError) -> None:
+    """The one place where the project's own errors reach the user."""
+    st.error(exc.message, icon="⚠️")
+    if exc.problems:
+        st.dataframe(pd.DataFrame([p.as_dict() for p in exc.problems]).rename(columns={
+            "row": "rij", "column": "kolom", "code": "gebied", "message": "melding",
+            "value": "waarde"}), hide_index=True)
+
+
+def demo_banner(data: Gegevens) -> None:
+    if data.is_demo:
+        st.info("**Voorbeelddata (fictief).** Dit is een verzonnen gemeente om het dashboard "
+                "te laten zien. Echte cijfers laadt u op de pagina Data.", icon="ℹ️")
+
+
+def no_data(data: Gegevens) -> bool:
+    """Show a friendly note and return True when there is nothing to show yet."""
+    if data.is_empty:
+        st.info("Er zijn nog geen gegevens over buurten geladen. Ga naar de pagina **Data** "
+                "om een gebiedsindeling (CBS Wijk- en buurtkaart) en cijfers te laden.",
+                icon="ℹ️")
+        return True
+    return False
+
+
+def download_buttons(table: pd.DataFrame, name: str, key: str) -> None:
+    """CSV and XLSX of a table, without personal data and with formulas neutralised."""
+    safe = export.safe_table(table)
+    left, right = st.columns(2)
+    left.download_button("Download CSV", export.to_csv_bytes(safe), f"{name}.csv",
+                         "text/csv", key=f"{key}_csv", icon=":material/download:")
+    right.download_button("Download Excel", export.to_xlsx_bytes(safe), f"{name}.xlsx",
+                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          key=f"{key}_xlsx", icon=":material/download:")

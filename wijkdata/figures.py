@@ -1,0 +1,282 @@
+"""The derived figures per buurt, wijk and gemeente.
+
+Every figure is defined here once, with its formula; the command line, the pages and the
+reports all call these functions. Missing stays missing: a buurt without a loneliness
+estimate has NaN, never 0, and is not a witte vlek (nor "not a witte vlek") but unknown.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from . import codes
+from .columns import (BOVENGRENS, CODE, GEMEENTECODE, INDICATOR, LEEFTIJD, LEEFTIJD_ALLE,
+                      ONDERGRENS, PERIODE, WAARDE, WIJKCODE)
+
+RD = "EPSG:28992"
+WGS84 = "EPSG:4326"
+
+MIN_INWONERS = 100          # below this, per-1,000 rates are not computed
+Q_EENZAAM = 0.75            # witte vlek: loneliness at or above this gemeente quantile ...
+Q_AANBOD = 0.25             # ... and initiatives per 1,000 at or below this one
+
+
+@dataclass(frozen=True)
+class Drempels:
+    """The witte-vlek thresholds, as quantiles within the gemeente.
+
+    A buurt is a witte vlek when its loneliness is at or above the ``eenzaam`` quantile of the
+    buurten of its gemeente and its initiatives per 1,000 inhabitants are at or below the
+    ``aanbod`` quantile. Defaults: top quartile (0.75) and bottom quartile (0.25).
+    """
+
+    eenzaam: float = Q_EENZAAM
+    aanbod: float = Q_AANBOD
+    min_inwoners: int = MIN_INWONERS
+
+
+# --- indicators --------------------------------------------------------------------------
+
+def periods(indicatoren: pd.DataFrame, indicator: str) -> list[int]:
+    """The periods for which ``indicator`` has at least one value, ascending."""
+    rows = indicatoren[(indicatoren[INDICATOR] == indicator) & indicatoren[WAARDE].notna()]
+    return sorted(int(p) for p in rows[PERIODE].dropna().unique())
+
+
+def latest_period(indicatoren: pd.DataFrame, indicator: str) -> int | None:
+    found = periods(indicatoren, indicator)
+    return found[-1] if found else None
+
+
+def indicator_values(indicatoren: pd.DataFrame, indicator: str, periode: int | None,
+                     leeftijd: str = "18+") -> pd.DataFrame:
+    """Value and 95% bounds of one indicator per area code, for one period and age group.
+
+    CBS context figures are not split by age: for those the age group is ignored. When
+    ``periode`` is None the latest period with data is used. Indexed by area code.
+    """
+    rows = indicatoren[indicatoren[INDICATOR] == indicator]
+    if periode is None:
+        periode = latest_period(indicatoren, indicator)
+    rows = rows[rows[PERIODE] == periode]
+    if (rows[LEEFTIJD] != LEEFTIJD_ALLE).any():
+        rows = rows[rows[LEEFTIJD] == leeftijd]
+    rows = rows.drop_duplicates(CODE, keep="first").set_index(CODE)
+    return rows[[WAARDE, ONDERGRENS, BOVENGRENS]]
+
+
+def latest_values(indicatoren: pd.DataFrame, indicator: str) -> pd.Series:
+    """Per area code the value of the latest period that has one (for context figures such
+    as ``inwoners`` whose year differs from the loneliness year)."""
+    rows = indicatoren[(indicatoren[INDICATOR] == indicator) & indicatoren[WAARDE].notna()]
+    rows = rows.sort_values(PERIODE).drop_duplicates(CODE, keep="last")
+    return rows.set_index(CODE)[WAARDE]
+
+
+# --- initiatives ---------------------------------------------------------------------------
+
+def active_initiatieven(initiatieven: pd.DataFrame, on: date | None = None) -> pd.DataFrame:
+    """Initiatives that have not ended before ``on`` (today by default). An empty end date
+    means the initiative still runs."""
+    on = pd.Timestamp(on or date.today())
+    einde = pd.to_datetime(initiatieven.get("einddatum"), errors="coerce")
+    if einde is None:
+        return initiatieven
+    return initiatieven[einde.isna() | (einde >= on)]
+
+
+def filter_initiatieven(initiatieven: pd.DataFrame, *, activiteiten=None, wij_types=None,
+                        doelgroepen=None, zoek: str | None = None) -> pd.DataFrame:
+    """Keep the initiatives that match every given filter (None or empty = no filter).
+
+    ``doelgroepen`` matches an initiative that serves any of the chosen groups; an
+    initiative for "iedereen" matches every group.
+    """
+    keep = pd.Series(True, index=initiatieven.index)
+    if activiteiten:
+        keep &= initiatieven["activiteit"].isin(list(activiteiten))
+    if wij_types:
+        keep &= initiatieven["wij_type"].isin(list(wij_types))
+    if doelgroepen:
+        wanted = set(doelgroepen) | {"iedereen"}
+        groups = initiatieven["doelgroepen"].fillna("").map(
+            lambda text: {g.strip() for g in str(text).split(";") if g.strip()})
+        keep &= groups.map(lambda found: bool(found & wanted))
+    if zoek:
+        needle = zoek.strip().lower()
+        text = (initiatieven["naam"].fillna("") + " " + initiatieven["omschrijving"].fillna("")
+                + " " + initiatieven.get("organisator", pd.Series("", index=initiatieven.index)).fillna(""))
+        keep &= text.str.lower().str.contains(needle, regex=False)
+    return initiatieven[keep]
+
+
+def join_initiatieven_to_buurten(initiatieven: pd.DataFrame,
+                                 buurten: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Give every initiative a buurtcode, wijkcode and gemeentecode, and a point in RD.
+
+    An initiative with coordinates gets the buurt its point lies in (point in polygon in
+    EPSG:28992), which wins over a buurtcode in the list. One with only a buurtcode is placed
+    on a point inside that buurt (``representative_point``) so that distances can be
+    measured; ``op_buurtniveau`` marks it (and initiatives with a hidden location), so a map
+    never suggests an exact address. Initiatives outside every known buurt keep their own
+    buurtcode (or none).
+    """
+    frame = initiatieven.copy()
+    has_xy = frame["x"].notna() & frame["y"].notna() if "x" in frame else pd.Series(False, index=frame.index)
+    points = gpd.GeoSeries(gpd.points_from_xy(frame["x"].where(has_xy), frame["y"].where(has_xy)),
+                           index=frame.index, crs=RD)
+    buurt_polygons = buurten[buurten["niveau"] == "buurt"][[CODE, "geometry"]]
+    located = gpd.GeoDataFrame({"geometry": points[has_xy]}, crs=RD)
+    found = gpd.sjoin(located, buurt_polygons, how="left", predicate="within")
+    found = found[~found.index.duplicated(keep="first")]
+    frame["buurtcode"] = frame["buurtcode"].where(frame["buurtcode"].fillna("") != "", None)
+    frame.loc[found.index, "buurtcode"] = found[CODE].where(
+        found[CODE].notna(), frame.loc[found.index, "buurtcode"])
+
+    anchors = buurt_polygons.set_index(CODE).geometry.representative_point()
+    on_buurt = ~has_xy
+    anchor_points = frame.loc[on_buurt, "buurtcode"].map(anchors)
+    points = points.copy()
+    points.loc[on_buurt] = gpd.GeoSeries(anchor_points.values, index=anchor_points.index, crs=RD)
+    hidden = frame.get("locatie_verborgen", pd.Series(False, index=frame.index)).fillna(False).astype(bool)
+    frame["op_buurtniveau"] = on_buurt | hidden
+    # A hidden location is shown on its buurt's anchor point, never at the address.
+    hidden_codes = frame.loc[hidden & has_xy, "buurtcode"]
+    points.loc[hidden_codes.index] = gpd.GeoSeries(hidden_codes.map(anchors).values,
+                                                   index=hidden_codes.index, crs=RD)
+    valid_code = frame["buurtcode"].map(lambda c: codes.is_valid(c, "buurt"))
+    frame[WIJKCODE] = frame["buurtcode"].where(valid_code).map(
+        lambda c: codes.wijkcode(c) if isinstance(c, str) else None)
+    frame[GEMEENTECODE] = frame["buurtcode"].where(valid_code).map(
+        lambda c: codes.gemeentecode(c) if isinstance(c, str) else None)
+    result = gpd.GeoDataFrame(frame, geometry=points, crs=RD)
+    return result
+
+
+def count_per_buurt(initiatieven: pd.DataFrame, buurtcodes: pd.Series) -> pd.Series:
+    """Number of initiatives per buurtcode, 0 for a buurt without any (a real zero: the
+    list was loaded and holds none there)."""
+    counts = initiatieven["buurtcode"].value_counts()
+    return buurtcodes.map(counts).fillna(0).astype(int).set_axis(buurtcodes.values)
+
+
+def per_1000(aantal: pd.Series, inwoners: pd.Series, min_inwoners: int = MIN_INWONERS) -> pd.Series:
+    """aantal / inwoners × 1,000; NaN where inwoners is missing or below ``min_inwoners``
+    (a rate over a handful of residents is noise, shown as "te weinig inwoners")."""
+    inwoners = pd.to_numeric(inwoners, errors="coerce")
+    enough = inwoners >= min_inwoners
+    return (aantal / inwoners * 1000).where(enough)
+
+
+def distance_to_nearest(buurten: gpd.GeoDataFrame, points: gpd.GeoSeries) -> pd.Series:
+    """Distance in metres (EPSG:28992) from each buurt polygon to the nearest initiative
+    point; 0 when one lies inside the buurt, NaN when there are no initiatives at all."""
+    polygons = buurten.to_crs(RD)
+    points = points[points.notna() & ~points.is_empty]
+    if points.empty:
+        return pd.Series(np.nan, index=buurten.index)
+    tree = points.sindex
+    _, nearest_idx = tree.nearest(polygons.geometry, return_all=False)
+    # tree.nearest returns (input positions, tree positions); order follows the input.
+    nearest = points.iloc[nearest_idx].values
+    return pd.Series(polygons.geometry.distance(gpd.GeoSeries(nearest, index=polygons.index,
+                                                              crs=RD)).values,
+                     index=buurten.index)
+
+
+# --- witte vlekken -------------------------------------------------------------------------
+
+def witte_vlekken(frame: pd.DataFrame, drempels: Drempels = Drempels(), *,
+                  eenzaam: str = "eenzaam_pct", aanbod: str = "initiatieven_per_1000",
+                  groep: str = GEMEENTECODE) -> pd.DataFrame:
+    """Classify buurten as witte vlek, within their gemeente.
+
+    Returns a frame (same index) with the two thresholds used and ``witte_vlek`` as a
+    nullable boolean: True when loneliness >= the ``drempels.eenzaam`` quantile and
+    initiatives per 1,000 <= the ``drempels.aanbod`` quantile of the buurten of the same
+    gemeente that have both figures; missing (<NA>) when either figure is missing.
+    """
+    known = frame[eenzaam].notna() & frame[aanbod].notna()
+    grouped = frame[known].groupby(frame[groep])
+    grens_eenzaam = grouped[eenzaam].transform(lambda s: s.quantile(drempels.eenzaam))
+    grens_aanbod = grouped[aanbod].transform(lambda s: s.quantile(drempels.aanbod))
+    result = pd.DataFrame(index=frame.index)
+    result["grens_eenzaam"] = grens_eenzaam.reindex(frame.index)
+    result["grens_aanbod"] = grens_aanbod.reindex(frame.index)
+    is_vlek = (frame[eenzaam] >= result["grens_eenzaam"]) & (frame[aanbod] <= result["grens_aanbod"])
+    result["witte_vlek"] = pd.array(is_vlek.where(known, None), dtype="boolean")
+    result["kwadrant"] = _quadrant(frame[eenzaam], frame[aanbod], result).where(known, None)
+    return result
+
+
+def _quadrant(eenzaam: pd.Series, aanbod: pd.Series, grenzen: pd.DataFrame) -> pd.Series:
+    hoog = eenzaam >= grenzen["grens_eenzaam"]
+    laag = aanbod <= grenzen["grens_aanbod"]
+    return pd.Series(np.select(
+        [hoog & laag, hoog & ~laag, ~hoog & laag],
+        ["witte vlek", "eenzaam, wel aanbod", "minder eenzaam, weinig aanbod"],
+        default="minder eenzaam, wel aanbod"), index=eenzaam.index)
+
+
+def reden(row: pd.Series) -> str:
+    """Why a buurt is listed as a witte vlek, in one Dutch sentence."""
+    from .formatting import fmt_getal, fmt_pct
+    if row.get("witte_vlek") is not True and not (row.get("witte_vlek") is np.True_):
+        return ""
+    return (f"Eenzaam {fmt_pct(row['eenzaam_pct'])} (grens {fmt_pct(row['grens_eenzaam'])}) "
+            f"en {fmt_getal(row['initiatieven_per_1000'], 1)} initiatieven per 1.000 inwoners "
+            f"(grens {fmt_getal(row['grens_aanbod'], 1)}).")
+
+
+# --- comparison ----------------------------------------------------------------------------
+
+def vergelijk(waarde, onder, boven, ref_waarde, ref_onder, ref_boven) -> str | None:
+    """"hoger dan gemiddeld" / "lager dan gemiddeld" only when the 95% intervals do not
+    overlap; otherwise "niet duidelijk verschillend". None when a value is missing. When an
+    interval is missing on either side, no claim of a difference is made."""
+    values = [waarde, ref_waarde]
+    if any(v is None or pd.isna(v) for v in values):
+        return None
+    bounds = [onder, boven, ref_onder, ref_boven]
+    if any(b is None or pd.isna(b) for b in bounds):
+        return "niet duidelijk verschillend"
+    if onder > ref_boven:
+        return "hoger dan gemiddeld"
+    if boven < ref_onder:
+        return "lager dan gemiddeld"
+    return "niet duidelijk verschillend"
+
+
+# --- aggregation -------------------------------------------------------------------------
+
+def aggregate(buurtcijfers: pd.DataFrame, niveau: str, *, counts=("initiatieven",),
+              percentages=("eenzaam_pct", "ernstig_eenzaam_pct"),
+              weight: str = "inwoners", min_inwoners: int = MIN_INWONERS) -> pd.DataFrame:
+    """Aggregate buurt figures to 'wijk' or 'gemeente'.
+
+    Counts and inhabitants are summed. Percentages are weighted by inhabitants:
+    sum(pct_i × inwoners_i) / sum(inwoners_i) over the buurten that have both; when no buurt
+    has both the result is NaN (never a plain mean of buurt percentages, never 0).
+    ``dekking_pct`` is the share of the inhabitants covered by those buurten. Per-1,000
+    rates are recomputed from the summed counts.
+    """
+    key = {"wijk": WIJKCODE, "gemeente": GEMEENTECODE}[niveau]
+    frame = buurtcijfers.copy()
+    w = pd.to_numeric(frame[weight], errors="coerce")
+    out = pd.DataFrame(index=pd.Index(sorted(frame[key].dropna().unique()), name=CODE))
+    out[weight] = w.groupby(frame[key]).sum(min_count=1)
+    for column in counts:
+        out[column] = frame[column].groupby(frame[key]).sum(min_count=1)
+    for column in percentages:
+        has = frame[column].notna() & w.notna()
+        num = (frame[column] * w).where(has).groupby(frame[key]).sum(min_count=1)
+        den = w.where(has).groupby(frame[key]).sum(min_count=1)
+        out[column] = num / den
+        out[f"{column}_dekking"] = (den / out[weight] * 100).reindex(out.index)
+    if "initiatieven" in counts:
+        out["initiatieven_per_1000"] = per_1000(out["initiatieven"], out[weight], min_inwoners)
+    return out.reset_index()

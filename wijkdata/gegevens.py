@@ -1,0 +1,276 @@
+"""The active data: what the dashboard and the exports work on.
+
+The active data is the active version of every dataset in the store, or — while the store
+holds no data at all — the bundled fictitious demo municipality. Every figure derives from a
+:class:`Gegevens`, whose ``key`` names exactly the versions it was built from, so caches can
+be keyed on it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from . import figures
+from .columns import (BOVENGRENS, BRON, CODE, GEMEENTECODE, GEMEENTENAAM, INDICATOR,
+                      INDICATOREN_COLUMNS, LEEFTIJD, LEEFTIJD_ALLE, LONELINESS, NAAM,
+                      ONDERGRENS, PERIODE, WAARDE, WIJKCODE, WIJKNAAM)
+from .errors import WijkdataError
+from .figures import RD, Drempels
+
+DEMO_DIR = Path(__file__).parent / "demo_data"
+DEMO_LABEL = "Voorbeelddata (fictief)"
+DEMO_FILES = {"buurten": "buurten.geojson", "indicatoren": "eenzaamheid_50120NED.csv",
+              "initiatieven": "initiatieven.csv"}
+
+# Context columns that boundary files (CBS Wijk- en buurtkaart) carry, as indicator keys.
+CONTEXT_COLUMNS = ["inwoners", "pct_65plus", "huishoudens", "pct_eenpersoonshuishoudens"]
+
+
+@dataclass
+class Gegevens:
+    gebieden: gpd.GeoDataFrame
+    indicatoren: pd.DataFrame
+    initiatieven_bron: pd.DataFrame
+    versies: list = field(default_factory=list)
+    is_demo: bool = False
+    key: tuple = ()
+
+    @cached_property
+    def buurten(self) -> gpd.GeoDataFrame:
+        return self.gebieden[self.gebieden["niveau"] == "buurt"]
+
+    @cached_property
+    def initiatieven(self) -> gpd.GeoDataFrame:
+        """All initiatives, joined to the buurten (see figures.join_initiatieven_to_buurten)."""
+        if self.initiatieven_bron.empty:
+            return gpd.GeoDataFrame(self.initiatieven_bron.assign(
+                buurtcode=pd.Series(dtype=object), wijkcode=pd.Series(dtype=object),
+                gemeentecode=pd.Series(dtype=object), op_buurtniveau=pd.Series(dtype=bool)),
+                geometry=gpd.GeoSeries([], crs=RD), crs=RD)
+        return figures.join_initiatieven_to_buurten(self.initiatieven_bron, self.gebieden)
+
+    @cached_property
+    def gemeenten(self) -> pd.DataFrame:
+        """code and naam of every gemeente with buurten, sorted by name."""
+        frame = self.buurten[[GEMEENTECODE, GEMEENTENAAM]].drop_duplicates(GEMEENTECODE)
+        frame = frame.rename(columns={GEMEENTECODE: CODE, GEMEENTENAAM: NAAM})
+        frame[NAAM] = frame[NAAM].fillna(frame[CODE])
+        return frame.sort_values(NAAM).reset_index(drop=True)
+
+    @property
+    def is_empty(self) -> bool:
+        return self.buurten.empty
+
+    @property
+    def label(self) -> str:
+        return DEMO_LABEL if self.is_demo else "Gepubliceerde gegevens"
+
+
+def empty_gegevens() -> Gegevens:
+    gebieden = gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in
+                                 [CODE, NAAM, "niveau", WIJKCODE, WIJKNAAM, GEMEENTECODE,
+                                  GEMEENTENAAM]}, geometry=gpd.GeoSeries([], crs=RD), crs=RD)
+    return Gegevens(gebieden, pd.DataFrame(columns=INDICATOREN_COLUMNS), pd.DataFrame(),
+                    key=("leeg",))
+
+
+def context_to_indicatoren(gebieden: pd.DataFrame, bron: str) -> pd.DataFrame:
+    """The CBS context columns of a boundary file as long indicator rows (age 'alle')."""
+    present = [c for c in CONTEXT_COLUMNS if c in gebieden.columns]
+    if not present or gebieden.empty:
+        return pd.DataFrame(columns=INDICATOREN_COLUMNS)
+    periode = gebieden["periode"] if "periode" in gebieden else pd.Series(np.nan, index=gebieden.index)
+    long = gebieden[[CODE] + present].assign(**{PERIODE: periode}).melt(
+        id_vars=[CODE, PERIODE], var_name=INDICATOR, value_name=WAARDE)
+    long[LEEFTIJD] = LEEFTIJD_ALLE
+    long[ONDERGRENS] = np.nan
+    long[BOVENGRENS] = np.nan
+    long[BRON] = bron
+    long[WAARDE] = pd.to_numeric(long[WAARDE], errors="coerce")
+    return long[INDICATOREN_COLUMNS]
+
+
+def assemble(gebieden: list[gpd.GeoDataFrame], indicatoren: list[pd.DataFrame],
+             initiatieven: list[pd.DataFrame], *, versies=(), is_demo=False,
+             key=()) -> Gegevens:
+    """Combine the frames of several datasets of each kind into one :class:`Gegevens`.
+
+    When two datasets give the same area, the one listed first wins; statistics tables win
+    over the context columns of a boundary file for the same indicator, area and period.
+    """
+    if gebieden:
+        geo = pd.concat([g.to_crs(RD) for g in gebieden], ignore_index=True)
+        geo = gpd.GeoDataFrame(geo.drop_duplicates(CODE, keep="first"), crs=RD)
+    else:
+        geo = empty_gegevens().gebieden
+    context = [context_to_indicatoren(g, f"CBS Wijk- en buurtkaart{_jaar(g)}") for g in gebieden]
+    frames = [f for f in list(indicatoren) + context if not f.empty]
+    if frames:
+        ind = pd.concat([f[INDICATOREN_COLUMNS] for f in frames], ignore_index=True)
+        ind = ind.drop_duplicates([CODE, INDICATOR, PERIODE, LEEFTIJD], keep="first")
+    else:
+        ind = pd.DataFrame(columns=INDICATOREN_COLUMNS)
+    ind[PERIODE] = pd.to_numeric(ind[PERIODE], errors="coerce").astype("Int64")
+    for column in (WAARDE, ONDERGRENS, BOVENGRENS):
+        ind[column] = pd.to_numeric(ind[column], errors="coerce").astype(float)
+    ini = pd.concat(initiatieven, ignore_index=True) if initiatieven else pd.DataFrame()
+    return Gegevens(geo, ind, ini, versies=list(versies), is_demo=is_demo, key=tuple(key))
+
+
+def _jaar(gebieden: pd.DataFrame) -> str:
+    if "periode" in gebieden and gebieden["periode"].notna().any():
+        return f" {int(gebieden['periode'].dropna().max())}"
+    return ""
+
+
+def load_demo() -> Gegevens:
+    """The bundled fictitious municipality, read through the normal readers."""
+    from .readers import read_file
+    frames = {}
+    for kind, name in DEMO_FILES.items():
+        path = DEMO_DIR / name
+        ingelezen = read_file(path.read_bytes(), name, kind=kind)
+        if not ingelezen.usable():
+            raise WijkdataError(f"De voorbeelddata '{name}' is beschadigd.",
+                                ingelezen.rapport.errors)
+        frames[kind] = ingelezen.frame
+    return assemble([frames["buurten"]], [frames["indicatoren"]], [frames["initiatieven"]],
+                    is_demo=True, key=("demo",))
+
+
+def load_active(store) -> Gegevens:
+    """The active versions of every dataset in ``store``; the demo while it is empty."""
+    if not store.has_data():
+        return load_demo()
+    versies = store.active_versions()
+    by_kind: dict[str, list] = {"buurten": [], "indicatoren": [], "initiatieven": []}
+    for versie in sorted(versies, key=lambda v: v.created_at, reverse=True):
+        by_kind[versie.kind].append(store.load(versie.id))
+    return assemble(by_kind["buurten"], by_kind["indicatoren"], by_kind["initiatieven"],
+                    versies=versies, key=store.state_key())
+
+
+def gemeente_naam(gegevens: Gegevens, gemeentecode: str) -> str:
+    found = gegevens.gemeenten[gegevens.gemeenten[CODE] == gemeentecode]
+    return found[NAAM].iloc[0] if not found.empty else gemeentecode
+
+
+def buurtcijfers(gegevens: Gegevens, *, gemeentecode: str | None = None,
+                 periode: int | None = None, leeftijd: str = "18+",
+                 eenzaamheid: str = "eenzaam", drempels: Drempels = Drempels(),
+                 initiatieven: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per buurt with every figure the dashboard and the export show.
+
+    Columns: buurtcode, buurtnaam, wijkcode, wijknaam, gemeentecode, gemeentenaam, inwoners,
+    for each loneliness indicator ``<key>_pct``, ``<key>_ondergrens``, ``<key>_bovengrens``;
+    pct_65plus, pct_eenpersoonshuishoudens; initiatieven (count), initiatieven_per_1000,
+    afstand_initiatief_m, grens_eenzaam, grens_aanbod, witte_vlek, kwadrant, periode,
+    leeftijd. ``eenzaamheid`` picks the loneliness indicator the witte vlekken are based on;
+    ``initiatieven`` (a filtered subset of ``gegevens.initiatieven``) replaces all of them.
+    Loneliness figures are of ``periode`` (the latest when None) and ``leeftijd``.
+    """
+    buurten = gegevens.buurten
+    if gemeentecode:
+        buurten = buurten[buurten[GEMEENTECODE] == gemeentecode]
+    frame = pd.DataFrame({
+        "buurtcode": buurten[CODE].values, "buurtnaam": buurten[NAAM].values,
+        WIJKCODE: buurten[WIJKCODE].values, WIJKNAAM: buurten[WIJKNAAM].values,
+        GEMEENTECODE: buurten[GEMEENTECODE].values, GEMEENTENAAM: buurten[GEMEENTENAAM].values,
+    })
+    ind = gegevens.indicatoren
+    if periode is None:
+        periode = figures.latest_period(ind, eenzaamheid)
+    frame["inwoners"] = frame["buurtcode"].map(figures.latest_values(ind, "inwoners"))
+    for key in LONELINESS:
+        values = figures.indicator_values(ind, key, periode, leeftijd)
+        frame[f"{key}_pct"] = frame["buurtcode"].map(values[WAARDE])
+        frame[f"{key}_ondergrens"] = frame["buurtcode"].map(values[ONDERGRENS])
+        frame[f"{key}_bovengrens"] = frame["buurtcode"].map(values[BOVENGRENS])
+    for key in ("pct_65plus", "pct_eenpersoonshuishoudens"):
+        frame[key] = frame["buurtcode"].map(figures.latest_values(ind, key))
+
+    chosen = gegevens.initiatieven if initiatieven is None else initiatieven
+    chosen = figures.active_initiatieven(chosen) if len(chosen) else chosen
+    has_list = len(gegevens.initiatieven_bron) > 0
+    if has_list:
+        frame["initiatieven"] = figures.count_per_buurt(chosen, frame["buurtcode"]).values
+    else:
+        # No initiative list loaded at all: the count is unknown, not zero.
+        frame["initiatieven"] = pd.array([pd.NA] * len(frame), dtype="Int64")
+    frame["initiatieven_per_1000"] = figures.per_1000(
+        frame["initiatieven"].astype(float), frame["inwoners"], drempels.min_inwoners)
+    if has_list and len(chosen):
+        frame["afstand_initiatief_m"] = figures.distance_to_nearest(
+            buurten.reset_index(drop=True), chosen.geometry).values
+    else:
+        frame["afstand_initiatief_m"] = np.nan
+    klassen = figures.witte_vlekken(frame, drempels, eenzaam=f"{eenzaamheid}_pct")
+    frame = pd.concat([frame, klassen], axis=1)
+    frame["periode"] = periode
+    frame["leeftijd"] = leeftijd
+    return frame
+
+
+def gebieden_op_niveau(gegevens: Gegevens, gemeentecode: str | None,
+                       niveau: str) -> gpd.GeoDataFrame:
+    """Areas to draw (code, naam, geometry in RD): the buurten, or their wijken.
+
+    Wijk polygons are the union of their buurten (so they match the buurt map exactly);
+    names come from the file's wijknaam.
+    """
+    buurten = gegevens.buurten
+    if gemeentecode:
+        buurten = buurten[buurten[GEMEENTECODE] == gemeentecode]
+    if niveau == "buurt":
+        return buurten[[CODE, NAAM, "geometry"]].reset_index(drop=True)
+    wijken = buurten[[WIJKCODE, WIJKNAAM, "geometry"]].dissolve(by=WIJKCODE, aggfunc="first")
+    wijken = wijken.reset_index().rename(columns={WIJKCODE: CODE, WIJKNAAM: NAAM})
+    wijken[NAAM] = wijken[NAAM].fillna(wijken[CODE])
+    return wijken[[CODE, NAAM, "geometry"]]
+
+
+def gebiedcijfers(gegevens: Gegevens, cijfers: pd.DataFrame, niveau: str) -> pd.DataFrame:
+    """Figures per area at ``niveau`` ('buurt', 'wijk' or 'gemeente') with ``code`` and
+    ``naam``, from the buurt figures.
+
+    For wijk and gemeente, counts are summed and percentages population-weighted
+    (:func:`figures.aggregate`); where the statistics give the area's own estimate (RIVM
+    publishes wijk and gemeente figures with their intervals) that estimate is used instead.
+    """
+    if niveau == "buurt":
+        return cijfers.rename(columns={"buurtcode": CODE, "buurtnaam": NAAM})
+    pct_columns = [f"{k}_pct" for k in LONELINESS] + ["pct_65plus", "pct_eenpersoonshuishoudens"]
+    present = [c for c in pct_columns if c in cijfers]
+    out = figures.aggregate(cijfers, niveau, percentages=present)
+    key, name = (WIJKCODE, WIJKNAAM) if niveau == "wijk" else (GEMEENTECODE, GEMEENTENAAM)
+    names = cijfers.drop_duplicates(key).set_index(key)[name]
+    out[NAAM] = out[CODE].map(names).fillna(out[CODE])
+    periode = cijfers["periode"].iloc[0] if len(cijfers) else None
+    leeftijd = cijfers["leeftijd"].iloc[0] if len(cijfers) else "18+"
+    for indicator in LONELINESS:
+        own = figures.indicator_values(gegevens.indicatoren, indicator, periode, leeftijd)
+        found = out[CODE].map(own[WAARDE])
+        out[f"{indicator}_pct"] = found.where(found.notna(), out[f"{indicator}_pct"])
+        out[f"{indicator}_ondergrens"] = out[CODE].map(own[ONDERGRENS])
+        out[f"{indicator}_bovengrens"] = out[CODE].map(own[BOVENGRENS])
+    for column in ("pct_65plus", "pct_eenpersoonshuishoudens", "inwoners"):
+        own = figures.latest_values(gegevens.indicatoren, column)
+        if column in out:
+            found = out[CODE].map(own)
+            out[column] = found.where(found.notna(), out[column])
+    return out
+
+
+def referentie(gegevens: Gegevens, code: str, indicator: str, periode, leeftijd: str) -> dict:
+    """Value and 95% bounds of an area's own published estimate (wijk, gemeente, NL01)."""
+    values = figures.indicator_values(gegevens.indicatoren, indicator, periode, leeftijd)
+    if code in values.index:
+        row = values.loc[code]
+        return {"waarde": row[WAARDE], "ondergrens": row[ONDERGRENS],
+                "bovengrens": row[BOVENGRENS]}
+    return {"waarde": np.nan, "ondergrens": np.nan, "bovengrens": np.nan}

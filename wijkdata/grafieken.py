@@ -1,0 +1,158 @@
+"""Plotly charts (not maps): intervals, trends, age groups, the quadrant, counts.
+
+Every chart goes with a table of the same numbers on the page. Fonts and line widths are
+parameters so the council mode can scale them up.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from .formatting import fmt_getal, fmt_pct
+from .kaart import FONT, _plain
+
+# Okabe–Ito, safe with colour-vision deficiencies.
+AREA_COLOURS = {"Buurt": "#D55E00", "Wijk": "#E69F00", "Gemeente": "#0072B2",
+                "Nederland": "#000000"}
+QUADRANT_COLOURS = {"witte vlek": "#D55E00", "eenzaam, wel aanbod": "#E69F00",
+                    "minder eenzaam, weinig aanbod": "#56B4E9",
+                    "minder eenzaam, wel aanbod": "#009E73", "onbekend": "#999999"}
+
+
+def _layout(fig: go.Figure, *, height: int, font_size: int, title: str | None = None,
+            **extra) -> go.Figure:
+    fig.update_layout(height=height, font={"family": FONT, "size": font_size},
+                      margin={"l": 10, "r": 10, "t": 50 if title else 10, "b": 10},
+                      title={"text": title} if title else None, plot_bgcolor="white",
+                      paper_bgcolor="white", **extra)
+    fig.update_xaxes(showline=True, linecolor="#444", gridcolor="#e5e5e5")
+    fig.update_yaxes(showline=True, linecolor="#444", gridcolor="#e5e5e5")
+    return fig
+
+
+def interval_chart(profiel: pd.DataFrame, indicators: list[str], *, height: int = 320,
+                   font_size: int = 14) -> go.Figure:
+    """Dots with 95% interval bars: buurt, wijk, gemeente, Nederland per indicator."""
+    rows = profiel[profiel["indicator"].isin(indicators)]
+    fig = go.Figure()
+    levels = [("buurt", "Buurt"), ("wijk", "Wijk"), ("gemeente", "Gemeente"),
+              ("nederland", "Nederland")]
+    for level, label in levels:
+        if rows[level].isna().all():
+            continue
+        value = rows[level]
+        fig.add_trace(go.Scatter(
+            y=rows["label"], x=value, mode="markers", name=label,
+            marker={"size": 13, "color": AREA_COLOURS[label],
+                    "symbol": {"buurt": "circle", "wijk": "diamond", "gemeente": "square",
+                               "nederland": "x"}[level]},
+            error_x={"type": "data", "symmetric": False, "thickness": 2.5,
+                     "array": (rows[f"{level}_boven"] - value).to_numpy(),
+                     "arrayminus": (value - rows[f"{level}_onder"]).to_numpy()},
+            text=[fmt_pct(v) for v in value], hovertemplate=f"{label}: %{{text}}<extra></extra>"))
+    fig.update_xaxes(ticksuffix="%", rangemode="tozero", title="Percentage, met 95%-interval")
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, height=height, font_size=font_size,
+                   legend={"orientation": "h", "y": -0.25})
+
+
+def trend_chart(trend: pd.DataFrame, label: str, *, height: int = 320,
+                font_size: int = 14) -> go.Figure:
+    """Lines per area over the periods, with the 95% interval as a band."""
+    fig = go.Figure()
+    for gebied, rows in trend.groupby("gebied", sort=False):
+        colour = AREA_COLOURS.get(gebied, "#444")
+        if rows["ondergrens"].notna().all() and len(rows) > 1:
+            fig.add_trace(go.Scatter(
+                x=list(rows["periode"]) + list(rows["periode"][::-1]),
+                y=list(rows["bovengrens"]) + list(rows["ondergrens"][::-1]),
+                fill="toself", fillcolor=_alpha(colour, 0.15), line={"width": 0},
+                hoverinfo="skip", showlegend=False))
+        fig.add_trace(go.Scatter(
+            x=rows["periode"], y=rows["waarde"], mode="lines+markers", name=gebied,
+            line={"color": colour, "width": 3}, marker={"size": 9},
+            error_y={"type": "data", "symmetric": False, "thickness": 1.5,
+                     "array": (rows["bovengrens"] - rows["waarde"]).to_numpy(),
+                     "arrayminus": (rows["waarde"] - rows["ondergrens"]).to_numpy()},
+            text=[fmt_pct(v) for v in rows["waarde"]],
+            hovertemplate=f"{gebied} %{{x}}: %{{text}}<extra></extra>"))
+    fig.update_xaxes(tickmode="array", tickvals=sorted(trend["periode"].unique()),
+                     title="Jaar")
+    fig.update_yaxes(ticksuffix="%", title=label)
+    return _layout(fig, height=height, font_size=font_size,
+                   legend={"orientation": "h", "y": -0.3})
+
+
+def leeftijd_chart(groepen: pd.DataFrame, label: str, *, height: int = 280,
+                   font_size: int = 14) -> go.Figure:
+    """Bars per age group with 95% intervals; a missing value has no bar and says so."""
+    fig = go.Figure(go.Bar(
+        x=groepen["leeftijd"], y=groepen["waarde"], marker_color="#756bb1",
+        error_y={"type": "data", "symmetric": False, "thickness": 2,
+                 "array": (groepen["bovengrens"] - groepen["waarde"]).to_numpy(),
+                 "arrayminus": (groepen["waarde"] - groepen["ondergrens"]).to_numpy()},
+        text=[fmt_pct(v) for v in groepen["waarde"]], textposition="outside",
+        hovertemplate="%{x}: %{text}<extra></extra>"))
+    fig.update_yaxes(ticksuffix="%", title=label, rangemode="tozero")
+    return _layout(fig, height=height, font_size=font_size)
+
+
+def quadrant_chart(cijfers: pd.DataFrame, eenzaam: str, label: str, *, height: int = 520,
+                   font_size: int = 14, marker_size: int = 11, highlight=()) -> go.Figure:
+    """Loneliness × initiatives per 1,000, with the threshold lines and the four quadrants.
+
+    Buurten without one of the two figures are left out and counted in the title note.
+    """
+    known = cijfers[cijfers[eenzaam].notna() & cijfers["initiatieven_per_1000"].notna()]
+    fig = go.Figure()
+    for kwadrant, colour in QUADRANT_COLOURS.items():
+        rows = known[known["kwadrant"] == kwadrant]
+        if rows.empty:
+            continue
+        fig.add_trace(go.Scatter(
+            x=rows["initiatieven_per_1000"], y=rows[eenzaam], mode="markers", name=kwadrant,
+            marker={"size": marker_size, "color": colour, "line": {"width": 1, "color": "#222"},
+                    "symbol": "diamond" if kwadrant == "witte vlek" else "circle"},
+            text=[f"{_plain(n)}<br>{label}: {fmt_pct(e)}<br>{fmt_getal(p, 1)} per 1.000"
+                  for n, e, p in zip(rows["buurtnaam"], rows[eenzaam],
+                                     rows["initiatieven_per_1000"])],
+            customdata=rows["buurtcode"], hovertemplate="%{text}<extra></extra>"))
+    if len(known):
+        grens_e = known["grens_eenzaam"].iloc[0]
+        grens_a = known["grens_aanbod"].iloc[0]
+        fig.add_hline(y=grens_e, line={"dash": "dash", "width": 2, "color": "#444"},
+                      annotation_text=f"grens eenzaamheid {fmt_pct(grens_e)}",
+                      annotation_position="top right")
+        fig.add_vline(x=grens_a, line={"dash": "dash", "width": 2, "color": "#444"},
+                      annotation_text=f"grens aanbod {fmt_getal(grens_a, 1)}",
+                      annotation_position="bottom right")
+        fig.add_annotation(x=0, y=1.0, xref="paper", yref="paper", showarrow=False,
+                           text="<b>witte vlekken</b>: veel eenzaamheid, weinig aanbod",
+                           xanchor="left", yanchor="top", font={"color": "#a63603"})
+    for code in highlight:
+        row = known[known["buurtcode"] == code]
+        if len(row):
+            fig.add_annotation(x=row["initiatieven_per_1000"].iloc[0], y=row[eenzaam].iloc[0],
+                               text=_plain(row["buurtnaam"].iloc[0]), showarrow=True,
+                               arrowhead=2)
+    fig.update_xaxes(title="Initiatieven per 1.000 inwoners", rangemode="tozero")
+    fig.update_yaxes(title=f"{label} (%)", ticksuffix="%")
+    return _layout(fig, height=height, font_size=font_size,
+                   legend={"orientation": "h", "y": -0.2})
+
+
+def count_chart(tellingen: pd.DataFrame, by: str, label: str, *, height: int = 300,
+                font_size: int = 14) -> go.Figure:
+    rows = tellingen.sort_values("aantal")
+    fig = go.Figure(go.Bar(x=rows["aantal"], y=rows[by], orientation="h",
+                           marker_color="#54278f", text=rows["aantal"], textposition="outside",
+                           hovertemplate="%{y}: %{x}<extra></extra>"))
+    fig.update_xaxes(title="Aantal initiatieven", rangemode="tozero")
+    fig.update_yaxes(title=label)
+    return _layout(fig, height=height, font_size=font_size)
+
+
+def _alpha(hex_colour: str, alpha: float) -> str:
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"

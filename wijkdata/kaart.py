@@ -1,0 +1,172 @@
+"""Plotly figures for maps and charts. No Streamlit here: pages pass the figures on.
+
+Maps use ``map_style="white-bg"``: the polygons never depend on a base map, so the map
+draws in a council room without internet. One ``Choroplethmap`` trace carries every area
+with a value (numeric ``z``), a second one the areas without a value in grey, named
+"geen gegevens" in the legend — a missing value is never coloured as if it were low.
+"""
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import shapely
+
+from .columns import INDICATOREN
+from .figures import WGS84
+from .formatting import fmt_getal, fmt_pct
+
+# Single-hue sequential scales are readable with every common colour-vision deficiency.
+SCALE = [[0.0, "#f2f0f7"], [0.25, "#cbc9e2"], [0.5, "#9e9ac8"], [0.75, "#756bb1"],
+         [1.0, "#54278f"]]
+MISSING_COLOUR = "#bdbdbd"
+# Okabe–Ito colours: distinguishable with colour-vision deficiencies and on the purples.
+WIJ_TYPE_COLOURS = {"bonding": "#E69F00", "bridging": "#009E73", "beide": "#000000"}
+ACTIVITEIT_COLOURS = {
+    "ontmoeting": "#E69F00", "eten en drinken": "#D55E00", "muziek en cultuur": "#CC79A7",
+    "natuur en groen": "#009E73", "sport en bewegen": "#0072B2",
+    "burenhulp en zorg": "#56B4E9", "digitaal": "#000000", "feest": "#F0E442",
+}
+FONT = "Source Sans Pro, Arial, sans-serif"
+
+
+def geojson_of(gebieden: gpd.GeoDataFrame, tolerance: float = 0.0) -> dict:
+    """Areas as a GeoJSON FeatureCollection in EPSG:4326 with ``id`` = area code.
+
+    ``tolerance`` (metres, in RD) simplifies the whole coverage at once
+    (``shapely.coverage_simplify``), so neighbouring buurten keep their shared border and no
+    gaps or slivers open between them.
+    """
+    geometry = gebieden.geometry
+    if tolerance > 0 and len(geometry):
+        simplified = shapely.coverage_simplify(geometry.values, tolerance)
+        geometry = gpd.GeoSeries(simplified, index=gebieden.index, crs=gebieden.crs)
+    geometry = geometry.to_crs(WGS84)
+    coords_rounded = shapely.set_precision(geometry.values, 1e-6)
+    features = [
+        {"type": "Feature", "id": code, "properties": {},
+         "geometry": json.loads(shapely.to_geojson(geom))}
+        for code, geom in zip(gebieden["code"], coords_rounded) if geom is not None
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def bounds_view(gebieden: gpd.GeoDataFrame) -> dict:
+    """Centre and zoom so the areas fill a map of roughly 800×600 pixels."""
+    if gebieden.empty:
+        return {"center": {"lat": 52.2, "lon": 5.3}, "zoom": 6}
+    minx, miny, maxx, maxy = gebieden.to_crs(WGS84).total_bounds
+    span = max(maxx - minx, (maxy - miny) * 1.6, 1e-4)
+    zoom = float(np.clip(np.log2(360 / span) - 0.6, 4, 16))
+    return {"center": {"lat": (miny + maxy) / 2, "lon": (minx + maxx) / 2}, "zoom": zoom}
+
+
+def choropleth(geojson: dict, cijfers: pd.DataFrame, column: str, *, indicator: str,
+               view: dict, initiatieven: pd.DataFrame | None = None,
+               kleur_op: str = "wij_type", height: int = 560, font_size: int = 14,
+               highlight: str | None = None) -> go.Figure:
+    """The buurt (or wijk) map of ``column`` with initiatives as points on top.
+
+    ``cijfers`` needs ``code``, ``naam`` and ``column``; its rows decide which areas of
+    ``geojson`` are drawn.
+    """
+    info = INDICATOREN.get(indicator)
+    unit = info.unit if info else ""
+    label = info.label if info else column
+    has = cijfers[column].notna()
+    fig = go.Figure()
+    values = cijfers.loc[has]
+    text = [f"{naam}<br>{label}: {_fmt(v, unit)}" for naam, v in zip(values["naam"], values[column])]
+    if len(values):
+        fig.add_trace(go.Choroplethmap(
+            geojson=geojson, locations=values["code"], z=values[column].astype(float),
+            featureidkey="id", colorscale=SCALE, marker={"line": {"width": 0.8, "color": "white"},
+                                                         "opacity": 0.85},
+            colorbar={"title": {"text": f"{label} ({unit})" if unit else label},
+                      "ticksuffix": "%" if unit == "%" else "", "len": 0.75,
+                      "thickness": 18, "x": 0.0, "xanchor": "left", "bgcolor": "rgba(255,255,255,0.8)"},
+            text=text, hovertemplate="%{text}<extra></extra>", name=label, showlegend=False))
+    missing = cijfers.loc[~has]
+    if len(missing):
+        fig.add_trace(go.Choroplethmap(
+            geojson=geojson, locations=missing["code"], z=np.zeros(len(missing)),
+            featureidkey="id", colorscale=[[0, MISSING_COLOUR], [1, MISSING_COLOUR]],
+            showscale=False, marker={"line": {"width": 1.5, "color": "#636363"}, "opacity": 0.9},
+            text=[f"{n}<br>{label}: geen gegevens" for n in missing["naam"]],
+            hovertemplate="%{text}<extra></extra>", name="geen gegevens", showlegend=True))
+    if highlight is not None and (cijfers["code"] == highlight).any():
+        fig.add_trace(go.Choroplethmap(
+            geojson=geojson, locations=[highlight], z=[0], featureidkey="id",
+            colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
+            marker={"line": {"width": 4, "color": "#000000"}}, hoverinfo="skip",
+            name="gekozen buurt", showlegend=True))
+    if initiatieven is not None and len(initiatieven):
+        add_initiatief_points(fig, initiatieven, kleur_op)
+    fig.update_layout(
+        map={"style": "white-bg", **view}, height=height, margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        font={"family": FONT, "size": font_size},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 0.01, "x": 0.99,
+                "xanchor": "right", "bgcolor": "rgba(255,255,255,0.85)"},
+        clickmode="event+select", uirevision="kaart")
+    return fig
+
+
+def add_initiatief_points(fig: go.Figure, initiatieven: gpd.GeoDataFrame, kleur_op: str,
+                          size: int = 10) -> None:
+    """One scatter trace per wij-type (or activity); hover shows name, activity and target
+    group — never contact details. Text goes in as data, which plotly renders as text."""
+    points = initiatieven[initiatieven.geometry.notna()].to_crs(WGS84)
+    colours = WIJ_TYPE_COLOURS if kleur_op == "wij_type" else ACTIVITEIT_COLOURS
+    for value, colour in colours.items():
+        group = points[points[kleur_op] == value]
+        if group.empty:
+            continue
+        hover = [
+            f"{_plain(n)}<br>{_plain(a)} · {_plain(w)}<br>voor: {_plain(d)}"
+            + ("<br>(locatie op buurtniveau)" if b else "")
+            for n, a, w, d, b in zip(group["naam"], group["activiteit"], group["wij_type"],
+                                     group["doelgroepen"], group["op_buurtniveau"])
+        ]
+        fig.add_trace(go.Scattermap(
+            lat=group.geometry.y, lon=group.geometry.x, mode="markers",
+            marker={"size": size, "color": colour}, name=f"{value}",
+            text=hover, hovertemplate="%{text}<extra></extra>",
+            legendgroup="initiatieven", legendgrouptitle={"text": "Initiatieven"}))
+
+
+def _plain(value) -> str:
+    """Uploaded text shown in plotly hover labels: plotly interprets a few HTML tags there,
+    so angle brackets are replaced and text can never become markup or a link."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value).replace("<", "‹").replace(">", "›")
+
+
+def _fmt(value, unit: str) -> str:
+    return fmt_pct(value) if unit == "%" else fmt_getal(value)
+
+
+def column_for(indicator: str) -> str:
+    """The column of the buurt figures that holds ``indicator``."""
+    from .columns import LONELINESS
+    return f"{indicator}_pct" if indicator in LONELINESS else indicator
+
+
+def clicked_code(selection) -> str | None:
+    """The area code of the first clicked polygon in a plotly selection event, if any.
+
+    Streamlit passes ``{"selection": {"points": [{"location": code, ...}, ...]}}``; points
+    of the initiative layer have no ``location`` and are ignored.
+    """
+    try:
+        points = selection["selection"]["points"]
+    except (KeyError, TypeError):
+        return None
+    for point in points or []:
+        code = point.get("location") if isinstance(point, dict) else None
+        if code:
+            return str(code)
+    return None

@@ -1,0 +1,262 @@
+"""Tables and figures as the pages show them: Dutch headers, ranked, explained.
+
+Pages call one function per output and show the result; nothing here knows Streamlit.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import codes, figures
+from .columns import (BOVENGRENS, CODE, INDICATOR, INDICATOREN, LEEFTIJD, LEEFTIJDEN,
+                      LONELINESS, ONDERGRENS, PERIODE, WAARDE)
+from .gegevens import Gegevens, referentie
+
+LEEFTIJD_LABELS = {"18+": "18 jaar en ouder", "18-64": "18 tot 65 jaar",
+                   "65+": "65 jaar en ouder", "alle": "alle leeftijden"}
+
+
+def kerncijfers(gegevens: Gegevens, cijfers: pd.DataFrame, gemeentecode: str) -> dict:
+    """Headline figures of one gemeente (from its buurt figures and its own estimates)."""
+    periode = cijfers["periode"].iloc[0] if len(cijfers) else None
+    leeftijd = cijfers["leeftijd"].iloc[0] if len(cijfers) else "18+"
+    eigen = referentie(gegevens, gemeentecode, "eenzaam", periode, leeftijd)
+    if pd.isna(eigen["waarde"]):
+        agg = figures.aggregate(cijfers, "gemeente")
+        eigen["waarde"] = agg["eenzaam_pct"].iloc[0] if len(agg) else np.nan
+    inwoners = cijfers["inwoners"].sum(min_count=1)
+    initiatieven = cijfers["initiatieven"].sum(min_count=1) if len(cijfers) else pd.NA
+    return {
+        "buurten": len(cijfers),
+        "inwoners": inwoners,
+        "eenzaam": eigen,
+        "initiatieven": initiatieven,
+        "per_1000": figures.per_1000(pd.Series([initiatieven], dtype=float),
+                                     pd.Series([inwoners])).iloc[0]
+        if not pd.isna(initiatieven) else np.nan,
+        "witte_vlekken": int(cijfers["witte_vlek"].fillna(False).sum()),
+        "zonder_gegevens": int(cijfers["eenzaam_pct"].isna().sum()),
+        "periode": periode, "leeftijd": leeftijd,
+    }
+
+
+def witte_vlekken_tabel(cijfers: pd.DataFrame, eenzaamheid: str = "eenzaam",
+                        alleen_vlekken: bool = True) -> pd.DataFrame:
+    """The witte vlekken ranked: highest loneliness first, then fewest initiatives.
+
+    Columns are Dutch and every row says why it is listed.
+    """
+    rows = cijfers[cijfers["witte_vlek"].fillna(False)] if alleen_vlekken else cijfers
+    rows = rows.sort_values([f"{eenzaamheid}_pct", "initiatieven_per_1000"],
+                            ascending=[False, True])
+    table = pd.DataFrame({
+        "Buurt": rows["buurtnaam"], "Buurtcode": rows["buurtcode"], "Wijk": rows["wijknaam"],
+        "Inwoners": rows["inwoners"],
+        f"{INDICATOREN[eenzaamheid].label} (%)": rows[f"{eenzaamheid}_pct"].round(1),
+        "Ondergrens (%)": rows[f"{eenzaamheid}_ondergrens"].round(1),
+        "Bovengrens (%)": rows[f"{eenzaamheid}_bovengrens"].round(1),
+        "Initiatieven": rows["initiatieven"],
+        "Per 1.000 inwoners": rows["initiatieven_per_1000"].round(2),
+        "Dichtstbijzijnde initiatief (m)": rows["afstand_initiatief_m"].round(0),
+        "Waarom": [_reden(r, eenzaamheid) for _, r in rows.iterrows()],
+    })
+    return table.reset_index(drop=True)
+
+
+def _reden(row: pd.Series, eenzaamheid: str) -> str:
+    from .formatting import fmt_getal, fmt_pct
+    if row.get("witte_vlek") is pd.NA or pd.isna(row.get("witte_vlek")):
+        if pd.isna(row[f"{eenzaamheid}_pct"]):
+            return "Geen cijfer over eenzaamheid."
+        return "Te weinig inwoners voor een betrouwbaar aantal per 1.000."
+    label = INDICATOREN[eenzaamheid].label.lower()
+    hoog = row[f"{eenzaamheid}_pct"] >= row["grens_eenzaam"]
+    laag = row["initiatieven_per_1000"] <= row["grens_aanbod"]
+    parts = [f"{label} {fmt_pct(row[f'{eenzaamheid}_pct'])} "
+             f"({'bij de hoogste' if hoog else 'niet bij de hoogste'}: grens "
+             f"{fmt_pct(row['grens_eenzaam'])})",
+             f"{fmt_getal(row['initiatieven_per_1000'], 1)} initiatieven per 1.000 inwoners "
+             f"({'bij de laagste' if laag else 'niet bij de laagste'}: grens "
+             f"{fmt_getal(row['grens_aanbod'], 1)})"]
+    return "; ".join(parts).capitalize() + "."
+
+
+def profiel(gegevens: Gegevens, cijfers: pd.DataFrame, buurtcode: str) -> pd.DataFrame:
+    """Every indicator of one buurt against its wijk, gemeente and Nederland.
+
+    One row per indicator: value and 95% bounds for buurt, wijk, gemeente, Nederland (NaN
+    where not loaded), and the verdict against the gemeente and Nederland, which says
+    "hoger/lager dan gemiddeld" only when the intervals do not overlap.
+    """
+    row = cijfers[cijfers["buurtcode"] == buurtcode].iloc[0]
+    periode, leeftijd = row["periode"], row["leeftijd"]
+    areas = {"buurt": buurtcode, "wijk": codes.wijkcode(buurtcode),
+             "gemeente": codes.gemeentecode(buurtcode), "nederland": codes.NEDERLAND}
+    records = []
+    for key, info in INDICATOREN.items():
+        if key in ("huishoudens",):
+            continue
+        record = {"indicator": key, "label": info.label, "eenheid": info.unit}
+        for level, code in areas.items():
+            if key in LONELINESS or key in ("mist_emotionele_steun", "mantelzorger",
+                                            "vrijwilligerswerk"):
+                ref = referentie(gegevens, code, key, periode, leeftijd)
+            else:
+                value = figures.latest_values(gegevens.indicatoren, key).get(code, np.nan)
+                ref = {"waarde": value, "ondergrens": np.nan, "bovengrens": np.nan}
+            record[level] = ref["waarde"]
+            record[f"{level}_onder"] = ref["ondergrens"]
+            record[f"{level}_boven"] = ref["bovengrens"]
+        if pd.isna(record["buurt"]) and all(pd.isna(record[lv]) for lv in ("wijk", "gemeente")):
+            continue
+        for level in ("gemeente", "nederland"):
+            record[f"vs_{level}"] = figures.vergelijk(
+                record["buurt"], record["buurt_onder"], record["buurt_boven"],
+                record[level], record[f"{level}_onder"], record[f"{level}_boven"])
+        records.append(record)
+    return pd.DataFrame(records)
+
+
+def trend(gegevens: Gegevens, indicator: str, codes_: dict[str, str], leeftijd: str) -> pd.DataFrame:
+    """Value and bounds per period for several areas: columns gebied, periode, waarde,
+    ondergrens, bovengrens (long; periods without a value are left out, not zero)."""
+    ind = gegevens.indicatoren
+    rows = ind[(ind[INDICATOR] == indicator) & ind[CODE].isin(codes_.values())
+               & (ind[LEEFTIJD] == leeftijd) & ind[WAARDE].notna()]
+    names = {code: label for label, code in codes_.items()}
+    out = rows.assign(gebied=rows[CODE].map(names))[["gebied", PERIODE, WAARDE, ONDERGRENS,
+                                                       BOVENGRENS]]
+    return out.sort_values(["gebied", PERIODE]).reset_index(drop=True)
+
+
+def leeftijdsgroepen(gegevens: Gegevens, indicator: str, code: str, periode) -> pd.DataFrame:
+    """The indicator for each age group of one area in one period."""
+    records = []
+    for leeftijd in LEEFTIJDEN:
+        ref = referentie(gegevens, code, indicator, periode, leeftijd)
+        records.append({"leeftijd": LEEFTIJD_LABELS[leeftijd], **ref})
+    return pd.DataFrame(records)
+
+
+def initiatieven_rond(gegevens: Gegevens, buurtcode: str, n: int = 8,
+                      initiatieven: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Initiatives in the buurt, then the nearest ones around it, with distance in metres
+    (0 inside the buurt)."""
+    pool = gegevens.initiatieven if initiatieven is None else initiatieven
+    pool = figures.active_initiatieven(pool) if len(pool) else pool
+    buurt = gegevens.buurten[gegevens.buurten[CODE] == buurtcode]
+    if buurt.empty or pool.empty:
+        return pd.DataFrame(columns=["naam", "activiteit", "wij_type", "doelgroepen",
+                                     "in_buurt", "afstand_m"])
+    shape = buurt.geometry.iloc[0]
+    distance = pool.geometry.distance(shape)
+    frame = pool.assign(afstand_m=distance.round(0), in_buurt=pool["buurtcode"] == buurtcode)
+    frame.loc[frame["in_buurt"], "afstand_m"] = 0.0
+    inside = frame[frame["in_buurt"]]
+    around = frame[~frame["in_buurt"]].sort_values("afstand_m").head(max(n - len(inside), 3))
+    out = pd.concat([inside, around])
+    return out[["naam", "omschrijving", "activiteit", "wij_type", "doelgroepen", "frequentie",
+                "in_buurt", "afstand_m"]].reset_index(drop=True)
+
+
+def tellingen(initiatieven: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Number of initiatives per activity, wij-type or target group (an initiative with
+    several target groups counts once for each), with every allowed value listed (0 too)."""
+    from .columns import ACTIVITEITEN, DOELGROEPEN, WIJ_TYPES
+    allowed = {"activiteit": ACTIVITEITEN, "wij_type": WIJ_TYPES, "doelgroepen": DOELGROEPEN}[by]
+    values = initiatieven[by].fillna("")
+    if by == "doelgroepen":
+        values = values.str.split(";").explode().str.strip()
+    counts = values[values != ""].value_counts()
+    out = pd.DataFrame({by: allowed, "aantal": [int(counts.get(v, 0)) for v in allowed]})
+    extra = [v for v in counts.index if v not in allowed]
+    if extra:
+        out = pd.concat([out, pd.DataFrame({by: extra, "aantal": [int(counts[v]) for v in extra]})])
+    return out.reset_index(drop=True)
+
+
+def geladen(gegevens: Gegevens) -> pd.DataFrame:
+    """Which datasets are active: name, kind, version, rows, date, by whom, source file."""
+    if gegevens.is_demo:
+        from .gegevens import DEMO_FILES
+        return pd.DataFrame({"Dataset": ["Voorbeelddata (fictief)"] * 3,
+                             "Soort": list(DEMO_FILES), "Bestand": list(DEMO_FILES.values())})
+    return pd.DataFrame([{
+        "Dataset": v.name, "Soort": v.kind, "Versie": v.number, "Rijen": v.rows,
+        "Gepubliceerd": v.created_at.strftime("%d-%m-%Y %H:%M"), "Door": v.created_by,
+        "Bestand": v.source_filename} for v in gegevens.versies])
+
+
+def profiel_tabel(profiel: pd.DataFrame) -> pd.DataFrame:
+    """The profile as people read it: formatted values with intervals and the verdicts."""
+    from .formatting import fmt_getal, fmt_interval, fmt_pct
+
+    def cell(row, level):
+        value = row[level]
+        if row["eenheid"] == "%":
+            return f"{fmt_pct(value)} {fmt_interval(row[f'{level}_onder'], row[f'{level}_boven'])}".strip()
+        return fmt_getal(value)
+
+    return pd.DataFrame({
+        "Indicator": profiel["label"],
+        "Buurt": [cell(r, "buurt") for _, r in profiel.iterrows()],
+        "Wijk": [cell(r, "wijk") for _, r in profiel.iterrows()],
+        "Gemeente": [cell(r, "gemeente") for _, r in profiel.iterrows()],
+        "Nederland": [cell(r, "nederland") for _, r in profiel.iterrows()],
+        "Buurt t.o.v. gemeente": profiel["vs_gemeente"].fillna("—"),
+        "Buurt t.o.v. Nederland": profiel["vs_nederland"].fillna("—"),
+    })
+
+
+def initiatieven_rond_tabel(rond: pd.DataFrame) -> pd.DataFrame:
+    from .formatting import fmt_meters
+    return pd.DataFrame({
+        "Initiatief": rond["naam"], "Wat": rond["omschrijving"],
+        "Activiteit": rond["activiteit"], "Wij-type": rond["wij_type"],
+        "Voor wie": rond["doelgroepen"], "Hoe vaak": rond["frequentie"],
+        "Waar": ["in de buurt" if inside else f"op {fmt_meters(d)}"
+                 for inside, d in zip(rond["in_buurt"], rond["afstand_m"])],
+    })
+
+
+def definities() -> pd.DataFrame:
+    """Every indicator with its unit, definition and source."""
+    return pd.DataFrame([{"Indicator": i.label, "Eenheid": i.unit, "Definitie": i.definition,
+                          "Bron": i.bron} for i in INDICATOREN.values()])
+
+
+UITLEG = """
+- **Initiatieven per buurt**: een initiatief met coördinaten telt in de buurt waar het punt
+  ligt; een initiatief met alleen een buurtcode telt in die buurt. Initiatieven met een
+  einddatum in het verleden tellen niet mee.
+- **Per 1.000 inwoners** = aantal initiatieven ÷ inwoners × 1.000. Onder de {min_inwoners}
+  inwoners rekenen we dit niet uit ("te weinig inwoners"): een paar bewoners meer of minder
+  verandert het cijfer dan te sterk.
+- **Afstand tot het dichtstbijzijnde initiatief**: kortste afstand in meters van de rand van de
+  buurt tot een initiatief (0 als er een in de buurt is), gemeten in het Rijksdriehoekstelsel.
+- **Wijk en gemeente**: aantallen tellen we op. Percentages wegen we naar het aantal
+  inwoners per buurt (nooit een gewoon gemiddelde van buurtpercentages). Waar het RIVM een
+  eigen schatting voor de wijk of gemeente geeft, tonen we die, met interval.
+- **Witte vlek**: een buurt waar eenzaamheid bij de hoogste {q_eenzaam}% van de buurten van de
+  gemeente hoort én het aantal initiatieven per 1.000 inwoners bij de laagste {q_aanbod}%.
+  U kunt beide grenzen aanpassen op de pagina Witte vlekken. Een buurt zonder cijfer is
+  geen witte vlek en ook geen "gewone" buurt: we weten het niet.
+- **Hoger of lager dan gemiddeld**: alleen als de 95%-intervallen van de buurt en van het
+  gebied waarmee we vergelijken elkaar niet overlappen. Anders: "niet duidelijk verschillend".
+"""
+
+KANTTEKENINGEN = """
+- **Schattingen, geen tellingen.** De cijfers over eenzaamheid per buurt zijn
+  modelschattingen van het RIVM op basis van de Gezondheidsmonitor. Kijk daarom naar het
+  95%-interval: de echte waarde ligt waarschijnlijk binnen die grenzen.
+- **Zorginstellingen.** Een verpleeghuis of woonzorgcentrum in een kleine buurt kan de
+  cijfers sterk kleuren.
+- **Kleine aantallen.** CBS rondt aantallen in kleine buurten af en houdt sommige cijfers
+  geheim. Die tonen we als "geen gegevens" (grijs op de kaart), nooit als nul.
+- **Initiatieven.** Er is geen landelijk register. De lijst is zo volledig als de gemeente
+  en haar partners hem bijhouden. Weinig initiatieven op de kaart kan ook betekenen: weinig
+  bekend.
+- **Privacy.** Namen van contactpersonen, e-mailadressen en telefoonnummers worden bij het
+  inlezen verwijderd en nooit getoond of gedownload. Initiatieven bij iemand thuis staan
+  midden in hun buurt, niet op het adres.
+"""
