@@ -1,0 +1,745 @@
+"""Reading area boundaries (buurten, wijken, gemeenten) from GeoPackage, GeoJSON or a
+zipped shapefile into one GeoDataFrame in EPSG:28992 (RD New).
+
+Recognised without configuration (see DATA_FORMATS.md, "Geometry"):
+
+- the CBS Wijk- en buurtkaart GeoPackage (layers ``gemeenten``, ``wijken``, ``buurten``),
+  with the newer snake_case columns (``buurtcode``, ``aantal_inwoners``, ...) or the older
+  upper-case ones (``BU_CODE``, ``AANT_INW``, ...), also as a zipped shapefile;
+- the PDOK / CBS gebiedsindelingen GeoJSON (``statcode``, ``statnaam``, ``jrstatcode``,
+  ``rubriek``), in EPSG:4326;
+- any GeoJSON, GeoPackage or zipped shapefile with a column that holds CBS codes
+  (``buurtcode``, ``bu_code``, ``statcode``, ``code``, ...). The form of each code decides
+  its niveau (``BU`` + 8 → buurt, ``WK`` + 6 → wijk, ``GM`` + 4 → gemeente).
+
+What the reader does to the areas, and why:
+
+- Water parts (``water == 'JA'``) are left out: CBS splits areas into land and water, and
+  maps and areas per inhabitant are about land. A warning says how many.
+- Pseudo-areas without residents ("Buitenland", "Groot binnenwater", "Buitenwater") are left
+  out with a warning naming each one: they are not neighbourhoods, and a huge empty polygon
+  of sea or lake would dominate a choropleth.
+- Invalid geometry (self-intersections from generalisation) is repaired with
+  :func:`shapely.make_valid`, keeping only the polygonal parts, with a warning naming the
+  area. A missing or empty geometry, or one without any area, is a row error.
+- Codes are cleaned (padding, ``jrstatcode`` year prefix); a missing code, one not in the
+  CBS form, and every repeat of a code already seen are row errors. Rows are counted as in
+  a spreadsheet of the attribute table: the header is row 1, feature *n* is row *n* + 1.
+- Names are shown as given: real PDOK files contain mis-encoded names ("Þ" for "è"), but
+  guessing a repair would corrupt names that are right.
+- Context figures, when the source has them, become float columns ``inwoners``,
+  ``pct_65plus``, ``huishoudens``, ``pct_eenpersoonshuishoudens``; CBS codes for missing or
+  secret values (≤ −99990) become NaN, never numbers. ``periode`` (nullable integer year)
+  comes from ``jaar``, else the 4-digit prefix of ``jrstatcode``, else a year in the file
+  name.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import re
+import tempfile
+import warnings
+import zipfile
+from pathlib import Path, PurePosixPath
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import pyogrio.errors
+import shapely
+from pyproj import CRS
+
+from .. import codes
+from ..columns import (CODE, GEBIEDEN_COLUMNS, GEMEENTECODE, GEMEENTENAAM, GEOMETRY, NAAM,
+                       NIVEAU, PERIODE, WIJKCODE, WIJKNAAM)
+from ..errors import Rapport, WijkdataError
+from .base import Ingelezen
+from .textio import CBS_MISSING_THRESHOLD, normalise_header, parse_number, spreadsheet_row
+
+GEO_EXTENSIONS = (".geojson", ".json", ".gpkg", ".zip", ".shp")
+
+RD = 28992
+WGS84 = 4326
+
+# Zip guards, checked on the zip's directory before GDAL opens anything. CBS's national
+# wijk- en buurtkaart is a few hundred MB unpacked and has fewer than 20 members.
+MAX_ZIP_BYTES = 2 * 1024**3
+MAX_ZIP_MEMBERS = 1000
+
+# Coordinates that fit the Netherlands: RD New (EPSG:28992) and lon/lat (EPSG:4326), with a
+# margin for the sea areas CBS includes.
+RD_BOUNDS = (0.0, 289_000.0, 300_000.0, 629_000.0)        # xmin, ymin, xmax, ymax
+LONLAT_BOUNDS = (2.5, 50.0, 7.5, 54.0)
+
+CONTEXT_COLUMNS = ["inwoners", "pct_65plus", "huishoudens", "pct_eenpersoonshuishoudens"]
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_SHP_MAGIC = b"\x00\x00\x27\x0a"       # shapefile file code 9994, big-endian
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
+_GEOJSON_TYPE = re.compile(rb'"type"\s*:\s*"(FeatureCollection|Feature)"')
+
+# Header variants, in normalise_header form (lower case, punctuation as single spaces).
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "buurtcode": ("buurtcode", "bu code", "buurt code", "buurtcode cbs"),
+    "buurtnaam": ("buurtnaam", "bu naam", "buurt naam"),
+    "wijkcode": ("wijkcode", "wk code", "wijk code"),
+    "wijknaam": ("wijknaam", "wk naam", "wijk naam"),
+    # 'gemeenteco' / 'gemeentena': long names cut to 10 characters in a shapefile.
+    "gemeentecode": ("gemeentecode", "gm code", "gemeente code", "gemeenteco"),
+    "gemeentenaam": ("gemeentenaam", "gm naam", "gemeente naam", "gemeentena"),
+    "code": ("statcode", "code", "gwb code", "gwb code 10", "gebiedscode", "gebiedcode",
+             "regiocode", "codering", "cbs code", "cbscode"),
+    "naam": ("statnaam", "naam", "name", "gebiedsnaam", "gebiednaam", "regionaam",
+             "regio naam", "gwb naam"),
+    "jrstatcode": ("jrstatcode",),
+    "jaar": ("jaar", "jaartal", "year"),
+    "water": ("water",),
+    "rubriek": ("rubriek",),
+    "inwoners": ("aantal inwoners", "aant inw", "inwoners", "aantalinwoners"),
+    "pct_65plus": ("percentage personen 65 jaar en ouder", "p 65 eo jr", "pct 65plus",
+                   "pct 65 plus"),
+    "huishoudens": ("aantal huishoudens", "aantal hh", "huishoudens"),
+    "pct_eenpersoonshuishoudens": ("percentage eenpersoonshuishoudens", "p eenp hh",
+                                   "pct eenpersoonshuishoudens"),
+}
+
+# Which column holds the area's own code, in order of preference, with the niveau it
+# implies and the column that holds its name. A buurten layer also carries the wijkcode and
+# gemeentecode of the parents, so the most specific code wins; ``jrstatcode`` (``2024BU...``)
+# is a last resort because its year prefix is stripped by codes.clean_code.
+_CODE_CHOICES = [
+    ("buurtcode", "buurt", "buurtnaam"),
+    ("code", None, "naam"),
+    ("wijkcode", "wijk", "wijknaam"),
+    ("gemeentecode", "gemeente", "gemeentenaam"),
+    ("jrstatcode", None, "naam"),
+]
+
+_PSEUDO_AREA = re.compile(r"^\s*(groot\s+binnenwater|buitenwater|binnenwater|buitenland)\b",
+                          re.IGNORECASE)
+_YEAR_IN_NAME = re.compile(r"(?<!\d)(19[89]\d|20\d\d)(?!\d)")
+
+_GEOMETRY_WORDS = {"Point": "punt", "MultiPoint": "groep punten", "LineString": "lijn",
+                   "MultiLineString": "groep lijnen", "LinearRing": "lijn"}
+
+_LAYER_PREFERENCE = ("buurt", "wijk", "gemeente")
+
+_UNREADABLE = ("Het bestand '{name}' kan niet worden gelezen als kaartbestand. Verwacht een "
+               "GeoPackage (.gpkg), GeoJSON (.geojson) of een shapefile in een zip-bestand.")
+
+_GDAL_ERRORS = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError,
+                pyogrio.errors.FieldError, pyogrio.errors.GeometryError,
+                pyogrio.errors.FeatureError, pyogrio.errors.CRSError, RuntimeError, OSError,
+                ValueError)
+
+
+def looks_like_geo(data: bytes, filename: str) -> bool:
+    """True when the bytes look like a geometry file: a GeoPackage (SQLite header), a zip
+    that contains a ``.shp``, a bare ``.shp``, or GeoJSON (a JSON object whose ``type`` is
+    ``FeatureCollection`` or ``Feature``).
+
+    Only the start of the data is inspected. A CBS OData answer (``{"value": [...]}``) is
+    JSON but not geo.
+
+    Examples
+    --------
+    >>> looks_like_geo(b'{"type": "FeatureCollection", "features": []}', "x.geojson")
+    True
+    >>> looks_like_geo(b'{"value": [{"WijkenEnBuurten": "BU00340101"}]}', "x.json")
+    False
+    """
+    if not data:
+        return False
+    if data.startswith(_SQLITE_MAGIC):
+        return True
+    if data.startswith(_SHP_MAGIC) and filename.lower().endswith(".shp"):
+        return True
+    if data.startswith(_ZIP_MAGICS):
+        try:
+            with zipfile.ZipFile(_bytes_io(data)) as archive:
+                return any(_is_shp(name) for name in archive.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return False
+    head = data[:1_000_000].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not head.startswith(b"{"):
+        return False
+    return _GEOJSON_TYPE.search(head) is not None
+
+
+def list_layers(data: bytes, filename: str) -> list[str]:
+    """The layers a user can choose from: the geometry layers of a GeoPackage, the ``.shp``
+    members of a zip (paths inside the zip), and ``[]`` for GeoJSON (one layer, no choice).
+    """
+    kind = _detect(data, filename)
+    if kind == "zip":
+        return _zip_shapefiles(data, filename)
+    if kind != "gpkg":
+        return []
+    with tempfile.TemporaryDirectory(prefix="wijkdata-") as tmp:
+        path = _write_temp(data, tmp, ".gpkg")
+        return _gpkg_layers(path, filename)
+
+
+def read_gebieden(data: bytes, filename: str, *, layer: str | None = None) -> Ingelezen:
+    """Read area boundaries into a GeoDataFrame in EPSG:28992.
+
+    Parameters
+    ----------
+    data
+        The file's bytes: GeoPackage, GeoJSON, or a zip holding a shapefile (also in a
+        subfolder).
+    filename
+        The name the user gave the file; used in messages and for the year when the data
+        has none.
+    layer
+        GeoPackage layer, or path of the ``.shp`` inside a zip. By default the layer of
+        buurten (then wijken, then gemeenten) by name, or the only layer.
+
+    Returns
+    -------
+    Ingelezen
+        ``kind='buurten'``; ``frame`` has the columns ``columns.GEBIEDEN_COLUMNS``, the
+        context columns the source has (float, NaN when missing), ``periode`` when known,
+        and ``geometry``. Invalid rows are left out and listed in ``rapport.errors``.
+        ``rows`` counts all features in the layer, water parts included.
+
+    Raises
+    ------
+    WijkdataError
+        When the file cannot be read as a map at all: empty, corrupt, not a geometry file,
+        no code column, no features, an unsafe zip, or an unknown coordinate system.
+    """
+    kind = _detect(data, filename)
+    rapport = Rapport()
+    with tempfile.TemporaryDirectory(prefix="wijkdata-") as tmp:
+        if kind == "gpkg":
+            path = _write_temp(data, tmp, ".gpkg")
+            layers = _gpkg_layers(path, filename)
+            chosen = _choose_layer(layers, layer, filename)
+            raw = _read(path, chosen, filename)
+            extra = _wijknamen_from_gpkg(path, layers, chosen)
+            container = "GeoPackage"
+        elif kind == "zip":
+            members = _zip_shapefiles(data, filename)
+            chosen = _choose_layer(members, layer, filename)
+            path = _write_temp(data, tmp, ".zip")
+            raw = _read(f"/vsizip/{path}/{chosen}", None, filename)
+            extra = None
+            container = "shapefile in zip"
+        else:
+            path = _write_temp(data, tmp, ".geojson")
+            chosen = None
+            raw = _read(path, None, filename)
+            extra = None
+            container = "GeoJSON"
+
+    if len(raw) == 0:
+        raise WijkdataError(f"Het bestand '{filename}' bevat geen gebieden: de laag "
+                            f"{_layer_text(chosen)}is leeg.")
+    found = _find_columns(raw.columns)
+    source_format = _source_format(found, container, chosen)
+    raw = _to_rd(raw, filename, rapport)
+    frame = _build(raw, found, filename, rapport, extra)
+    return Ingelezen(kind="buurten", frame=frame, rapport=rapport, rows=len(raw),
+                     source_format=source_format)
+
+
+def _detect(data: bytes, filename: str) -> str:
+    """'gpkg', 'zip' or 'geojson'; raises a Dutch WijkdataError for anything else."""
+    if not data:
+        raise WijkdataError(f"Het bestand '{filename}' is leeg.")
+    if data.startswith(_SQLITE_MAGIC):
+        return "gpkg"
+    if data.startswith(_ZIP_MAGICS):
+        return "zip"
+    name = filename.lower()
+    if name.endswith(".shp") or data.startswith(_SHP_MAGIC):
+        raise WijkdataError(
+            f"Het bestand '{filename}' is alleen het .shp-deel van een shapefile. Een "
+            "shapefile bestaat uit meerdere bestanden (.shp, .shx, .dbf en .prj): zet ze "
+            "samen in een zip-bestand en upload dat.")
+    if looks_like_geo(data, filename):
+        return "geojson"
+    head = data[:1_000_000].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith((b"{", b"[")):
+        try:
+            payload = json.loads(data.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            payload = None
+        if isinstance(payload, dict) and isinstance(payload.get("value"), list):
+            raise WijkdataError(
+                f"Het bestand '{filename}' is een CBS-tabel (OData) zonder kaartvlakken. "
+                "Upload voor de grenzen een GeoPackage, GeoJSON of shapefile in zip.")
+        if payload is not None:
+            raise WijkdataError(
+                f"Het bestand '{filename}' is JSON, maar geen GeoJSON: verwacht een object "
+                "met \"type\": \"FeatureCollection\".")
+    raise WijkdataError(_UNREADABLE.format(name=filename))
+
+
+def _bytes_io(data: bytes) -> io.BytesIO:
+    return io.BytesIO(data)
+
+
+def _is_shp(name: str) -> bool:
+    return name.lower().endswith(".shp") and not name.endswith("/")
+
+
+def _zip_shapefiles(data: bytes, filename: str) -> list[str]:
+    """The ``.shp`` members of a zip, after checking the zip is safe to open."""
+    try:
+        with zipfile.ZipFile(_bytes_io(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise WijkdataError(f"Het bestand '{filename}' is geen geldig zip-bestand; het is "
+                            "mogelijk beschadigd of niet volledig geüpload.") from None
+    if len(infos) > MAX_ZIP_MEMBERS:
+        raise WijkdataError(
+            f"Het zip-bestand '{filename}' bevat {len(infos)} bestanden; dat is meer dan de "
+            f"{MAX_ZIP_MEMBERS} die worden toegestaan. Zet alleen de shapefile in de zip.")
+    total = sum(info.file_size for info in infos)
+    if total > MAX_ZIP_BYTES:
+        raise WijkdataError(
+            f"Het zip-bestand '{filename}' is uitgepakt {_megabytes(total)} groot; dat is "
+            f"meer dan de {_megabytes(MAX_ZIP_BYTES)} die worden toegestaan.")
+    unsafe = [info.filename for info in infos if _unsafe_member(info.filename)]
+    if unsafe:
+        raise WijkdataError(
+            f"Het zip-bestand '{filename}' bevat bestandsnamen die buiten de zip wijzen "
+            f"({', '.join(unsafe[:5])}). Zo'n zip wordt niet geopend; pak de bestanden uit "
+            "en zip ze opnieuw.")
+    members = sorted(info.filename for info in infos if _is_shp(info.filename)
+                     and not PurePosixPath(info.filename).name.startswith("._"))
+    if not members:
+        raise WijkdataError(f"Het zip-bestand '{filename}' bevat geen shapefile (.shp).")
+    return members
+
+
+def _unsafe_member(name: str) -> bool:
+    text = name.replace("\\", "/")
+    return (text.startswith("/") or re.match(r"^[A-Za-z]:", text) is not None
+            or ".." in text.split("/"))
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024**2:,.0f} MB".replace(",", ".")
+
+
+def _write_temp(data: bytes, directory: str, suffix: str) -> str:
+    path = os.path.join(directory, f"upload{suffix}")
+    with open(path, "wb") as handle:
+        handle.write(data)
+    return path
+
+
+def _gpkg_layers(path: str, filename: str) -> list[str]:
+    try:
+        with _quiet():
+            layers = pyogrio.list_layers(path)
+    except _GDAL_ERRORS:
+        raise WijkdataError(_UNREADABLE.format(name=filename)) from None
+    # Non-spatial tables (geometry type None) are attribute tables, not maps.
+    spatial = [str(name) for name, geometry_type in layers if geometry_type is not None]
+    if not spatial:
+        raise WijkdataError(f"Het bestand '{filename}' bevat geen kaartlagen met gebieden.")
+    return spatial
+
+
+def _choose_layer(layers: list[str], layer: str | None, filename: str) -> str:
+    if layer is not None:
+        if layer not in layers:
+            raise WijkdataError(
+                f"De laag '{layer}' staat niet in '{filename}'. Kies een van: "
+                f"{', '.join(layers)}.")
+        return layer
+    if len(layers) == 1:
+        return layers[0]
+    stems = {name: PurePosixPath(name).stem.lower() for name in layers}
+    if "buurten" in stems.values():
+        return next(name for name, s in stems.items() if s == "buurten")
+    for word in _LAYER_PREFERENCE:
+        matching = [name for name, s in stems.items() if word in s]
+        if len(matching) == 1:
+            return matching[0]
+        if matching:
+            break
+    raise WijkdataError(
+        f"Het bestand '{filename}' bevat meerdere lagen en het is niet duidelijk welke de "
+        f"gebieden bevat. Kies een laag: {', '.join(layers)}.")
+
+
+def _layer_text(layer: str | None) -> str:
+    return f"'{layer}' " if layer else ""
+
+
+def _read(path: str, layer: str | None, filename: str) -> gpd.GeoDataFrame:
+    try:
+        with _quiet():
+            return pyogrio.read_dataframe(path, layer=layer, on_invalid="ignore")
+    except _GDAL_ERRORS:
+        raise WijkdataError(_UNREADABLE.format(name=filename)) from None
+
+
+@contextlib.contextmanager
+def _quiet():
+    """GDAL's own notes (a missing .prj, an odd GeoPackage header) are replaced by the
+    reader's Dutch warnings; they never reach the user as Python warnings."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.simplefilter("ignore", UserWarning)
+        yield
+
+
+def _wijknamen_from_gpkg(path: str, layers: list[str], chosen: str) -> dict[str, str] | None:
+    """wijkcode → wijknaam from a 'wijken' layer next to the chosen buurten layer.
+
+    The CBS buurten layer has the wijkcode but not always the wijknaam; the wijken layer in
+    the same GeoPackage has both.
+    """
+    wijken = [name for name in layers if name != chosen and "wijk" in name.lower()]
+    if "buurt" not in chosen.lower() or len(wijken) != 1:
+        return None
+    try:
+        with _quiet():
+            table = pyogrio.read_dataframe(path, layer=wijken[0], read_geometry=False)
+    except _GDAL_ERRORS:
+        return None
+    found = _find_columns(table.columns)
+    if "wijkcode" not in found or "wijknaam" not in found:
+        return None
+    keys = _each(table[found["wijkcode"]], codes.clean_code)
+    names = _text(table[found["wijknaam"]])
+    return {k: v for k, v in zip(keys, names) if k and v}
+
+
+def _find_columns(columns) -> dict[str, str]:
+    """Role → source column name, matching header variants case-insensitively."""
+    by_norm: dict[str, str] = {}
+    for column in columns:
+        if column == GEOMETRY:
+            continue
+        by_norm.setdefault(normalise_header(column), column)
+    found = {}
+    for role, aliases in _ALIASES.items():
+        for alias in aliases:
+            if alias in by_norm:
+                found[role] = by_norm[alias]
+                break
+    return found
+
+
+def _source_format(found: dict[str, str], container: str, layer: str | None) -> str:
+    cbs_names = {"buurten", "wijken", "gemeenten"}
+    if container == "GeoPackage" and ("water" in found or (layer or "") in cbs_names):
+        return "CBS Wijk- en buurtkaart (GeoPackage)"
+    if container == "shapefile in zip" and "water" in found:
+        return "CBS Wijk- en buurtkaart (shapefile in zip)"
+    if container == "GeoJSON" and "code" in found and "rubriek" in found \
+            and normalise_header(found["code"]) == "statcode":
+        return "PDOK gebiedsindeling (GeoJSON)"
+    return {"GeoPackage": "GeoPackage", "shapefile in zip": "Shapefile (zip)",
+            "GeoJSON": "GeoJSON"}[container]
+
+
+def _to_rd(frame: gpd.GeoDataFrame, filename: str, rapport: Rapport) -> gpd.GeoDataFrame:
+    """Reproject to EPSG:28992; guess the CRS from the coordinates only when the file has
+    none (a shapefile without .prj), and say so."""
+    present = frame.geometry[~(frame.geometry.isna() | frame.geometry.is_empty)]
+    bounds = present.total_bounds if len(present) else None
+    crs = frame.crs
+    if crs is not None and CRS.from_user_input(crs).is_geographic and bounds is not None \
+            and not _within(bounds, LONLAT_BOUNDS) and _within(bounds, RD_BOUNDS):
+        # GeoJSON is lon/lat by definition (RFC 7946), so GDAL reports EPSG:4326 for every
+        # GeoJSON without a "crs" member, also for RD coordinates exported by older tools.
+        rapport.warning(
+            "Het bestand noemt lengte- en breedtegraden, maar de coördinaten zijn "
+            "Rijksdriehoeksmeting (RD, EPSG:28992). Ze zijn als RD gelezen; controleer op de "
+            "kaart of de gebieden op de goede plek liggen.")
+        return frame.set_crs(RD, allow_override=True)
+    if crs is None:
+        if bounds is None:
+            return frame.set_crs(RD)
+        if _within(bounds, RD_BOUNDS):
+            rapport.warning(
+                "Het bestand zegt niet in welk coördinatenstelsel het is (bij een shapefile "
+                "ontbreekt het .prj-bestand). De coördinaten passen bij "
+                "Rijksdriehoeksmeting (RD, EPSG:28992); die is aangenomen. Controleer op de "
+                "kaart of de gebieden op de goede plek liggen.")
+            return frame.set_crs(RD)
+        if _within(bounds, LONLAT_BOUNDS):
+            rapport.warning(
+                "Het bestand zegt niet in welk coördinatenstelsel het is (bij een shapefile "
+                "ontbreekt het .prj-bestand). De coördinaten passen bij lengte- en "
+                "breedtegraden (WGS 84, EPSG:4326); die is aangenomen. Controleer op de "
+                "kaart of de gebieden op de goede plek liggen.")
+            return frame.set_crs(WGS84).to_crs(RD)
+        raise WijkdataError(
+            f"Het bestand '{filename}' zegt niet in welk coördinatenstelsel het is, en de "
+            "coördinaten passen niet bij Rijksdriehoeksmeting (RD) of lengte- en "
+            "breedtegraden in Nederland. Voeg het .prj-bestand toe aan de zip, of sla het "
+            "bestand op met coördinatenstelsel EPSG:28992.")
+    try:
+        if CRS.from_user_input(crs).to_epsg() == RD:
+            return frame.set_crs(RD, allow_override=True)
+        with _quiet():
+            converted = frame.to_crs(RD)
+    except Exception as exc:   # pyproj raises several types for an unusable definition
+        raise WijkdataError(
+            f"Het coördinatenstelsel van '{filename}' kan niet worden omgerekend naar "
+            f"Rijksdriehoeksmeting (EPSG:28992): {exc}") from None
+    if bounds is not None and not np.isfinite(converted.total_bounds).all():
+        # Coordinates outside the valid range of the stated system (e.g. metres in a file
+        # that says lon/lat) turn into infinity instead of failing.
+        raise WijkdataError(
+            f"De coördinaten in '{filename}' passen niet bij het coördinatenstelsel dat het "
+            f"bestand noemt ({CRS.from_user_input(crs).name}). Sla het bestand opnieuw op met "
+            "het juiste coördinatenstelsel, bij voorkeur EPSG:28992.")
+    return converted
+
+
+def _within(bounds, box) -> bool:
+    xmin, ymin, xmax, ymax = bounds
+    return box[0] <= xmin and xmax <= box[2] and box[1] <= ymin and ymax <= box[3]
+
+
+def _build(raw: gpd.GeoDataFrame, found: dict[str, str], filename: str, rapport: Rapport,
+           wijknamen: dict[str, str] | None) -> gpd.GeoDataFrame:
+    choice = next(((role, level, name_role) for role, level, name_role in _CODE_CHOICES
+                   if role in found), None)
+    if choice is None:
+        columns = ", ".join(str(c) for c in raw.columns if c != GEOMETRY) or "geen"
+        raise WijkdataError(
+            f"In '{filename}' is geen kolom met CBS-gebiedscodes gevonden (zoals buurtcode, "
+            f"BU_CODE of statcode). Gevonden kolommen: {columns}.")
+    code_role, expected_level, name_role = choice
+    code_column = found[code_role]
+    positions = np.arange(len(raw))
+    rows = pd.Series([spreadsheet_row(i) for i in positions], index=raw.index)
+    raw_codes = raw[code_column]
+    cleaned = _each(raw_codes, codes.clean_code)
+    levels = _each(cleaned, codes.niveau)
+    if expected_level is None:
+        # A generic column (statcode, code): the form of the valid codes tells the level
+        # the file is about; only used to phrase the expected form in messages.
+        usable = levels[levels.isin(["buurt", "wijk", "gemeente"])]
+        form_level = usable.mode().iloc[0] if len(usable) else None
+    else:
+        form_level = expected_level
+    keep = pd.Series(True, index=raw.index)
+
+    if "water" in found:
+        water = _each(raw[found["water"]], lambda v: str(v).strip().upper() if v else "")
+        is_water = water == "JA"
+        if is_water.any():
+            count = int(is_water.sum())
+            parts = "1 waterdeel is" if count == 1 else f"{count} waterdelen zijn"
+            rapport.warning(
+                f"{parts} weggelaten (kolom "
+                f"'{found['water']}' is JA): de kaart toont alleen het land van elk gebied.",
+                column=found["water"])
+        keep &= ~is_water
+
+    if name_role in found:
+        names = raw[found[name_role]]
+    elif "naam" in found:
+        names = raw[found["naam"]]
+    else:
+        names = pd.Series([None] * len(raw), index=raw.index, dtype=object)
+    names = _text(names)
+
+    pseudo = keep & _each(names, lambda n: bool(n and _PSEUDO_AREA.match(n))).astype(bool)
+    for index in raw.index[pseudo]:
+        rapport.warning(
+            f"'{names[index]}' is geen woongebied en is weggelaten.",
+            row=int(rows[index]), code=cleaned[index], value=names[index])
+    keep &= ~pseudo
+
+    column_name = str(code_column)
+    for index in raw.index[keep]:
+        code, level = cleaned[index], levels[index]
+        ok = level in ("buurt", "wijk", "gemeente") and (
+            expected_level is None or level == expected_level)
+        if not ok:
+            value = raw_codes[index]
+            shown = None if value is None or (isinstance(value, float) and pd.isna(value)) \
+                else str(value)
+            what = ("De code ontbreekt" if not code
+                    else f"De code '{shown.strip()}' heeft niet de vorm van een CBS-code")
+            rapport.error(f"{what}; verwacht {codes.EXPECTED_FORM[form_level]}.",
+                          row=int(rows[index]), column=column_name, value=shown)
+            keep[index] = False
+
+    seen: set[str] = set()
+    for index in raw.index[keep]:
+        code = cleaned[index]
+        if code in seen:
+            rapport.error("Deze code komt al eerder in het bestand voor; elk gebied mag maar "
+                          "één keer voorkomen.", row=int(rows[index]), column=column_name,
+                          code=code, value=code)
+            keep[index] = False
+        seen.add(code)
+
+    geometries = raw.geometry.copy()
+    for index in raw.index[keep]:
+        geometry, problem = _repair(geometries[index])
+        if problem == "missing":
+            rapport.error("Dit gebied heeft geen vorm: de geometrie ontbreekt, is leeg of "
+                          "heeft geen oppervlakte.",
+                          row=int(rows[index]), column=GEOMETRY, code=cleaned[index])
+            keep[index] = False
+        elif problem == "not_polygon":
+            kind = _GEOMETRY_WORDS.get(geometries[index].geom_type, "andere vorm")
+            rapport.error(f"Dit gebied is geen vlak maar een {kind}; verwacht een vlak "
+                          "(polygoon of multipolygoon).",
+                          row=int(rows[index]), column=GEOMETRY, code=cleaned[index])
+            keep[index] = False
+        else:
+            if problem == "repaired":
+                rapport.warning("De vorm van dit gebied was ongeldig (bijvoorbeeld een rand "
+                                "die zichzelf snijdt) en is automatisch hersteld.",
+                                row=int(rows[index]), column=GEOMETRY, code=cleaned[index])
+            geometries[index] = geometry
+
+    part = raw.loc[keep]
+    code_values = cleaned[keep].astype(str)
+    level_values = levels[keep].astype(str)
+    out = pd.DataFrame(index=part.index)
+    out[CODE] = code_values
+    out[NAAM] = names[keep].where(names[keep].notna(), code_values)
+    out[NIVEAU] = level_values
+
+    parent_wk = _parent_codes(part, found.get("wijkcode"), code_role == "wijkcode")
+    parent_gm = _parent_codes(part, found.get("gemeentecode"), code_role == "gemeentecode")
+    is_buurt = level_values == "buurt"
+    is_wijk = level_values == "wijk"
+    is_gemeente = level_values == "gemeente"
+    wijk = pd.Series(None, index=part.index, dtype=object)
+    wijk[is_buurt] = parent_wk[is_buurt].where(parent_wk[is_buurt].notna(),
+                                               codes.wijkcodes(code_values[is_buurt]))
+    wijk[is_wijk] = code_values[is_wijk]
+    out[WIJKCODE] = wijk
+    gemeente = parent_gm.where(parent_gm.notna(), codes.gemeentecodes(code_values))
+    gemeente[is_gemeente] = code_values[is_gemeente]
+    out[GEMEENTECODE] = gemeente
+
+    wijknaam = pd.Series(None, index=part.index, dtype=object)
+    if "wijknaam" in found and code_role != "wijkcode":
+        wijknaam[is_buurt] = _text(part[found["wijknaam"]])[is_buurt]
+    if wijknamen:
+        from_layer = _each(out[WIJKCODE], wijknamen.get)
+        wijknaam = wijknaam.where(wijknaam.notna(), from_layer)
+    wijknaam[is_wijk] = out.loc[is_wijk, NAAM]
+    out[WIJKNAAM] = wijknaam
+    gemeentenaam = pd.Series(None, index=part.index, dtype=object)
+    if "gemeentenaam" in found and code_role != "gemeentecode":
+        gemeentenaam = _text(part[found["gemeentenaam"]])
+    gemeentenaam[is_gemeente] = out.loc[is_gemeente, NAAM]
+    out[GEMEENTENAAM] = gemeentenaam
+    for column in GEBIEDEN_COLUMNS:
+        out[column] = out[column].astype("str").where(out[column].notna(), None)
+
+    for role in CONTEXT_COLUMNS:
+        if role in found:
+            out[role] = _numbers(part[found[role]])
+
+    periode = _periode(part, found, filename)
+    if periode is not None:
+        out[PERIODE] = periode
+
+    out = out[GEBIEDEN_COLUMNS + [c for c in out.columns if c not in GEBIEDEN_COLUMNS]]
+    result = gpd.GeoDataFrame(out, geometry=geometries[keep], crs=RD)
+    result = result.rename_geometry(GEOMETRY) if result.geometry.name != GEOMETRY else result
+    return result.reset_index(drop=True)
+
+
+def _repair(geometry) -> tuple[object, str | None]:
+    """(polygonal geometry, problem): problem is None, 'repaired', 'missing' (no geometry,
+    empty, or no area left after repair) or 'not_polygon' (points or lines)."""
+    if geometry is None or geometry.is_empty:
+        return None, "missing"
+    geometry = shapely.force_2d(geometry)
+    problem = None
+    if not geometry.is_valid:
+        geometry = shapely.make_valid(geometry)
+        problem = "repaired"
+    if geometry.geom_type in ("Polygon", "MultiPolygon"):
+        return geometry, problem
+    polygons = _polygons(geometry)
+    if not polygons:
+        return None, "missing" if problem else "not_polygon"
+    result = polygons[0] if len(polygons) == 1 else shapely.MultiPolygon(polygons)
+    if not result.is_valid:
+        result = shapely.union_all(polygons)
+    return result, problem
+
+
+def _polygons(geometry) -> list:
+    """The polygons inside a (nested) geometry collection; lines and points are dropped
+    because they have no area."""
+    if geometry.geom_type == "Polygon":
+        return [] if geometry.is_empty else [geometry]
+    if geometry.geom_type in ("MultiPolygon", "GeometryCollection"):
+        return [p for part in shapely.get_parts(geometry) for p in _polygons(part)]
+    return []
+
+
+def _text(values: pd.Series) -> pd.Series:
+    return _each(values, lambda v: str(v).strip() or None if v is not None else None)
+
+
+def _each(values: pd.Series, func) -> pd.Series:
+    """``func`` applied to each value (missing values passed as None), as an object Series.
+
+    Unlike ``Series.map`` this never turns a None result into NaN in pandas' string dtype,
+    so results can be tested with ``if value``.
+    """
+    def plain(v):
+        return None if v is None or (not isinstance(v, (str, bytes)) and pd.isna(v)) else v
+    return pd.Series([func(plain(v)) for v in values], index=values.index, dtype=object)
+
+
+def _parent_codes(part: pd.DataFrame, column: str | None, is_own_code: bool) -> pd.Series:
+    """Cleaned parent codes from the file, or NaN where the file has none (then they are
+    derived from the area's own code)."""
+    if column is None or is_own_code:
+        return pd.Series(None, index=part.index, dtype=object)
+    return _each(part[column], lambda v: codes.clean_code(v)
+                 if codes.niveau(codes.clean_code(v)) else None)
+
+
+def _numbers(values: pd.Series) -> pd.Series:
+    """Floats; NaN for missing and for CBS's codes for missing or secret (≤ −99990)."""
+    if pd.api.types.is_numeric_dtype(values):
+        numbers = values.astype(float)
+    else:
+        # Text that is not a number at all (parse_number → None) is missing too: these are
+        # optional context figures, not the data the file is uploaded for.
+        parsed = _each(values, lambda v: np.nan if v is None else parse_number(str(v)))
+        numbers = pd.to_numeric(parsed, errors="coerce").astype(float)
+    return numbers.where(numbers > CBS_MISSING_THRESHOLD, np.nan)
+
+
+def _periode(part: pd.DataFrame, found: dict[str, str], filename: str) -> pd.Series | None:
+    """Year per area: ``jaar``, else the prefix of ``jrstatcode`` (``2024BU...``), else a year
+    in the file name (``wijkenbuurten_2024_v1.gpkg``)."""
+    years = pd.Series(np.nan, index=part.index, dtype=float)
+    if "jaar" in found:
+        years = _numbers(part[found["jaar"]])
+        years = years.where((years >= 1900) & (years <= 2100), np.nan)
+    if "jrstatcode" in found:
+        prefix = _each(part[found["jrstatcode"]],
+                       lambda v: float(str(v).strip()[:4])
+                       if v is not None and re.match(r"^\d{4}", str(v).strip()) else np.nan)
+        prefix = prefix.astype(float)
+        years = years.where(years.notna(), prefix)
+    if years.isna().any():
+        match = _YEAR_IN_NAME.search(Path(filename).name)
+        if match:
+            years = years.fillna(float(match.group(1)))
+    if years.isna().all():
+        return None
+    return years.round().astype("Int64")
