@@ -52,3 +52,11 @@ def test_unreadable_files_give_a_dutch_message(data, message):
 
 def test_stem_drops_the_changing_cbs_suffix():
     assert textio.stem("HuishoudensTotaal_28") == textio.stem("HuishoudensTotaal_29")
+
+
+def test_parse_numbers_tells_missing_from_not_a_number():
+    import pandas as pd
+    values, bad = textio.parse_numbers(pd.Series(["12,5", ".", "abc", "-"]))
+    assert bad.tolist() == [False, False, True, False]
+    assert values.iloc[0] == 12.5 and values.iloc[3] == 0.0
+    assert values.iloc[1:3].isna().all()

@@ -157,9 +157,13 @@ def parse_number(text: str) -> float | None:
 
 def parse_numbers(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Parse a column: (floats with NaN for missing, mask of cells that are not numbers)."""
-    parsed = cells.map(parse_number)
-    bad = parsed.isna() & parsed.map(lambda v: v is None)
-    return pd.to_numeric(parsed.where(~bad, np.nan), errors="coerce").astype(float), bad
+    # Series.map would turn parse_number's None ("not a number") into NaN ("missing"),
+    # so the two are told apart on a plain list first.
+    parsed = [parse_number(v) for v in cells]
+    bad = pd.Series([v is None for v in parsed], index=cells.index)
+    values = pd.Series([np.nan if v is None else v for v in parsed], index=cells.index,
+                       dtype=float)
+    return values, bad
 
 
 def stem(column: str) -> str:
