@@ -1,0 +1,130 @@
+"""Every page through AppTest, starting from app.py as the real server does.
+
+Runs on the demo (an empty store) and on the factory's small data in a real SQLite store:
+two gemeenten, missing values, and a gemeente without initiatives.
+"""
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.factory import publish
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = ["pages/overzicht.py", "pages/kaart.py", "pages/buurtprofiel.py",
+         "pages/witte_vlekken.py", "pages/initiatieven.py", "pages/over_de_data.py"]
+
+
+@pytest.fixture
+def store_dir(tmp_path, monkeypatch):
+    monkeypatch.delenv("WIJKDATA_DATABASE_URL", raising=False)
+    monkeypatch.setenv("WIJKDATA_DATA_DIR", str(tmp_path))
+    return tmp_path
+
+
+def url_of(folder: Path) -> str:
+    return f"sqlite:///{folder / 'wijkdata.sqlite'}"
+
+
+def start(page=None, **query) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    return at
+
+
+def texts(at) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [i.value for i in at.info] + [w.value for w in at.warning]
+    parts += [t.value for t in at.title] + [s.value for s in at.subheader]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_the_demo_with_the_banner(store_dir, page):
+    at = start(page)
+    assert not at.exception, at.exception
+    if page != "pages/over_de_data.py":
+        assert "Voorbeelddata (fictief)" in texts(at)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_small_data_with_missing_values(store_dir, page):
+    publish(url_of(store_dir))
+    at = start(page)
+    assert not at.exception, at.exception
+    assert "Voorbeelddata" not in texts(at)
+    # and for the gemeente without any initiatives
+    at.sidebar.selectbox(key="gemeente").set_value("GM0002").run()
+    assert not at.exception, at.exception
+
+
+def test_headline_figures_follow_the_chosen_gemeente(store_dir):
+    publish(url_of(store_dir))
+    at = start()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Initiatieven"] == "3"
+    assert metrics["Inwoners"] == "9.060"          # 1000+2000+3000 + 1000+2000+60
+    at.sidebar.selectbox(key="gemeente").set_value("GM0002").run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Initiatieven"] == "0"
+
+
+def test_choices_survive_switching_pages(store_dir):
+    publish(url_of(store_dir))
+    at = start()
+    at.sidebar.selectbox(key="gemeente").set_value("GM0002").run()
+    at.switch_page("pages/witte_vlekken.py").run()
+    assert at.sidebar.selectbox(key="gemeente").value == "GM0002"
+    assert at.query_params["gemeente"] == ["GM0002"] or at.query_params["gemeente"] == "GM0002"
+
+
+def test_url_reopens_gemeente_and_buurt(store_dir):
+    publish(url_of(store_dir))
+    at = start("pages/buurtprofiel.py", gemeente="GM0002", buurt="BU00020101")
+    assert at.sidebar.selectbox(key="gemeente").value == "GM0002"
+    assert at.selectbox(key="buurt").value == "BU00020101"
+    assert "Buurt 0002-1-1" in texts(at)
+
+
+def test_store_without_boundaries_says_no_data_yet(store_dir):
+    from tests.factory import make_frames
+    from wijkdata.store import Store
+    _, indicatoren, _ = make_frames()
+    Store(url_of(store_dir)).publish("indicatoren", "alleen cijfers", indicatoren,
+                                     source_filename="x.csv", checksum="0")
+    for page in PAGES[:5]:
+        at = start(page)
+        assert not at.exception, at.exception
+        assert "nog geen gegevens" in texts(at).lower()
+
+
+def test_kaart_filter_changes_the_count_shown(store_dir):
+    publish(url_of(store_dir))
+    at = start("pages/kaart.py")
+    assert "3 initiatieven" in texts(at)
+    at.multiselect[0].set_value(["feest"]).run()          # activiteit
+    assert not at.exception
+    assert "1 initiatieven" in texts(at)
+
+
+def test_witte_vlekken_thresholds_change_the_list(store_dir):
+    at = start("pages/witte_vlekken.py")
+    default = [s.value for s in at.subheader if "witte vlekken" in s.value][0]
+    at.slider[0].set_value(50).run()
+    at.slider[1].set_value(50).run()
+    wider = [s.value for s in at.subheader if "witte vlekken" in s.value][0]
+    assert int(wider.split()[0]) > int(default.split()[0])
+
+
+def test_buurtprofiel_says_higher_only_when_intervals_do_not_overlap(store_dir):
+    publish(url_of(store_dir))
+    at = start("pages/buurtprofiel.py", buurt="BU00010002")
+    table = at.dataframe[0].value
+    eenzaam = table[table["Indicator"] == "Eenzaam"].iloc[0]
+    # buurt 42 % (39–45) against gemeente 36 % (35–37): no overlap → higher
+    assert eenzaam["Buurt t.o.v. gemeente"] == "hoger dan gemiddeld"
+    assert eenzaam["Buurt"] == "42,0% (39,0–45,0%)"
