@@ -1,0 +1,166 @@
+"""The command line contract, end to end: `python -m wijkdata ...` in a subprocess."""
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from wijkdata.gegevens import DEMO_DIR
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO_BUURTEN = DEMO_DIR / "buurten.geojson"
+DEMO_CIJFERS = DEMO_DIR / "eenzaamheid_50120NED.csv"
+DEMO_INITIATIEVEN = DEMO_DIR / "initiatieven.csv"
+
+
+def run(*args, db=None, cwd=ROOT):
+    env_args = list(args)
+    if db:
+        env_args += ["--db", db]
+    return subprocess.run([sys.executable, "-m", "wijkdata", *env_args], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def db(tmp_path):
+    return f"sqlite:///{tmp_path / 'cli.sqlite'}"
+
+
+def test_check_json_on_a_good_file():
+    result = run("check", str(DEMO_INITIATIEVEN), "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["kind"] == "initiatieven"
+    assert report["rows"] == 100
+    assert report["errors"] == []
+    assert set(report) >= {"kind", "rows", "errors", "warnings"}
+
+
+@pytest.mark.parametrize("path, kind", [(DEMO_BUURTEN, "buurten"), (DEMO_CIJFERS, "indicatoren")])
+def test_check_detects_the_kind(path, kind):
+    result = run("check", str(path), "--json")
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["kind"] == kind
+
+
+def bad_list(tmp_path) -> Path:
+    path = tmp_path / "lijst.csv"
+    path.write_text("naam;activiteit;lat;lon\n"
+                    "Koffietafel;ontmoeting;52,1;5,1\n"
+                    ";ontmoeting;52,1;5,1\n"
+                    "Buurtfeest;feest;12,0;5,1\n", encoding="utf-8")
+    return path
+
+
+def test_check_reports_row_and_column_of_every_problem(tmp_path):
+    result = run("check", str(bad_list(tmp_path)), "--json")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    rows = sorted(e["row"] for e in report["errors"])
+    assert rows == [3, 4]                      # header is row 1
+    assert {e["column"] for e in report["errors"]} >= {"naam"}
+    assert all(e["message"] for e in report["errors"])
+    skipped = run("check", str(bad_list(tmp_path)), "--json", "--skip-invalid")
+    assert skipped.returncode == 0
+
+
+@pytest.mark.parametrize("content, name, message", [
+    (None, "bestaat_niet.csv", "bestaat niet"),
+    (b"", "leeg.csv", "leeg"),
+    (b"\x00\x01\x02\x03" * 50, "binair.csv", "binair"),
+    (b"PK\x03\x04 kapot", "kapot.xlsx", "Excel"),
+    (b"a;b\n1;2\n", "onbekend.csv", "Onbekend soort bestand"),
+])
+def test_unreadable_files_exit_1_with_a_dutch_message_and_no_traceback(tmp_path, content, name,
+                                                                        message):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    result = run("check", str(path))
+    assert result.returncode == 1
+    assert message.lower() in result.stderr.lower()
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_wrong_usage_exits_2():
+    assert run("check").returncode == 2
+    assert run("export", "--age", "12+").returncode == 2
+    assert run("frobnicate").returncode == 2
+
+
+def test_import_export_datasets_round_trip(db, tmp_path):
+    for path in (DEMO_BUURTEN, DEMO_CIJFERS, DEMO_INITIATIEVEN):
+        result = run("import", str(path), db=db)
+        assert result.returncode == 0, result.stdout + result.stderr
+    listing = run("datasets", db=db)
+    assert listing.returncode == 0
+    active = [line for line in listing.stdout.splitlines()
+              if line.startswith("* ") and not line.startswith("* =")]
+    assert len(active) == 3
+
+    out = tmp_path / "buurten.csv"
+    result = run("export", "--gemeente", "GM9999", "--output", str(out), db=db)
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert len(rows) == 38
+    for column in ["buurtcode", "buurtnaam", "wijkcode", "gemeentecode", "gemeentenaam",
+                   "inwoners", "eenzaam_pct", "eenzaam_ondergrens", "eenzaam_bovengrens",
+                   "ernstig_eenzaam_pct", "initiatieven", "initiatieven_per_1000",
+                   "afstand_initiatief_m", "witte_vlek"]:
+        assert column in rows[0], column
+    tiny = next(r for r in rows if r["buurtnaam"] == "Industrieterrein De Vaart")
+    assert tiny["eenzaam_pct"] == "" and tiny["initiatieven_per_1000"] == ""
+    assert tiny["witte_vlek"] == ""                     # unknown, neither true nor false
+    assert {r["witte_vlek"] for r in rows} == {"true", "false", ""}
+    assert all("," not in r["eenzaam_pct"] for r in rows)   # '.' as decimal mark
+
+
+def test_export_period_and_age(db):
+    run("import", str(DEMO_BUURTEN), db=db)
+    run("import", str(DEMO_CIJFERS), db=db)
+    a = run("export", "--period", "2016", "--age", "65+", db=db)
+    b = run("export", db=db)
+    assert a.returncode == 0 and b.returncode == 0
+    rows_a = list(csv.DictReader(io.StringIO(a.stdout)))
+    rows_b = list(csv.DictReader(io.StringIO(b.stdout)))
+    assert rows_a[0]["periode"] == "2016" and rows_a[0]["leeftijd"] == "65+"
+    assert rows_b[0]["periode"] == "2022"
+    assert rows_a[0]["eenzaam_pct"] != rows_b[0]["eenzaam_pct"]
+
+
+def test_export_initiatives_without_personal_data_and_formulas(db, tmp_path):
+    path = tmp_path / "lijst.csv"
+    path.write_text("naam;omschrijving;activiteit;buurtcode;contactpersoon;e-mail\n"
+                    "=HYPERLINK(\"http://x\");Koffie;ontmoeting;BU99990101;Jan Jansen;jan@example.nl\n",
+                    encoding="utf-8")
+    run("import", str(DEMO_BUURTEN), db=db)
+    assert run("import", str(path), db=db).returncode == 0
+    result = run("export", "--what", "initiatieven", db=db)
+    assert result.returncode == 0, result.stderr
+    assert "Jan Jansen" not in result.stdout and "jan@example.nl" not in result.stdout
+    row = next(csv.DictReader(io.StringIO(result.stdout)))
+    assert row["naam"].startswith("'=")
+    assert row["buurtcode"] == "BU99990101" and row["wijkcode"] == "WK999901"
+
+
+def test_refused_import_stores_nothing(db, tmp_path):
+    result = run("import", str(bad_list(tmp_path)), db=db)
+    assert result.returncode == 1
+    assert "Nog geen datasets" in run("datasets", db=db).stdout
+
+
+def test_export_geojson(db):
+    run("import", str(DEMO_BUURTEN), db=db)
+    result = run("export", "--format", "geojson", db=db)
+    data = json.loads(result.stdout)
+    assert data["type"] == "FeatureCollection" and len(data["features"]) == 38
+    lon, lat = data["features"][0]["geometry"]["coordinates"][0][0][:2]
+    assert 3 < lon < 8 and 50 < lat < 54
+
+
+def test_export_unknown_gemeente_is_a_dutch_error(db):
+    result = run("export", "--gemeente", "GM0000", db=db)
+    assert result.returncode == 1 and "komt niet voor" in result.stderr

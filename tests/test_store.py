@@ -1,0 +1,336 @@
+"""Tests for wijkdata.store, on SQLite and on a real PostgreSQL (fixture ``store_url``)."""
+from __future__ import annotations
+
+import hashlib
+import threading
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+from shapely.geometry import Polygon
+
+from wijkdata import store as store_module
+from wijkdata.errors import WijkdataError
+from wijkdata.store import DEFAULT_DB_DIR, Store, Versie, database_url
+
+
+def plain_frame(n: int = 3) -> pd.DataFrame:
+    return pd.DataFrame({
+        "gebiedcode": [f"BU0363{i:04d}" for i in range(n)],
+        "waarde": [1.5, np.nan, -2.0][:n] + [0.0] * max(0, n - 3),
+        "aantal": list(range(n)),
+    })
+
+
+def geo_frame() -> gpd.GeoDataFrame:
+    squares = [Polygon([(x, 0), (x + 100, 0), (x + 100, 100), (x, 100)]) for x in (0, 100)]
+    return gpd.GeoDataFrame(
+        {"buurtcode": ["BU03630000", "BU03630001"], "buurtnaam": ["Oost", "West"]},
+        geometry=squares, crs="EPSG:28992",
+    )
+
+
+def publish(store: Store, name: str = "Amsterdam 2024", kind: str = "indicatoren",
+            frame: pd.DataFrame | None = None, **kwargs) -> Versie:
+    frame = plain_frame() if frame is None else frame
+    kwargs.setdefault("source_filename", "bron.csv")
+    kwargs.setdefault("checksum", hashlib.sha256(b"bron").hexdigest())
+    return store.publish(kind, name, frame, **kwargs)
+
+
+@pytest.fixture
+def store(store_url):
+    s = Store(store_url)
+    yield s
+    s.dispose()
+
+
+def test_empty_store(store):
+    assert store.versions() == []
+    assert store.active_versions() == []
+    assert store.has_data() is False
+    assert store.state_key() == ()
+
+
+def test_plain_frame_round_trip(store):
+    frame = plain_frame()
+    before = datetime.now(timezone.utc)
+    v = publish(store, created_by="ambtenaar@gemeente.nl", note="eerste levering")
+    assert (v.kind, v.name, v.number, v.rows, v.active) == ("indicatoren", "Amsterdam 2024", 1, 3, True)
+    assert v.source_filename == "bron.csv"
+    assert v.checksum == hashlib.sha256(b"bron").hexdigest()
+    assert (v.created_by, v.note) == ("ambtenaar@gemeente.nl", "eerste levering")
+    assert v.created_at.utcoffset() == timedelta(0)
+    assert before - timedelta(seconds=5) <= v.created_at <= datetime.now(timezone.utc) + timedelta(seconds=5)
+    loaded = store.load(v.id)
+    assert not isinstance(loaded, gpd.GeoDataFrame)
+    pd.testing.assert_frame_equal(loaded, frame)
+    assert np.isnan(loaded["waarde"].iloc[1])  # a missing value stays missing, never 0
+    assert store.has_data() is True
+
+
+def test_geo_frame_round_trip_keeps_crs_and_geometry(store):
+    frame = geo_frame()
+    v = publish(store, kind="buurten", name="Buurten 2024", frame=frame)
+    loaded = store.load(v.id)
+    assert isinstance(loaded, gpd.GeoDataFrame)
+    assert loaded.crs.to_epsg() == 28992
+    assert loaded.geometry.geom_equals(frame.geometry).all()
+    assert list(loaded["buurtcode"]) == ["BU03630000", "BU03630001"]
+    assert loaded.geometry.area.tolist() == [10000.0, 10000.0]
+
+
+def test_second_publish_adds_active_version_2(store):
+    v1 = publish(store, frame=plain_frame(1))
+    v2 = publish(store, frame=plain_frame(2))
+    assert (v1.number, v2.number) == (1, 2)
+    assert v1.dataset_id == v2.dataset_id
+    listed = store.versions()
+    assert [(v.number, v.active) for v in listed] == [(2, True), (1, False)]
+    assert [v.id for v in store.active_versions()] == [v2.id]
+    assert len(store.load(v2.id)) == 2 and len(store.load(v1.id)) == 1
+
+
+def test_names_and_kinds_are_separate_datasets(store):
+    a = publish(store, name="A")
+    b = publish(store, name="B")
+    c = publish(store, name="A", kind="initiatieven")
+    assert {v.number for v in (a, b, c)} == {1}
+    assert len({a.dataset_id, b.dataset_id, c.dataset_id}) == 3
+    assert [v.id for v in store.versions(kind="initiatieven")] == [c.id]
+    assert sorted(v.id for v in store.active_versions()) == sorted([a.id, b.id, c.id])
+    assert store.state_key() == tuple(sorted([a.id, b.id, c.id]))
+
+
+def test_name_is_stripped_so_it_matches_the_same_dataset(store):
+    v1 = publish(store, name="Buurten")
+    v2 = publish(store, name="  Buurten ")
+    assert v2.dataset_id == v1.dataset_id and v2.number == 2
+
+
+def test_rollback_makes_older_version_active(store):
+    v1 = publish(store)
+    v2 = publish(store)
+    key_before = store.state_key()
+    assert key_before == (v2.id,)
+    back = store.rollback(v1.id)
+    assert back.id == v1.id and back.active is True
+    assert [v.id for v in store.active_versions()] == [v1.id]
+    assert store.state_key() == (v1.id,) != key_before
+    assert [(v.number, v.active) for v in store.versions()] == [(2, False), (1, True)]
+    # A new import becomes active again, above the rolled-back one.
+    v3 = publish(store)
+    assert v3.number == 3 and store.state_key() == (v3.id,)
+
+
+def test_delete_active_makes_newest_remaining_active(store):
+    v1 = publish(store)
+    v2 = publish(store)
+    v3 = publish(store)
+    store.rollback(v1.id)
+    store.delete_version(v1.id)
+    assert [(v.number, v.active) for v in store.versions()] == [(3, True), (2, False)]
+    assert store.state_key() == (v3.id,)
+    with pytest.raises(WijkdataError, match="bestaat niet"):
+        store.load(v1.id)
+
+
+def test_delete_inactive_keeps_active(store):
+    v1 = publish(store)
+    v2 = publish(store)
+    store.delete_version(v1.id)
+    assert [(v.id, v.active) for v in store.versions()] == [(v2.id, True)]
+
+
+def test_delete_newest_does_not_reuse_its_number(store):
+    v1 = publish(store)
+    v2 = publish(store)
+    store.delete_version(v2.id)
+    assert store.state_key() == (v1.id,)
+    v3 = publish(store)
+    assert v3.number == 3  # "versie 2" keeps meaning the deleted import in notes and logs
+    assert [v.number for v in store.versions()] == [3, 1]
+
+
+def test_delete_last_version_removes_dataset(store):
+    v1 = publish(store)
+    store.delete_version(v1.id)
+    assert store.versions() == [] and store.has_data() is False and store.state_key() == ()
+    # The name can be used again and starts at version 1, with a fresh id.
+    again = publish(store)
+    assert again.number == 1 and again.id != v1.id
+
+
+@pytest.mark.parametrize("operation", ["rollback", "delete_version", "load"])
+def test_unknown_version_gives_dutch_error(store, operation):
+    publish(store)
+    with pytest.raises(WijkdataError, match="Versie 999 bestaat niet"):
+        getattr(store, operation)(999)
+
+
+@pytest.mark.parametrize("kind, name, frame, fragment", [
+    ("wijken", "A", plain_frame(), "Onbekende soort gegevens 'wijken'"),
+    ("buurten", "", plain_frame(), "de naam is nu leeg"),
+    ("buurten", "   ", plain_frame(), "de naam is nu leeg"),
+    ("buurten", "x" * 201, plain_frame(), "De naam is te lang (201 tekens)"),
+    ("buurten", "A", plain_frame().iloc[0:0], "De tabel is leeg"),
+    ("buurten", "A", None, "geen tabel"),
+])
+def test_bad_publish_gives_dutch_error_and_stores_nothing(store, kind, name, frame, fragment):
+    with pytest.raises(WijkdataError, match="niet opgeslagen") as info:
+        store.publish(kind, name, frame, source_filename="x.csv", checksum="0")
+    assert fragment in str(info.value)
+    assert store.versions() == [] and store.has_data() is False
+
+
+def test_failure_mid_transaction_leaves_store_as_it_was(store, monkeypatch):
+    v1 = publish(store)
+    before = (store.versions(), store.active_versions(), store.has_data(), store.state_key())
+
+    def broken_insert(self, conn, version_id, data, fmt):
+        raise RuntimeError("schijf vol")
+
+    monkeypatch.setattr(Store, "_insert_payload", broken_insert)
+    with pytest.raises(RuntimeError, match="schijf vol"):
+        publish(store)  # version row already inserted when the payload insert fails
+    with pytest.raises(RuntimeError):
+        publish(store, name="Nieuwe set")  # a new dataset row would be inserted as well
+    assert (store.versions(), store.active_versions(), store.has_data(), store.state_key()) == before
+    monkeypatch.undo()
+    v2 = publish(store)
+    assert v2.number == 2 and v1.number == 1
+
+
+def test_unserialisable_frame_gives_dutch_error_and_stores_nothing(store):
+    frame = pd.DataFrame({"a": [1, 2], "b": [{"x": 1}, [1, 2]]})  # mixed dict/list cells
+    with pytest.raises(WijkdataError, match="niet opgeslagen"):
+        publish(store, frame=frame)
+    assert store.versions() == [] and store.has_data() is False
+
+
+def test_listing_does_not_read_payloads(store, monkeypatch):
+    publish(store)
+    statements = []
+    sa.event.listen(store.engine, "before_cursor_execute",
+                    lambda conn, cursor, statement, *a: statements.append(statement))
+    store.versions()
+    store.active_versions()
+    store.state_key()
+    store.has_data()
+    assert statements and not any("wijkdata_payloads" in s for s in statements)
+
+
+def test_tables_are_created_once_and_reopened(store_url):
+    first = Store(store_url)
+    v = publish(first)
+    first.dispose()
+    second = Store(store_url)
+    assert [x.id for x in second.versions()] == [v.id]
+    second.dispose()
+
+
+def test_concurrent_publishes_get_distinct_numbers(store_url):
+    Store(store_url).dispose()  # tables exist before the race on the version numbers
+    threads_n, per_thread = 2, 5
+    errors: list[BaseException] = []
+    start = threading.Barrier(threads_n)
+
+    def worker(i: int) -> None:
+        own = Store(store_url)  # its own engine, like a second app process
+        try:
+            start.wait()
+            for j in range(per_thread):
+                publish(own, frame=plain_frame(1), note=f"{i}-{j}")
+        except BaseException as error:  # noqa: BLE001 - reported by the main thread
+            errors.append(error)
+        finally:
+            own.dispose()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(threads_n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors, errors
+    s = Store(store_url)
+    listed = s.versions()
+    assert sorted(v.number for v in listed) == list(range(1, threads_n * per_thread + 1))
+    assert len({v.dataset_id for v in listed}) == 1
+    assert sorted(v.note for v in listed) == sorted(f"{i}-{j}" for i in range(threads_n)
+                                                     for j in range(per_thread))
+    assert [v.number for v in s.active_versions()] == [threads_n * per_thread]
+    assert all(len(s.load(v.id)) == 1 for v in listed)
+    s.dispose()
+
+
+def test_concurrent_first_start_creates_tables_once(store_url):
+    errors: list[BaseException] = []
+    start = threading.Barrier(3)
+
+    def worker() -> None:
+        try:
+            start.wait()
+            Store(store_url).dispose()
+        except BaseException as error:  # noqa: BLE001
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not errors, errors
+    assert Store(store_url).versions() == []
+
+
+class TestDatabaseUrl:
+    @pytest.fixture(autouse=True)
+    def clean_env(self, monkeypatch):
+        monkeypatch.delenv("WIJKDATA_DATABASE_URL", raising=False)
+        monkeypatch.delenv("WIJKDATA_DATA_DIR", raising=False)
+
+    def test_explicit_wins(self, monkeypatch, tmp_path):
+        monkeypatch.setenv("WIJKDATA_DATABASE_URL", "postgresql+psycopg://env@h/db")
+        monkeypatch.setenv("WIJKDATA_DATA_DIR", str(tmp_path))
+        explicit = f"sqlite:///{tmp_path / 'x' / 'eigen.sqlite'}"
+        assert database_url(explicit) == explicit
+        assert (tmp_path / "x").is_dir()  # the folder of an SQLite file is created
+
+    def test_env_url_beats_data_dir(self, monkeypatch, tmp_path):
+        monkeypatch.setenv("WIJKDATA_DATABASE_URL", "postgresql+psycopg://env@h/db")
+        monkeypatch.setenv("WIJKDATA_DATA_DIR", str(tmp_path))
+        assert database_url() == "postgresql+psycopg://env@h/db"
+        assert database_url("") == "postgresql+psycopg://env@h/db"
+
+    def test_data_dir_beats_default(self, monkeypatch, tmp_path):
+        folder = tmp_path / "nieuw" / "data"
+        monkeypatch.setenv("WIJKDATA_DATA_DIR", str(folder))
+        assert database_url() == f"sqlite:///{folder.resolve() / 'wijkdata.sqlite'}"
+        assert folder.is_dir()
+
+    def test_default_is_data_folder_next_to_app(self, monkeypatch, tmp_path):
+        assert DEFAULT_DB_DIR == Path(store_module.__file__).resolve().parent.parent / "data"
+        # Point the default elsewhere so the test does not create data/ in the checkout.
+        monkeypatch.setattr(store_module, "DEFAULT_DB_DIR", tmp_path / "data")
+        assert database_url() == f"sqlite:///{tmp_path.resolve() / 'data' / 'wijkdata.sqlite'}"
+        assert (tmp_path / "data").is_dir()
+
+    @pytest.mark.parametrize("given", ["postgres://u:geheim@h:5432/db",
+                                       "postgresql://u:geheim@h:5432/db"])
+    def test_postgres_without_driver_uses_psycopg3(self, given):
+        assert database_url(given) == "postgresql+psycopg://u:geheim@h:5432/db"
+
+    def test_invalid_url_gives_dutch_error(self):
+        with pytest.raises(WijkdataError, match="niet geldig"):
+            database_url("geen url")
+
+    def test_store_repr_hides_password(self, tmp_path):
+        s = Store(f"sqlite:///{tmp_path / 'a.sqlite'}")
+        assert "a.sqlite" in repr(s)
+        s.dispose()
+        assert "geheim" not in repr(type("X", (), {"url": "postgresql+psycopg://u:geheim@h/db",
+                                                     "__repr__": Store.__repr__})())

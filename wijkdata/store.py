@@ -1,0 +1,486 @@
+"""Dataset versions in a database: an embedded SQLite file by default, PostgreSQL when given a URL.
+
+A dataset is a (kind, name) pair; each import adds an immutable version to it. The active
+version of a dataset is the newest one, unless a rollback made an older one active. Its id is
+kept on the dataset row (``active_version_id``), so switching is one atomic update.
+
+The frame of a version is stored whole as Parquet bytes (GeoParquet for a GeoDataFrame, which
+keeps the CRS) in a separate payload table, so listing versions never reads the blobs. The same
+SQLAlchemy Core code serves SQLite and PostgreSQL; several app processes may share one
+PostgreSQL database and publish at the same moment.
+"""
+from __future__ import annotations
+
+import io
+import os
+import random
+import sqlite3
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from wijkdata.errors import Probleem, WijkdataError
+
+DEFAULT_DB_DIR = Path(__file__).resolve().parent.parent / "data"
+DATABASE_FILENAME = "wijkdata.sqlite"
+KINDS = ("buurten", "indicatoren", "initiatieven")
+NAME_MAX = 200
+
+metadata = sa.MetaData()
+
+datasets = sa.Table(
+    "wijkdata_datasets", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("name", sa.String(NAME_MAX), nullable=False),
+    # No foreign key: versions already point at datasets, and a cycle would complicate
+    # creating and dropping the tables. The store keeps it consistent in each transaction.
+    sa.Column("active_version_id", sa.Integer, nullable=True),
+    # Highest version number handed out, so a number is never reused after a delete.
+    sa.Column("last_number", sa.Integer, nullable=False, server_default="0"),
+    sa.UniqueConstraint("kind", "name", name="uq_wijkdata_datasets_kind_name"),
+    sqlite_autoincrement=True,
+)
+
+versions_table = sa.Table(
+    "wijkdata_versions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("dataset_id", sa.Integer,
+              sa.ForeignKey("wijkdata_datasets.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("source_filename", sa.Text, nullable=False, default=""),
+    sa.Column("rows", sa.Integer, nullable=False),
+    sa.Column("checksum", sa.Text, nullable=False, default=""),
+    sa.Column("created_by", sa.Text, nullable=False, default=""),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("note", sa.Text, nullable=False, default=""),
+    sa.UniqueConstraint("dataset_id", "number", name="uq_wijkdata_versions_dataset_number"),
+    # AUTOINCREMENT: SQLite must never reuse the id of a deleted version, or an old id held
+    # by a page or a cache key would silently point at different data.
+    sqlite_autoincrement=True,
+)
+
+payloads = sa.Table(
+    "wijkdata_payloads", metadata,
+    sa.Column("version_id", sa.Integer,
+              sa.ForeignKey("wijkdata_versions.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("format", sa.String(16), nullable=False),  # 'parquet' or 'geoparquet'
+    sa.Column("data", sa.LargeBinary, nullable=False),
+)
+
+
+def database_url(explicit: str | None = None) -> str:
+    """The database URL to use: ``explicit``, else env ``WIJKDATA_DATABASE_URL``, else the
+    SQLite file ``wijkdata.sqlite`` in ``DEFAULT_DB_DIR`` (env ``WIJKDATA_DATA_DIR`` overrides
+    the folder). For SQLite the folder is created when missing.
+    """
+    url = (explicit or "").strip() or os.environ.get("WIJKDATA_DATABASE_URL", "").strip()
+    if not url:
+        folder = Path(os.environ.get("WIJKDATA_DATA_DIR", "").strip() or DEFAULT_DB_DIR)
+        url = f"sqlite:///{folder.expanduser().resolve() / DATABASE_FILENAME}"
+    url = _normalise_url(url)
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") \
+            and not parsed.database.startswith("file:"):
+        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    return url
+
+
+def _normalise_url(url: str) -> str:
+    # Hosting panels hand out 'postgres://' or 'postgresql://'; without a driver SQLAlchemy
+    # would pick psycopg2, while the project installs psycopg 3.
+    try:
+        parsed = sa.make_url(url)
+    except sa.exc.ArgumentError:
+        raise WijkdataError(f"De database-URL '{url}' is niet geldig.") from None
+    if parsed.drivername in ("postgres", "postgresql"):
+        return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    return url
+
+
+@dataclass(frozen=True)
+class Versie:
+    """One version of a dataset, without its payload. ``number`` counts 1, 2, 3 per dataset;
+    ``created_at`` is in UTC; ``checksum`` is the sha256 of the source file's bytes."""
+
+    id: int
+    dataset_id: int
+    kind: str
+    name: str
+    number: int
+    source_filename: str
+    rows: int
+    checksum: str
+    created_by: str
+    created_at: datetime
+    note: str
+    active: bool
+
+
+class Store:
+    """Dataset versions in the database at ``url`` (see :func:`database_url`)."""
+
+    # Retries of a whole write transaction after a lost race (unique constraint, deadlock,
+    # serialisation failure, SQLite busy); each retry starts from scratch, so nothing is
+    # half-written.
+    RETRIES = 8
+
+    def __init__(self, url: str | None = None):
+        self.url = database_url(url)
+        self._sqlite = sa.make_url(self.url).get_backend_name() == "sqlite"
+        if self._sqlite:
+            self.engine = sa.create_engine(self.url)
+            event.listen(self.engine, "connect", _sqlite_on_connect)
+            event.listen(self.engine, "begin", _sqlite_on_begin)
+        else:
+            self.engine = sa.create_engine(self.url, pool_pre_ping=True)
+        self._create_tables()
+
+    def __repr__(self) -> str:
+        return f"Store({sa.make_url(self.url).render_as_string(hide_password=True)!r})"
+
+    def dispose(self) -> None:
+        """Close the pooled connections (the store stays usable; it reconnects on demand)."""
+        self.engine.dispose()
+
+    def _create_tables(self) -> None:
+        names = {t.name for t in metadata.sorted_tables}
+        if names <= set(sa.inspect(self.engine).get_table_names()):
+            return
+        for attempt in range(self.RETRIES):
+            try:
+                with self._write() as conn:
+                    if not self._sqlite:
+                        # Two processes starting at once would both see the tables missing
+                        # and collide on CREATE TABLE; the lock makes the second one wait and
+                        # then find them (create_all checks first).
+                        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"),
+                                     {"key": 0x77696A6B})
+                    metadata.create_all(conn, checkfirst=True)
+                return
+            except DBAPIError:
+                if attempt == self.RETRIES - 1:
+                    raise
+                _pause(attempt)
+
+    def _write(self):
+        """A connection in a write transaction (on SQLite: BEGIN IMMEDIATE, see below)."""
+        return _WriteTransaction(self.engine)
+
+    def publish(self, kind: str, name: str, frame: pd.DataFrame, *, source_filename: str,
+                checksum: str, created_by: str = "", note: str = "") -> Versie:
+        """Store ``frame`` as a new version of dataset (kind, name) and make it active.
+
+        All in one transaction: when anything fails, nothing is stored.
+        """
+        problems = []
+        if kind not in KINDS:
+            problems.append(f"Onbekende soort gegevens '{kind}'. Kies uit: {', '.join(KINDS)}.")
+        name = "" if name is None else str(name).strip()
+        if not name:
+            problems.append("Geef de gegevensset een naam; de naam is nu leeg.")
+        elif len(name) > NAME_MAX:
+            problems.append(f"De naam is te lang ({len(name)} tekens); "
+                            f"gebruik er hoogstens {NAME_MAX}.")
+        if not isinstance(frame, pd.DataFrame):
+            problems.append("Er is geen tabel om op te slaan.")
+        elif len(frame) == 0:
+            problems.append("De tabel is leeg: er zijn geen rijen om op te slaan.")
+        if problems:
+            raise WijkdataError("De gegevens zijn niet opgeslagen.",
+                                [Probleem(p) for p in problems])
+
+        data, fmt = _serialise(frame)
+        created_at = datetime.now(timezone.utc)
+        row = {
+            "source_filename": source_filename or "",
+            "rows": int(len(frame)),
+            "checksum": checksum or "",
+            "created_by": created_by or "",
+            "created_at": created_at,
+            "note": note or "",
+        }
+        for attempt in range(self.RETRIES):
+            try:
+                with self._write() as conn:
+                    dataset_id = self._lock_or_create_dataset(conn, kind, name)
+                    if dataset_id is None:
+                        # The dataset was deleted between creating and locking it; start over.
+                        raise _Retry()
+                    number = conn.execute(
+                        datasets.update().where(datasets.c.id == dataset_id)
+                        .values(last_number=datasets.c.last_number + 1)
+                        .returning(datasets.c.last_number)
+                    ).scalar_one()
+                    version_id = conn.execute(
+                        versions_table.insert()
+                        .values(dataset_id=dataset_id, number=number, **row)
+                        .returning(versions_table.c.id)
+                    ).scalar_one()
+                    self._insert_payload(conn, version_id, data, fmt)
+                    conn.execute(datasets.update().where(datasets.c.id == dataset_id)
+                                 .values(active_version_id=version_id))
+                    return self._version(version_id, conn)
+            except (_Retry, DBAPIError) as error:
+                if not isinstance(error, _Retry) and not _is_transient(error):
+                    raise
+                if attempt == self.RETRIES - 1:
+                    raise
+                _pause(attempt)
+        raise AssertionError("unreachable")
+
+    def _insert_payload(self, conn, version_id: int, data: bytes, fmt: str) -> None:
+        conn.execute(payloads.insert().values(version_id=version_id, format=fmt, data=data))
+
+    def _lock_or_create_dataset(self, conn, kind: str, name: str) -> int | None:
+        # Insert-if-missing that tolerates a race: a concurrent insert of the same (kind, name)
+        # waits for the other transaction and then does nothing. FOR UPDATE then serialises
+        # publishers of one dataset, so version numbers never collide (on SQLite the whole
+        # database is already locked by BEGIN IMMEDIATE, and FOR UPDATE is left out).
+        if self._sqlite:
+            from sqlalchemy.dialects.sqlite import insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert
+        conn.execute(insert(datasets).values(kind=kind, name=name)
+                     .on_conflict_do_nothing(index_elements=["kind", "name"]))
+        return conn.execute(
+            sa.select(datasets.c.id)
+            .where(datasets.c.kind == kind, datasets.c.name == name)
+            .with_for_update()
+        ).scalar_one_or_none()
+
+    def _select_versions(self):
+        return (
+            sa.select(
+                versions_table.c.id, versions_table.c.dataset_id, datasets.c.kind,
+                datasets.c.name, versions_table.c.number, versions_table.c.source_filename,
+                versions_table.c.rows, versions_table.c.checksum, versions_table.c.created_by,
+                versions_table.c.created_at, versions_table.c.note,
+                (versions_table.c.id == datasets.c.active_version_id).label("active"),
+            )
+            .join(datasets, datasets.c.id == versions_table.c.dataset_id)
+        )
+
+    def versions(self, kind: str | None = None) -> list[Versie]:
+        """All versions, grouped per dataset (by kind, then name), newest first per dataset."""
+        query = self._select_versions().order_by(
+            datasets.c.kind, datasets.c.name, versions_table.c.number.desc())
+        if kind is not None:
+            query = query.where(datasets.c.kind == kind)
+        with self.engine.connect() as conn:
+            return [_versie(r) for r in conn.execute(query)]
+
+    def active_versions(self) -> list[Versie]:
+        """The active version of each dataset, by kind, then name."""
+        query = (self._select_versions()
+                 .where(versions_table.c.id == datasets.c.active_version_id)
+                 .order_by(datasets.c.kind, datasets.c.name))
+        with self.engine.connect() as conn:
+            return [_versie(r) for r in conn.execute(query)]
+
+    def _version(self, version_id: int, conn=None) -> Versie:
+        query = self._select_versions().where(versions_table.c.id == version_id)
+        if conn is None:
+            with self.engine.connect() as own:
+                row = own.execute(query).first()
+        else:
+            row = conn.execute(query).first()
+        if row is None:
+            raise WijkdataError(f"Versie {version_id} bestaat niet (meer).")
+        return _versie(row)
+
+    def version(self, version_id: int) -> Versie:
+        """Metadata of one version; WijkdataError when it does not exist."""
+        return self._version(version_id)
+
+    def load(self, version_id: int) -> pd.DataFrame:
+        """The frame of a version, as published (a GeoDataFrame keeps geometry and CRS)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(payloads.c.format, payloads.c.data)
+                .where(payloads.c.version_id == version_id)
+            ).first()
+        if row is None:
+            raise WijkdataError(f"Versie {version_id} bestaat niet (meer).")
+        return _deserialise(bytes(row.data), row.format)
+
+    def rollback(self, version_id: int) -> Versie:
+        """Make version ``version_id`` the active version of its dataset."""
+        with self._write() as conn:
+            dataset_id = self._lock_dataset_of(conn, version_id)
+            conn.execute(datasets.update().where(datasets.c.id == dataset_id)
+                         .values(active_version_id=version_id))
+        return self._version(version_id)
+
+    def delete_version(self, version_id: int) -> None:
+        """Delete one version. When it was active, the newest remaining version becomes active;
+        when it was the last one, the dataset itself is removed."""
+        with self._write() as conn:
+            dataset_id = self._lock_dataset_of(conn, version_id)
+            conn.execute(payloads.delete().where(payloads.c.version_id == version_id))
+            conn.execute(versions_table.delete().where(versions_table.c.id == version_id))
+            newest = conn.execute(
+                sa.select(versions_table.c.id)
+                .where(versions_table.c.dataset_id == dataset_id)
+                .order_by(versions_table.c.number.desc()).limit(1)
+            ).scalar_one_or_none()
+            if newest is None:
+                conn.execute(datasets.delete().where(datasets.c.id == dataset_id))
+                return
+            active = conn.execute(sa.select(datasets.c.active_version_id)
+                                  .where(datasets.c.id == dataset_id)).scalar_one()
+            if active == version_id or active is None:
+                conn.execute(datasets.update().where(datasets.c.id == dataset_id)
+                             .values(active_version_id=newest))
+
+    def _lock_dataset_of(self, conn, version_id: int) -> int:
+        dataset_id = conn.execute(
+            sa.select(versions_table.c.dataset_id).where(versions_table.c.id == version_id)
+        ).scalar_one_or_none()
+        if dataset_id is not None:
+            conn.execute(sa.select(datasets.c.id).where(datasets.c.id == dataset_id)
+                         .with_for_update())
+            # Re-read under the lock: another process may have deleted the version meanwhile.
+            still_there = conn.execute(
+                sa.select(versions_table.c.id).where(versions_table.c.id == version_id)
+            ).scalar_one_or_none()
+            if still_there is not None:
+                return dataset_id
+        raise WijkdataError(f"Versie {version_id} bestaat niet (meer).")
+
+    def has_data(self) -> bool:
+        """True when there is at least one dataset (the demo shows only while this is False)."""
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(datasets.c.id).limit(1)).first() is not None
+
+    def state_key(self) -> tuple:
+        """Sorted ids of the active versions: a cheap cache key for the active data. It changes
+        on every publish, rollback and delete of an active version (ids are never reused);
+        deleting an inactive version leaves the active data, and so the key, unchanged."""
+        with self.engine.connect() as conn:
+            ids = conn.execute(
+                sa.select(datasets.c.active_version_id)
+                .where(datasets.c.active_version_id.is_not(None))
+                .order_by(datasets.c.active_version_id)
+            ).scalars()
+            return tuple(int(i) for i in ids)
+
+
+class _Retry(Exception):
+    pass
+
+
+class _WriteTransaction:
+    """``with`` block: a connection in a transaction marked as a write (commit or rollback)."""
+
+    def __init__(self, engine: sa.Engine):
+        self.engine = engine
+
+    def __enter__(self):
+        self.conn = self.engine.connect().execution_options(wijkdata_write=True)
+        self.transaction = self.conn.begin()
+        return self.conn
+
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            if exc_type is None:
+                self.transaction.commit()
+            else:
+                self.transaction.rollback()
+        finally:
+            self.conn.close()
+        return False
+
+
+def _sqlite_on_connect(dbapi_connection, connection_record) -> None:
+    # Take transaction control from the sqlite3 module so BEGIN is emitted by us (below);
+    # WAL lets readers go on while one process writes; busy_timeout makes a second writer wait
+    # instead of failing at once.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout = 30000")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    # WAL is stored in the file, so it is set once. Switching needs an exclusive lock that
+    # SQLite does not wait for, so processes opening a new file together retry briefly.
+    for attempt in range(50):
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                cursor.execute("PRAGMA journal_mode = WAL")
+            break
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error).lower() or attempt == 49:
+                raise
+            time.sleep(0.02 + 0.02 * random.random())
+    cursor.close()
+
+
+def _sqlite_on_begin(conn) -> None:
+    # A write starts with BEGIN IMMEDIATE: it takes the write lock up front, so two writers
+    # queue on busy_timeout rather than deadlocking when both try to upgrade a read lock.
+    if conn.get_execution_options().get("wijkdata_write"):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
+
+
+def _is_transient(error: DBAPIError) -> bool:
+    if isinstance(error, IntegrityError):
+        return True
+    code = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
+    if code in ("40001", "40P01"):  # serialization_failure, deadlock_detected
+        return True
+    return "database is locked" in str(error.orig).lower()
+
+
+def _pause(attempt: int) -> None:
+    time.sleep(min(0.5, 0.01 * 2 ** attempt) * (0.5 + random.random()))
+
+
+def _is_geo(frame: pd.DataFrame) -> bool:
+    try:
+        import geopandas as gpd
+    except ImportError:
+        return False
+    return isinstance(frame, gpd.GeoDataFrame)
+
+
+def _serialise(frame: pd.DataFrame) -> tuple[bytes, str]:
+    buffer = io.BytesIO()
+    try:
+        frame.to_parquet(buffer)
+        fmt = "geoparquet" if _is_geo(frame) else "parquet"
+    except Exception as error:  # pyarrow raises several unrelated types for odd cell values
+        raise WijkdataError(
+            "De gegevens zijn niet opgeslagen: de tabel bevat waarden die niet bewaard kunnen "
+            f"worden ({type(error).__name__}: {error})."
+        ) from error
+    return buffer.getvalue(), fmt
+
+
+def _deserialise(data: bytes, fmt: str) -> pd.DataFrame:
+    if fmt == "geoparquet":
+        import geopandas as gpd
+
+        return gpd.read_parquet(io.BytesIO(data))
+    return pd.read_parquet(io.BytesIO(data))
+
+
+def _versie(row) -> Versie:
+    created_at = row.created_at
+    if created_at.tzinfo is None:
+        # SQLite keeps no time zone; the store writes UTC.
+        created_at = created_at.replace(tzinfo=timezone.utc)
+    else:
+        created_at = created_at.astimezone(timezone.utc)
+    return Versie(
+        id=int(row.id), dataset_id=int(row.dataset_id), kind=row.kind, name=row.name,
+        number=int(row.number), source_filename=row.source_filename, rows=int(row.rows),
+        checksum=row.checksum, created_by=row.created_by, created_at=created_at,
+        note=row.note, active=bool(row.active),
+    )
