@@ -14,6 +14,7 @@ from wijkdata import export, figures, kaart
 from wijkdata.columns import INDICATOREN, LEEFTIJDEN, LONELINESS
 from wijkdata.errors import WijkdataError
 from wijkdata.figures import Drempels
+from wijkdata.formatting import fmt_getal
 from wijkdata.gegevens import Gegevens, buurtcijfers, load_active
 from wijkdata.rapportage import LEEFTIJD_LABELS
 from wijkdata.store import Store, database_url
@@ -71,7 +72,7 @@ def cijfers(keuzes: "Keuzes", *, filters: tuple = (None, None, None),
 
 def filtered_initiatieven(data: Gegevens, filters: tuple) -> pd.DataFrame:
     activiteiten, wij_types, doelgroepen = (list(f) if f else None for f in filters)
-    return figures.filter_initiatieven(data.initiatieven, activiteiten=activiteiten,
+    return figures.filter_initiatieven(figures.active_initiatieven(data.initiatieven), activiteiten=activiteiten,
                                        wij_types=wij_types, doelgroepen=doelgroepen)
 
 
@@ -166,3 +167,27 @@ def download_buttons(table: pd.DataFrame, name: str, key: str) -> None:
     right.download_button("Download Excel", export.to_xlsx_bytes(safe), f"{name}.xlsx",
                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           key=f"{key}_xlsx", icon=":material/download:")
+
+
+def table(frame: pd.DataFrame, *, decimals: dict[str, int] | None = None, **options) -> None:
+    """st.dataframe with Dutch number formats (12,5 and 1.234) and "geen gegevens" for a
+    missing value; the numbers underneath stay numbers, so sorting still works."""
+    decimals = decimals or {}
+    formats = {}
+    for column in frame.columns:
+        series = frame[column]
+        if pd.api.types.is_bool_dtype(series) or str(series.dtype) == "boolean":
+            formats[column] = lambda v: "" if pd.isna(v) else ("ja" if v else "nee")
+        elif pd.api.types.is_integer_dtype(series):
+            formats[column] = lambda v: fmt_getal(v, 0, missing="geen gegevens")
+        elif pd.api.types.is_float_dtype(series):
+            places = decimals.get(column, 0 if _whole(series) else 1)
+            formats[column] = lambda v, p=places: fmt_getal(v, p, missing="geen gegevens")
+    options.setdefault("hide_index", True)
+    options.setdefault("width", "stretch")
+    st.dataframe(frame.style.format(formats), **options)
+
+
+def _whole(series: pd.Series) -> bool:
+    values = series.dropna()
+    return len(values) > 0 and bool((values == values.round()).all())

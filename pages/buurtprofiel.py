@@ -42,7 +42,7 @@ st.markdown(f"**Vergeleken met wijk, gemeente en Nederland** ({ui.periode_label(
             "'Hoger' of 'lager' staat er alleen als de intervallen niet overlappen.")
 st.plotly_chart(grafieken.interval_chart(profiel, LONELINESS), width="stretch",
                 config={"displayModeBar": False}, key="profiel_intervallen")
-st.dataframe(rapportage.profiel_tabel(profiel), hide_index=True, width="stretch")
+ui.table(rapportage.profiel_tabel(profiel))
 
 left, right = st.columns(2)
 with left:
@@ -57,18 +57,18 @@ with left:
         st.plotly_chart(grafieken.trend_chart(trend, f"{label} (%)"), width="stretch",
                         config={"displayModeBar": False}, key="profiel_trend")
         with st.expander("Tabel"):
-            st.dataframe(trend, hide_index=True)
+            ui.table(trend)
 with right:
     st.markdown(f"**{label} per leeftijdsgroep ({keuzes.periode})**")
     groepen = rapportage.leeftijdsgroepen(data, eenzaamheid, buurtcode, keuzes.periode)
     st.plotly_chart(grafieken.leeftijd_chart(groepen, f"{label} (%)"), width="stretch",
                     config={"displayModeBar": False}, key="profiel_leeftijd")
     with st.expander("Tabel"):
-        st.dataframe(groepen, hide_index=True)
+        ui.table(groepen)
 
 st.markdown("**Initiatieven in en rond de buurt**")
 rond = rapportage.initiatieven_rond(data, buurtcode)
 if rond.empty:
     st.write("Geen initiatieven bekend.")
 else:
-    st.dataframe(rapportage.initiatieven_rond_tabel(rond), hide_index=True, width="stretch")
+    ui.table(rapportage.initiatieven_rond_tabel(rond))

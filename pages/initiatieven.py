@@ -28,7 +28,7 @@ gekozen = figures.filter_initiatieven(alle, activiteiten=activiteiten, wij_types
                                       doelgroepen=doelgroepen, zoek=zoek)
 st.markdown(f"**{len(gekozen)} van {len(alle)} initiatieven**")
 tabel = export.initiatieven_table(gekozen).drop(columns=["lat", "lon"])
-st.dataframe(tabel, hide_index=True, width="stretch")
+ui.table(tabel)
 ui.download_buttons(tabel, f"initiatieven_{keuzes.gemeente}", "initiatieven")
 
 for by, label in (("activiteit", "Activiteit"), ("wij_type", "Wij-type"),
@@ -39,7 +39,7 @@ for by, label in (("activiteit", "Activiteit"), ("wij_type", "Wij-type"),
     left.plotly_chart(grafieken.count_chart(telling, by, label,
                                             height=80 + 32 * len(telling)),
                       width="stretch", config={"displayModeBar": False}, key=f"telling_{by}")
-    right.dataframe(telling.rename(columns={by: label, "aantal": "Aantal"}),
-                    hide_index=True, width="stretch")
+    with right:
+        ui.table(telling.rename(columns={by: label, "aantal": "Aantal"}))
 if "doelgroepen" in gekozen:
     st.caption("Een initiatief voor meerdere doelgroepen telt bij elke doelgroep mee.")

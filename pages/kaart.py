@@ -53,5 +53,5 @@ with st.expander("De cijfers van deze kaart als tabel"):
     table = gebieden[["code", "naam", "inwoners", column, "initiatieven"]].rename(columns={
         "code": "Code", "naam": "Naam", "inwoners": "Inwoners",
         column: ui.indicator_label(keuzes.indicator), "initiatieven": "Initiatieven"})
-    st.dataframe(table, hide_index=True, width="stretch")
+    ui.table(table)
     ui.download_buttons(table, f"kaart_{keuzes.gemeente}_{keuzes.niveau}", "kaart")

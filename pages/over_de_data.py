@@ -10,11 +10,11 @@ st.title("Over de data")
 ui.demo_banner(data)
 
 st.header("Geladen gegevens")
-st.dataframe(rapportage.geladen(data), hide_index=True, width="stretch")
+ui.table(rapportage.geladen(data))
 
 st.header("Definities")
-st.dataframe(rapportage.definities(), hide_index=True, width="stretch",
-             column_config={"Definitie": st.column_config.TextColumn(width="large")})
+ui.table(rapportage.definities(),
+         column_config={"Definitie": st.column_config.TextColumn(width="large")})
 
 st.header("Zo rekenen we")
 st.markdown(rapportage.UITLEG.format(min_inwoners=MIN_INWONERS,

@@ -52,8 +52,7 @@ with right:
     if top.empty:
         st.write("Geen witte vlekken gevonden met de huidige grenzen.")
     else:
-        st.dataframe(top[["Buurt", "Eenzaam (%)", "Per 1.000 inwoners"]], hide_index=True,
-                     width="stretch")
+        ui.table(top[["Buurt", "Eenzaam (%)", "Per 1.000 inwoners"]])
     st.page_link("pages/witte_vlekken.py", label="Alle witte vlekken",
                  icon=":material/crop_free:")
     st.page_link("pages/buurtprofiel.py", label="Een buurt bekijken",
@@ -62,4 +61,4 @@ with right:
                  icon=":material/diversity_3:")
 
 st.subheader("Geladen gegevens")
-st.dataframe(rapportage.geladen(data), hide_index=True, width="stretch")
+ui.table(rapportage.geladen(data))

@@ -41,8 +41,8 @@ st.subheader(f"{len(tabel)} witte vlekken ({ui.periode_label(keuzes)})")
 if tabel.empty:
     st.write("Met deze grenzen is geen buurt een witte vlek.")
 else:
-    st.dataframe(tabel, hide_index=True, width="stretch",
-                 column_config={"Waarom": st.column_config.TextColumn(width="large")})
+    ui.table(tabel,
+             column_config={"Waarom": st.column_config.TextColumn(width="large")})
 ui.download_buttons(rapportage.witte_vlekken_tabel(cijfers, eenzaamheid, alleen_vlekken=False),
                     f"witte_vlekken_{keuzes.gemeente}", "witte_vlekken")
 st.caption("De download bevat alle buurten met de reden waarom ze wel of niet een witte "

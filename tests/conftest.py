@@ -137,3 +137,55 @@ def store_url(request, tmp_path):
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         admin.dispose()
+
+
+# --- real browser ---------------------------------------------------------------------
+
+def _browser_module():
+    spec = importlib.util.spec_from_file_location("wijkdata_tests_browser", TESTS_DIR / "browser.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright, shared by the session."""
+    browser_support = _browser_module()
+    path = browser_support.chromium_path()
+    if path is None:
+        pytest.skip("Chromium not installed (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright not installed (pip install -r requirements-dev.txt)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path,
+                                             args=browser_support.CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory):
+    """A `streamlit run` server on the demo: an empty store in a temporary folder."""
+    browser_support = _browser_module()
+    folder = tmp_path_factory.mktemp("demo_store")
+    server = browser_support.start_server(
+        {"WIJKDATA_DATA_DIR": str(folder), "WIJKDATA_DATABASE_URL": ""}, folder / "server.log")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def page(chromium):
+    """A fresh page at 1280×800 that can reach only 127.0.0.1 (no internet, as in a
+    council room): every other request is aborted."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 800}, locale="nl-NL")
+    context.route("**/*", lambda route: route.continue_()
+                  if route.request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:"))
+                  else route.abort())
+    page = context.new_page()
+    yield page
+    context.close()

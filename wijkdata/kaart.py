@@ -54,14 +54,22 @@ def geojson_of(gebieden: gpd.GeoDataFrame, tolerance: float = 0.0) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def bounds_view(gebieden: gpd.GeoDataFrame) -> dict:
-    """Centre and zoom so the areas fill a map of roughly 800×600 pixels."""
+def bounds_view(gebieden: gpd.GeoDataFrame, width: int = 760, height: int = 520) -> dict:
+    """Centre and zoom so the areas fill a map of ``width`` × ``height`` pixels.
+
+    MapLibre uses 512-pixel tiles: at zoom z the world is 512·2^z pixels wide, and a degree
+    of latitude is stretched by 1/cos(lat) in Web Mercator.
+    """
     if gebieden.empty:
         return {"center": {"lat": 52.2, "lon": 5.3}, "zoom": 6}
     minx, miny, maxx, maxy = gebieden.to_crs(WGS84).total_bounds
-    span = max(maxx - minx, (maxy - miny) * 1.6, 1e-4)
-    zoom = float(np.clip(np.log2(360 / span) - 0.6, 4, 16))
-    return {"center": {"lat": (miny + maxy) / 2, "lon": (minx + maxx) / 2}, "zoom": zoom}
+    lat = (miny + maxy) / 2
+    span_x = max(maxx - minx, 1e-5)
+    span_y = max((maxy - miny) / np.cos(np.radians(lat)), 1e-5)
+    zoom_x = np.log2(width * 360 / (512 * span_x))
+    zoom_y = np.log2(height * 360 / (512 * span_y))
+    zoom = float(np.clip(min(zoom_x, zoom_y) - 0.15, 3, 17))
+    return {"center": {"lat": lat, "lon": (minx + maxx) / 2}, "zoom": round(zoom, 2)}
 
 
 def choropleth(geojson: dict, cijfers: pd.DataFrame, column: str, *, indicator: str,
