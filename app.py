@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+import auth
 import ui
 from wijkdata.columns import LEEFTIJDEN
 from wijkdata.errors import WijkdataError
@@ -90,7 +91,8 @@ try:
 except WijkdataError as exc:
     ui.show_error(exc)
     st.stop()
-navigation = st.navigation(PAGES)
+DATA_PAGE = st.Page("pages/data.py", title="Data", icon=":material/upload_file:", url_path="data")
+navigation = st.navigation(PAGES + ([DATA_PAGE] if auth.is_analyst() else []))
 sidebar(data)
 mirror_to_url()
 navigation.run()
