@@ -22,11 +22,11 @@ PAGES = [
     st.Page("pages/buurtprofiel.py", title="Buurtprofiel", icon=":material/location_city:",
             url_path="buurtprofiel"),
     st.Page("pages/witte_vlekken.py", title="Witte vlekken", icon=":material/crop_free:",
-            url_path="witte-vlekken"),
+            url_path="witte_vlekken"),
     st.Page("pages/initiatieven.py", title="Initiatieven", icon=":material/diversity_3:",
             url_path="initiatieven"),
     st.Page("pages/over_de_data.py", title="Over de data", icon=":material/info:",
-            url_path="over-de-data"),
+            url_path="over_de_data"),
 ]
 QUERY_KEYS = ("gemeente", "buurt", "niveau", "indicator", "periode", "leeftijd")
 

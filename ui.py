@@ -19,6 +19,24 @@ from wijkdata.gegevens import Gegevens, buurtcijfers, load_active
 from wijkdata.rapportage import LEEFTIJD_LABELS
 from wijkdata.store import Store, database_url
 
+# ---------------------------------------------------------------- the frame -----------
+
+def frame_guard() -> None:
+    """Call first in every page: make sure the page runs inside app.py's frame.
+
+    Streamlit decides per process whether the app uses the old ``pages/`` folder mode: until
+    some session has run app.py's ``st.navigation``, a fresh server that gets a deep link
+    (``/kaart?gemeente=...``, a shared URL) runs the page file on its own, without the
+    sidebar and the shared choices. Switching the flag off and rerunning makes Streamlit run
+    app.py, which then opens the same page through ``st.navigation``. The flag is a Streamlit
+    internal (checked on 1.67; re-check on upgrades; tests/test_browser.py covers it).
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 # ---------------------------------------------------------------- loading (cached) -----
 
 

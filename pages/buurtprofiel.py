@@ -6,6 +6,7 @@ from wijkdata import codes, grafieken, rapportage
 from wijkdata.columns import INDICATOREN, LONELINESS
 from wijkdata.formatting import fmt_getal, fmt_meters
 
+ui.frame_guard()
 data = ui.gegevens()
 keuzes = ui.keuzes()
 st.title("Buurtprofiel")

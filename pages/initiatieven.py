@@ -5,6 +5,7 @@ import ui
 from wijkdata import export, figures, grafieken, rapportage
 from wijkdata.columns import ACTIVITEITEN, DOELGROEPEN, WIJ_TYPES
 
+ui.frame_guard()
 data = ui.gegevens()
 keuzes = ui.keuzes()
 st.title("Initiatieven")

@@ -7,6 +7,7 @@ from wijkdata import kaart
 from wijkdata.columns import ACTIVITEITEN, DOELGROEPEN, WIJ_TYPES
 from wijkdata.gegevens import gebiedcijfers
 
+ui.frame_guard()
 data = ui.gegevens()
 keuzes = ui.keuzes()
 st.title("Kaart")

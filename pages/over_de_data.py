@@ -5,6 +5,7 @@ import ui
 from wijkdata import rapportage
 from wijkdata.figures import MIN_INWONERS, Q_AANBOD, Q_EENZAAM
 
+ui.frame_guard()
 data = ui.gegevens()
 st.title("Over de data")
 ui.demo_banner(data)

@@ -6,6 +6,7 @@ import ui
 from wijkdata import kaart, rapportage
 from wijkdata.formatting import fmt_getal, fmt_interval, fmt_pct
 
+ui.frame_guard()
 data = ui.gegevens()
 keuzes = ui.keuzes()
 st.title("Kleine wij's")

@@ -6,6 +6,7 @@ from wijkdata import grafieken, rapportage
 from wijkdata.columns import INDICATOREN, LONELINESS
 from wijkdata.figures import Drempels
 
+ui.frame_guard()
 data = ui.gegevens()
 keuzes = ui.keuzes()
 st.title("Witte vlekken")
@@ -30,12 +31,14 @@ drempels = Drempels(eenzaam=1 - q_eenzaam / 100, aanbod=q_aanbod / 100,
 cijfers = ui.cijfers(keuzes, drempels=drempels)
 tabel = rapportage.witte_vlekken_tabel(cijfers, eenzaamheid)
 
+st.markdown("Het gekleurde vlak linksboven zijn de **witte vlekken**: veel eenzaamheid, "
+            "weinig initiatieven.")
 st.plotly_chart(grafieken.quadrant_chart(cijfers, f"{eenzaamheid}_pct", label),
                 width="stretch", config={"displayModeBar": False}, key="kwadrant")
 onbekend = int(cijfers["witte_vlek"].isna().sum())
 if onbekend:
-    st.caption(f"{onbekend} buurten staan niet in de figuur: geen cijfer over eenzaamheid of "
-               f"minder dan {min_inwoners} inwoners.")
+    st.caption(f"{onbekend} {'buurt staat' if onbekend == 1 else 'buurten staan'} niet in de "
+               f"figuur: geen cijfer over eenzaamheid of minder dan {min_inwoners} inwoners.")
 
 st.subheader(f"{len(tabel)} witte vlekken ({ui.periode_label(keuzes)})")
 if tabel.empty:

@@ -92,7 +92,8 @@ def leeftijd_chart(groepen: pd.DataFrame, label: str, *, height: int = 280,
         error_y={"type": "data", "symmetric": False, "thickness": 2,
                  "array": (groepen["bovengrens"] - groepen["waarde"]).to_numpy(),
                  "arrayminus": (groepen["waarde"] - groepen["ondergrens"]).to_numpy()},
-        text=[fmt_pct(v) for v in groepen["waarde"]], textposition="outside",
+        text=[fmt_pct(v) for v in groepen["waarde"]], textposition="inside",
+        insidetextanchor="start", textfont={"color": "white"},
         hovertemplate="%{x}: %{text}<extra></extra>"))
     fig.update_yaxes(ticksuffix="%", title=label, rangemode="tozero")
     return _layout(fig, height=height, font_size=font_size)
@@ -121,22 +122,27 @@ def quadrant_chart(cijfers: pd.DataFrame, eenzaam: str, label: str, *, height: i
     if len(known):
         grens_e = known["grens_eenzaam"].iloc[0]
         grens_a = known["grens_aanbod"].iloc[0]
+        # The witte-vlek quadrant is shaded, so the logic is visible at a glance.
+        fig.add_shape(type="rect", xref="x", yref="y", layer="below", line={"width": 0},
+                      x0=-1e6, x1=grens_a, y0=grens_e, y1=1e6, fillcolor="rgba(213,94,0,0.10)")
         fig.add_hline(y=grens_e, line={"dash": "dash", "width": 2, "color": "#444"},
                       annotation_text=f"grens eenzaamheid {fmt_pct(grens_e)}",
                       annotation_position="top right")
         fig.add_vline(x=grens_a, line={"dash": "dash", "width": 2, "color": "#444"},
                       annotation_text=f"grens aanbod {fmt_getal(grens_a, 1)}",
                       annotation_position="bottom right")
-        fig.add_annotation(x=0, y=1.0, xref="paper", yref="paper", showarrow=False,
-                           text="<b>witte vlekken</b>: veel eenzaamheid, weinig aanbod",
-                           xanchor="left", yanchor="top", font={"color": "#a63603"})
+        x_max = float(known["initiatieven_per_1000"].max())
+        y_min, y_max = float(known[eenzaam].min()), float(known[eenzaam].max())
+        pad_y = max((y_max - y_min) * 0.08, 1.0)
+        fig.update_xaxes(range=[-0.04 * max(x_max, 1), x_max * 1.05 + 0.1])
+        fig.update_yaxes(range=[y_min - pad_y, y_max + pad_y])
     for code in highlight:
         row = known[known["buurtcode"] == code]
         if len(row):
             fig.add_annotation(x=row["initiatieven_per_1000"].iloc[0], y=row[eenzaam].iloc[0],
                                text=_plain(row["buurtnaam"].iloc[0]), showarrow=True,
                                arrowhead=2)
-    fig.update_xaxes(title="Initiatieven per 1.000 inwoners", rangemode="tozero")
+    fig.update_xaxes(title="Initiatieven per 1.000 inwoners", zeroline=False)
     fig.update_yaxes(title=f"{label} (%)", ticksuffix="%")
     return _layout(fig, height=height, font_size=font_size,
                    legend={"orientation": "h", "y": -0.2})

@@ -92,6 +92,14 @@ def profiel(gegevens: Gegevens, cijfers: pd.DataFrame, buurtcode: str) -> pd.Dat
     periode, leeftijd = row["periode"], row["leeftijd"]
     areas = {"buurt": buurtcode, "wijk": codes.wijkcode(buurtcode),
              "gemeente": codes.gemeentecode(buurtcode), "nederland": codes.NEDERLAND}
+    # Context figures the files give only per buurt: summed or population-weighted here.
+    context = {}
+    for level in ("wijk", "gemeente"):
+        agg = figures.aggregate(cijfers, level, percentages=["pct_65plus",
+                                                               "pct_eenpersoonshuishoudens"])
+        found = agg[agg[CODE] == areas[level]]
+        if len(found):
+            context[level] = found.iloc[0].to_dict()
     records = []
     for key, info in INDICATOREN.items():
         if key in ("huishoudens",):
@@ -103,6 +111,8 @@ def profiel(gegevens: Gegevens, cijfers: pd.DataFrame, buurtcode: str) -> pd.Dat
                 ref = referentie(gegevens, code, key, periode, leeftijd)
             else:
                 value = figures.latest_values(gegevens.indicatoren, key).get(code, np.nan)
+                if pd.isna(value) and level in context:
+                    value = context[level].get(key, np.nan)
                 ref = {"waarde": value, "ondergrens": np.nan, "bovengrens": np.nan}
             record[level] = ref["waarde"]
             record[f"{level}_onder"] = ref["ondergrens"]

@@ -1,0 +1,116 @@
+"""What a person sees and clicks: the real server in Debian's Chromium, with no internet.
+
+Screenshots of every page at 1280×800 land in artifacts/ (look at them).
+"""
+import io
+import re
+
+import pytest
+
+from tests.browser import (axe_violations, exceptions, screenshot, start_server,
+                           wait_for_app)
+
+pytestmark = pytest.mark.browser
+
+PAGES = {"overzicht": "", "kaart": "kaart", "buurtprofiel": "buurtprofiel",
+         "witte_vlekken": "witte_vlekken", "initiatieven": "initiatieven",
+         "over_de_data": "over_de_data"}
+
+
+def open_page(page, server, path="", **query):
+    url = f"{server.url}/{path}"
+    if query:
+        url += "?" + "&".join(f"{k}={v}" for k, v in query.items())
+    page.goto(url)
+    wait_for_app(page)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_loads_without_error_and_passes_axe(page, demo_server, name):
+    open_page(page, demo_server, PAGES[name])
+    page.wait_for_timeout(1000)
+    assert exceptions(page) == []
+    assert "Voorbeelddata (fictief)" in page.inner_text("body")
+    # the frame is there: the shared gemeente choice in the sidebar
+    assert page.get_by_test_id("stSidebar").get_by_text("Gemeente").count() >= 1
+    screenshot(page, f"pagina_{name}_1280x800")
+    violations = axe_violations(page)
+    assert violations == [], violations
+
+
+def map_pixels(page):
+    """The colours inside the map, from a screenshot of its element."""
+    from PIL import Image
+    element = page.locator(".js-plotly-plot").first
+    element.wait_for(state="visible", timeout=30_000)
+    page.wait_for_timeout(2500)          # MapLibre paints after the figure mounts
+    image = Image.open(io.BytesIO(element.screenshot())).convert("RGB")
+    return image, {colour for _, colour in image.getcolors(maxcolors=1 << 24)}
+
+
+def test_map_is_painted_with_the_network_unreachable(page, demo_server):
+    open_page(page, demo_server, "kaart")
+    image, colours = map_pixels(page)
+    # the purple choropleth scale and the grey "geen gegevens" fill are drawn
+    purples = [c for c in colours if c[2] > c[1] + 30 and c[0] > c[1]]
+    assert len(purples) > 20, "no choropleth colours painted"
+    assert any(abs(c[0] - 0xbd) < 6 and abs(c[1] - 0xbd) < 6 and abs(c[2] - 0xbd) < 6
+               for c in colours), "missing-value grey not painted"
+
+
+def project(page, lon, lat):
+    """Page coordinates of a lon/lat point on the plotly map."""
+    return page.evaluate(
+        """([lon, lat]) => {
+            const gd = document.querySelector('.js-plotly-plot');
+            const map = gd._fullLayout.map._subplot.map;
+            const p = map.project([lon, lat]);
+            const box = map.getCanvas().getBoundingClientRect();
+            return [box.left + p.x, box.top + p.y];
+        }""", [lon, lat])
+
+
+def test_clicking_a_buurt_opens_its_profile(page, demo_server):
+    from wijkdata.gegevens import load_demo
+    buurten = load_demo().buurten.to_crs("EPSG:4326").set_index("code")
+    target = "BU99990203"                      # Scheepmakersbuurt, a witte vlek
+    point = buurten.geometry[target].representative_point()
+    open_page(page, demo_server, "kaart")
+    map_pixels(page)
+    x, y = project(page, point.x, point.y)
+    page.mouse.click(x, y)
+    page.wait_for_url(re.compile(r".*/buurtprofiel.*"), timeout=30_000)
+    wait_for_app(page)
+    assert "Scheepmakersbuurt" in page.get_by_test_id("stHeading").all_inner_texts()[1]
+    assert f"buurt={target}" in page.url
+
+
+def shown_count(page) -> int:
+    text = page.get_by_text(re.compile(r"initiatieven getoond")).first.inner_text()
+    return int(re.search(r"(\d+) initiatieven getoond", text).group(1))
+
+
+def test_changing_a_filter_changes_the_counts(page, demo_server):
+    open_page(page, demo_server, "kaart")
+    before = shown_count(page)
+    page.get_by_test_id("stMultiSelect").first.click()
+    page.get_by_role("option", name="feest").click()
+    page.keyboard.press("Escape")
+    wait_for_app(page)
+    after = shown_count(page)
+    assert 0 < after < before
+
+
+def test_a_shared_url_reopens_gemeente_and_buurt(page, tmp_path):
+    # A fresh server whose first visitor arrives on a deep link, as when a colleague opens
+    # a shared URL: the page must still run inside app.py's frame (ui.frame_guard).
+    server = start_server({"WIJKDATA_DATA_DIR": str(tmp_path)}, tmp_path / "server.log")
+    try:
+        open_page(page, server, "buurtprofiel", gemeente="GM9999", buurt="BU99990604")
+        assert exceptions(page) == []
+        headings = " ".join(page.get_by_test_id("stHeading").all_inner_texts())
+        assert "Sluiswachtersbuurt" in headings
+        gemeente = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first
+        assert "Lindewaarde (GM9999)" in gemeente.locator("input").input_value() + gemeente.inner_text()
+    finally:
+        server.stop()
