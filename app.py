@@ -5,6 +5,8 @@ URL (?gemeente=...&buurt=...), so a link reopens the same view.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 import auth
@@ -27,8 +29,11 @@ PAGES = [
             url_path="initiatieven"),
     st.Page("pages/over_de_data.py", title="Over de data", icon=":material/info:",
             url_path="over_de_data"),
+    st.Page("pages/presentatie.py", title="Presentatie", icon=":material/slideshow:",
+            url_path="presentatie"),
 ]
-QUERY_KEYS = ("gemeente", "buurt", "niveau", "indicator", "periode", "leeftijd")
+QUERY_KEYS = ("gemeente", "buurt", "niveau", "indicator", "periode", "leeftijd", "stap",
+              "uitgelicht")
 
 
 def restore_from_url() -> None:
@@ -40,7 +45,11 @@ def restore_from_url() -> None:
     for key in QUERY_KEYS:
         if key in params:
             value = params[key]
-            st.session_state[key] = int(value) if key == "periode" and value.isdigit() else value
+            if key in ("periode", "stap"):
+                value = int(value) if value.isdigit() else None
+            elif key == "uitgelicht":
+                value = [int(v) for v in value.split(",") if v.isdigit()]
+            st.session_state[key] = value
 
 
 def sidebar(data) -> None:
@@ -79,13 +88,20 @@ def sidebar(data) -> None:
 
 
 def mirror_to_url() -> None:
-    wanted = {k: str(st.session_state[k]) for k in QUERY_KEYS
-              if st.session_state.get(k) not in (None, "")}
+    wanted = {}
+    for key in QUERY_KEYS:
+        value = st.session_state.get(key)
+        if isinstance(value, list):
+            value = ",".join(str(v) for v in value)
+        if value not in (None, "", 0):        # step 0 (preparing) needs no parameter
+            wanted[key] = str(value)
     if dict(st.query_params) != wanted:
         st.query_params.from_dict(wanted)
 
 
+auth.require_sign_in()
 restore_from_url()
+st.html(f"<style>{(Path(__file__).parent / 'app.css').read_text(encoding='utf-8')}</style>")
 try:
     data = ui.gegevens()
 except WijkdataError as exc:

@@ -209,3 +209,87 @@ def table(frame: pd.DataFrame, *, decimals: dict[str, int] | None = None, **opti
 def _whole(series: pd.Series) -> bool:
     values = series.dropna()
     return len(values) > 0 and bool((values == values.round()).all())
+
+
+# ---------------------------------------------------------------- presentatie -----------
+
+def presentatie_stap() -> int:
+    from wijkdata.presentatie import STAPPEN
+    try:
+        stap = int(st.session_state.get("stap", 0))
+    except (TypeError, ValueError):
+        stap = 0
+    stap = max(0, min(stap, len(STAPPEN)))
+    st.session_state["stap"] = stap
+    return stap
+
+
+def presentatie_naar(stap: int) -> None:
+    from wijkdata.presentatie import STAPPEN
+    st.session_state["stap"] = max(0, min(stap, len(STAPPEN)))
+
+
+def uitgelicht_default(default: list, options: list) -> None:
+    """Keep the featured initiatives valid for the current gemeente (URL or earlier pick)."""
+    current = [i for i in st.session_state.get("uitgelicht", []) if i in set(options)]
+    st.session_state["uitgelicht"] = current or [i for i in default if i in set(options)]
+
+
+def presentatie_css() -> None:
+    from pathlib import Path
+    css = (Path(__file__).parent / "presentatie.css").read_text(encoding="utf-8")
+    st.html(f"<style>{css}</style>")
+
+
+def escape(value) -> str:
+    from wijkdata.presentatie import esc
+    return esc(value)
+
+
+def slide(markup: str) -> None:
+    """Our own slide markup; every value from a file has been escaped by wijkdata.presentatie."""
+    st.html(f"<div class='kw-slide'>{markup}</div>")
+
+
+def presentatie_figuur(fig, key: str) -> None:
+    st.plotly_chart(fig, width="stretch", key=f"presentatie_{key}",
+                    config={"displayModeBar": False, "scrollZoom": False}, theme=None)
+
+
+def buurt_slide(rij, profiel) -> str:
+    from wijkdata.presentatie import buurt_html
+    return buurt_html(rij, profiel)
+
+
+def initiatief_cards(kaarten) -> str:
+    from wijkdata.presentatie import initiatieven_html
+    return initiatieven_html(kaarten)
+
+
+def bronnen_slide(data: Gegevens) -> str:
+    from wijkdata.presentatie import bronnen_html
+    if data.is_demo:
+        regels = ["Voorbeelddata (fictief): een verzonnen gemeente."]
+    else:
+        regels = [f"{v.name} ({v.kind}), versie {v.number}, {v.created_at:%d-%m-%Y}"
+                  for v in data.versies]
+    return bronnen_html(regels)
+
+
+def presentatie_knoppen(stap: int, aantal: int) -> None:
+    """Previous / next as big buttons with the keys a presenter (or a clicker) sends."""
+    with st.container(horizontal=True, horizontal_alignment="center", gap="large"):
+        st.button("Vorige", icon=":material/arrow_back:", shortcut="Left",
+                  disabled=stap <= 1, on_click=presentatie_naar, args=(stap - 1,),
+                  key="kw_vorige")
+        st.button("Stoppen", icon=":material/close:", shortcut="Esc",
+                  on_click=presentatie_naar, args=(0,), key="kw_stop")
+        st.button("Volgende", icon=":material/arrow_forward:", shortcut="Right",
+                  type="primary", disabled=stap >= aantal, on_click=presentatie_naar,
+                  args=(stap + 1,), key="kw_volgende")
+    # Presentation clickers send PageUp / PageDown: two more shortcuts, kept out of sight.
+    with st.container(key="kw_klikker"):
+        st.button("Vorige (Page Up)", shortcut="PageUp", on_click=presentatie_naar,
+                  args=(max(stap - 1, 1),), key="kw_pageup")
+        st.button("Volgende (Page Down)", shortcut="PageDown", on_click=presentatie_naar,
+                  args=(min(stap + 1, aantal),), key="kw_pagedown")

@@ -42,7 +42,7 @@ st.markdown(f"**Vergeleken met wijk, gemeente en Nederland** ({ui.periode_label(
             "De lijnen zijn 95%-intervallen: de cijfers zijn schattingen. "
             "'Hoger' of 'lager' staat er alleen als de intervallen niet overlappen.")
 st.plotly_chart(grafieken.interval_chart(profiel, LONELINESS), width="stretch",
-                config={"displayModeBar": False}, key="profiel_intervallen")
+                config={"displayModeBar": False}, theme=None, key="profiel_intervallen")
 ui.table(rapportage.profiel_tabel(profiel))
 
 left, right = st.columns(2)
@@ -56,14 +56,14 @@ with left:
         st.write("Geen cijfers over meerdere jaren.")
     else:
         st.plotly_chart(grafieken.trend_chart(trend, f"{label} (%)"), width="stretch",
-                        config={"displayModeBar": False}, key="profiel_trend")
+                        config={"displayModeBar": False}, theme=None, key="profiel_trend")
         with st.expander("Tabel"):
             ui.table(trend)
 with right:
     st.markdown(f"**{label} per leeftijdsgroep ({keuzes.periode})**")
     groepen = rapportage.leeftijdsgroepen(data, eenzaamheid, buurtcode, keuzes.periode)
     st.plotly_chart(grafieken.leeftijd_chart(groepen, f"{label} (%)"), width="stretch",
-                    config={"displayModeBar": False}, key="profiel_leeftijd")
+                    config={"displayModeBar": False}, theme=None, key="profiel_leeftijd")
     with st.expander("Tabel"):
         ui.table(groepen)
 

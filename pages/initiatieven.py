@@ -39,7 +39,7 @@ for by, label in (("activiteit", "Activiteit"), ("wij_type", "Wij-type"),
     left, right = st.columns([3, 2])
     left.plotly_chart(grafieken.count_chart(telling, by, label,
                                             height=80 + 32 * len(telling)),
-                      width="stretch", config={"displayModeBar": False}, key=f"telling_{by}")
+                      width="stretch", config={"displayModeBar": False}, theme=None, key=f"telling_{by}")
     with right:
         ui.table(telling.rename(columns={by: label, "aantal": "Aantal"}))
 if "doelgroepen" in gekozen:

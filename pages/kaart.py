@@ -38,8 +38,9 @@ fig = kaart.choropleth(geo, gebieden, column, indicator=keuzes.indicator, view=v
                        initiatieven=points, kleur_op=kleur_op,
                        highlight=st.session_state.get("buurt"))
 event = st.plotly_chart(fig, width="stretch", on_select="rerun", selection_mode="points",
-                        key="kaart", config={"displayModeBar": True, "displaylogo": False,
-                                             "modeBarButtonsToRemove": ["select", "lasso"]})
+                        key="kaart", theme=None,
+                        config={"displayModeBar": True, "displaylogo": False,
+                                "modeBarButtonsToRemove": ["select", "lasso"]})
 code = kaart.clicked_code(event)
 if code and keuzes.niveau == "buurt":
     st.session_state["buurt"] = code

@@ -44,7 +44,7 @@ with left:
     fig = kaart.choropleth(geo, cijfers.rename(columns={"buurtcode": "code",
                                                         "buurtnaam": "naam"}),
                            "eenzaam_pct", indicator="eenzaam", view=view, height=380)
-    st.plotly_chart(fig, width="stretch", config={"displayModeBar": False},
+    st.plotly_chart(fig, width="stretch", config={"displayModeBar": False}, theme=None,
                     key="overzicht_kaart")
     st.page_link("pages/kaart.py", label="Naar de kaart", icon=":material/map:")
 with right:

@@ -22,17 +22,19 @@ QUADRANT_COLOURS = {"witte vlek": "#D55E00", "eenzaam, wel aanbod": "#E69F00",
 
 def _layout(fig: go.Figure, *, height: int, font_size: int, title: str | None = None,
             **extra) -> go.Figure:
-    fig.update_layout(height=height, font={"family": FONT, "size": font_size},
-                      margin={"l": 10, "r": 10, "t": 50 if title else 10, "b": 10},
+    fig.update_layout(height=height, font={"family": FONT, "size": font_size, "color": "#111111"},
+                      legend_font={"size": font_size},
+                      margin={"l": 20, "r": 20, "t": 50 if title else 20, "b": 20},
                       title={"text": title} if title else None, plot_bgcolor="white",
                       paper_bgcolor="white", **extra)
-    fig.update_xaxes(showline=True, linecolor="#444", gridcolor="#e5e5e5")
-    fig.update_yaxes(showline=True, linecolor="#444", gridcolor="#e5e5e5")
+    for update in (fig.update_xaxes, fig.update_yaxes):
+        update(showline=True, linecolor="#444", gridcolor="#e5e5e5", automargin=True,
+               tickfont={"size": font_size}, title_font={"size": font_size})
     return fig
 
 
 def interval_chart(profiel: pd.DataFrame, indicators: list[str], *, height: int = 320,
-                   font_size: int = 14) -> go.Figure:
+                   font_size: int = 14, marker_size: int = 13, line_width: float = 2.5) -> go.Figure:
     """Dots with 95% interval bars: buurt, wijk, gemeente, Nederland per indicator."""
     rows = profiel[profiel["indicator"].isin(indicators)]
     fig = go.Figure()
@@ -44,10 +46,10 @@ def interval_chart(profiel: pd.DataFrame, indicators: list[str], *, height: int 
         value = rows[level]
         fig.add_trace(go.Scatter(
             y=rows["label"], x=value, mode="markers", name=label,
-            marker={"size": 13, "color": AREA_COLOURS[label],
+            marker={"size": marker_size, "color": AREA_COLOURS[label],
                     "symbol": {"buurt": "circle", "wijk": "diamond", "gemeente": "square",
                                "nederland": "x"}[level]},
-            error_x={"type": "data", "symmetric": False, "thickness": 2.5,
+            error_x={"type": "data", "symmetric": False, "thickness": line_width,
                      "array": (rows[f"{level}_boven"] - value).to_numpy(),
                      "arrayminus": (value - rows[f"{level}_onder"]).to_numpy()},
             text=[fmt_pct(v) for v in value], hovertemplate=f"{label}: %{{text}}<extra></extra>"))
@@ -100,7 +102,8 @@ def leeftijd_chart(groepen: pd.DataFrame, label: str, *, height: int = 280,
 
 
 def quadrant_chart(cijfers: pd.DataFrame, eenzaam: str, label: str, *, height: int = 520,
-                   font_size: int = 14, marker_size: int = 11, highlight=()) -> go.Figure:
+                   font_size: int = 14, marker_size: int = 11, line_width: float = 2,
+                   highlight=()) -> go.Figure:
     """Loneliness × initiatives per 1,000, with the threshold lines and the four quadrants.
 
     Buurten without one of the two figures are left out and counted in the title note.
@@ -125,12 +128,12 @@ def quadrant_chart(cijfers: pd.DataFrame, eenzaam: str, label: str, *, height: i
         # The witte-vlek quadrant is shaded, so the logic is visible at a glance.
         fig.add_shape(type="rect", xref="x", yref="y", layer="below", line={"width": 0},
                       x0=-1e6, x1=grens_a, y0=grens_e, y1=1e6, fillcolor="rgba(213,94,0,0.10)")
-        fig.add_hline(y=grens_e, line={"dash": "dash", "width": 2, "color": "#444"},
+        fig.add_hline(y=grens_e, line={"dash": "dash", "width": line_width, "color": "#444"},
                       annotation_text=f"grens eenzaamheid {fmt_pct(grens_e)}",
-                      annotation_position="top right")
-        fig.add_vline(x=grens_a, line={"dash": "dash", "width": 2, "color": "#444"},
+                      annotation_position="top right", annotation_font_size=font_size)
+        fig.add_vline(x=grens_a, line={"dash": "dash", "width": line_width, "color": "#444"},
                       annotation_text=f"grens aanbod {fmt_getal(grens_a, 1)}",
-                      annotation_position="bottom right")
+                      annotation_position="bottom right", annotation_font_size=font_size)
         x_max = float(known["initiatieven_per_1000"].max())
         y_min, y_max = float(known[eenzaam].min()), float(known[eenzaam].max())
         pad_y = max((y_max - y_min) * 0.08, 1.0)

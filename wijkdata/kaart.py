@@ -31,6 +31,9 @@ ACTIVITEIT_COLOURS = {
     "burenhulp en zorg": "#56B4E9", "digitaal": "#000000", "feest": "#F0E442",
 }
 FONT = "Source Sans Pro, Arial, sans-serif"
+# The map takes the left part of the figure; colour bar and legend sit beside it, so they
+# never cover a buurt.
+MAP_WIDTH = 0.8
 
 
 def geojson_of(gebieden: gpd.GeoDataFrame, tolerance: float = 0.0) -> dict:
@@ -54,7 +57,7 @@ def geojson_of(gebieden: gpd.GeoDataFrame, tolerance: float = 0.0) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def bounds_view(gebieden: gpd.GeoDataFrame, width: int = 760, height: int = 520) -> dict:
+def bounds_view(gebieden: gpd.GeoDataFrame, width: int = 640, height: int = 520) -> dict:
     """Centre and zoom so the areas fill a map of ``width`` × ``height`` pixels.
 
     MapLibre uses 512-pixel tiles: at zoom z the world is 512·2^z pixels wide, and a degree
@@ -93,9 +96,11 @@ def choropleth(geojson: dict, cijfers: pd.DataFrame, column: str, *, indicator: 
             geojson=geojson, locations=values["code"], z=values[column].astype(float),
             featureidkey="id", colorscale=SCALE, marker={"line": {"width": 0.8, "color": "white"},
                                                          "opacity": 0.85},
-            colorbar={"title": {"text": f"{label} ({unit})" if unit else label},
-                      "ticksuffix": "%" if unit == "%" else "", "len": 0.75,
-                      "thickness": 18, "x": 0.0, "xanchor": "left", "bgcolor": "rgba(255,255,255,0.8)"},
+            colorbar={"title": {"text": f"{label} ({unit})" if unit else label,
+                                "font": {"size": font_size}}, "tickfont": {"size": font_size},
+                      "ticksuffix": "%" if unit == "%" else "", "len": 0.55,
+                      "thickness": 18, "x": MAP_WIDTH + 0.02, "xanchor": "left",
+                      "y": 0.9, "yanchor": "top"},
             text=text, hovertemplate="%{text}<extra></extra>", name=label, showlegend=False))
     missing = cijfers.loc[~has]
     if len(missing):
@@ -112,12 +117,13 @@ def choropleth(geojson: dict, cijfers: pd.DataFrame, column: str, *, indicator: 
             marker={"line": {"width": 4, "color": "#000000"}}, hoverinfo="skip",
             name="gekozen buurt", showlegend=True))
     if initiatieven is not None and len(initiatieven):
-        add_initiatief_points(fig, initiatieven, kleur_op)
+        add_initiatief_points(fig, initiatieven, kleur_op, size=max(10, round(font_size * 0.7)))
     fig.update_layout(
-        map={"style": "white-bg", **view}, height=height, margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        font={"family": FONT, "size": font_size},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 0.01, "x": 0.99,
-                "xanchor": "right", "bgcolor": "rgba(255,255,255,0.85)"},
+        map={"style": "white-bg", "domain": {"x": [0, MAP_WIDTH], "y": [0, 1]}, **view},
+        height=height, margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        font={"family": FONT, "size": font_size, "color": "#111111"},
+        legend={"font": {"size": font_size}, "orientation": "v", "yanchor": "bottom", "y": 0.0,
+                "x": MAP_WIDTH + 0.02, "xanchor": "left"},
         clickmode="event+select", uirevision="kaart")
     return fig
 

@@ -1,0 +1,155 @@
+"""The council story: six steps from the gemeente map to sources and caveats.
+
+The content of each step is chosen here (which witte vlekken, which buurt, which
+initiatives, in which words); the page only lays it out in big type.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .columns import INDICATOREN
+from .formatting import fmt_getal, fmt_pct
+
+STAPPEN = [
+    "Eenzaamheid en kleine wij's",
+    "Waar is veel eenzaamheid en weinig aanbod?",
+    "De witte vlekken",
+    "Een buurt van dichtbij",
+    "Kleine wij's in beeld",
+    "Bronnen en kanttekeningen",
+]
+MAX_UITGELICHT = 4
+
+
+@dataclass(frozen=True)
+class Vlek:
+    buurtcode: str
+    naam: str
+    reden: str
+
+
+def top_vlekken(cijfers: pd.DataFrame, n: int = 5, eenzaamheid: str = "eenzaam") -> list[Vlek]:
+    """The n witte vlekken with the highest loneliness, each with one short reason."""
+    rows = cijfers[cijfers["witte_vlek"].fillna(False)]
+    rows = rows.sort_values([f"{eenzaamheid}_pct", "initiatieven_per_1000"],
+                            ascending=[False, True]).head(n)
+    label = INDICATOREN[eenzaamheid].label.lower()
+    return [Vlek(r["buurtcode"], r["buurtnaam"],
+                 f"{fmt_pct(r[f'{eenzaamheid}_pct'])} {label}, "
+                 f"{_aantal(r['initiatieven'])} voor {fmt_getal(r['inwoners'])} inwoners")
+            for _, r in rows.iterrows()]
+
+
+def _aantal(n) -> str:
+    if pd.isna(n):
+        return "onbekend aantal initiatieven"
+    return "geen initiatieven" if n == 0 else ("1 initiatief" if n == 1 else f"{int(n)} initiatieven")
+
+
+def standaard_buurt(cijfers: pd.DataFrame) -> str | None:
+    """The buurt to show when none is chosen: the first witte vlek, else the loneliest."""
+    vlekken = top_vlekken(cijfers, 1)
+    if vlekken:
+        return vlekken[0].buurtcode
+    known = cijfers.dropna(subset=["eenzaam_pct"])
+    if known.empty:
+        return cijfers["buurtcode"].iloc[0] if len(cijfers) else None
+    return known.sort_values("eenzaam_pct", ascending=False)["buurtcode"].iloc[0]
+
+
+def standaard_uitgelicht(initiatieven: pd.DataFrame, n: int = MAX_UITGELICHT) -> list:
+    """A varied default selection: each a different activity, taking the wij-types in
+    turn (bridging, bonding, beide), so the council sees the range of small wij's.
+    Returns index labels of ``initiatieven``."""
+    if initiatieven.empty:
+        return []
+    chosen, seen = [], set()
+    turns = ["bridging", "bonding", "beide"]
+    ranked = initiatieven.sort_values("naam")
+    for round_ in range(n * len(turns)):
+        wij = turns[round_ % len(turns)]
+        pool = ranked[(ranked["wij_type"] == wij) & ~ranked["activiteit"].isin(seen)
+                      & ~ranked.index.isin(chosen)]
+        if len(pool):
+            chosen.append(pool.index[0])
+            seen.add(pool["activiteit"].iloc[0])
+        if len(chosen) == n:
+            break
+    if len(chosen) < n:                  # fewer kinds than places: fill in by name
+        chosen += [i for i in ranked.index if i not in chosen][: n - len(chosen)]
+    return chosen
+
+
+def kerntekst(kern: dict, gemeentenaam: str) -> list[str]:
+    """Three short sentences for the first step, from rapportage.kerncijfers."""
+    lines = [f"{fmt_pct(kern['eenzaam']['waarde'])} van de volwassenen in {gemeentenaam} "
+             f"voelt zich eenzaam ({kern['periode'] or 'jaar onbekend'})."]
+    if not pd.isna(kern["initiatieven"]):
+        lines.append(f"{fmt_getal(kern['initiatieven'])} kleine initiatieven in "
+                     f"{kern['buurten']} buurten.")
+    lines.append(f"{kern['witte_vlekken']} witte vlekken: veel eenzaamheid, weinig aanbod.")
+    return lines
+
+
+def initiatief_kaart(row: pd.Series) -> dict:
+    """What a featured initiative card says: name, what, for whom, how often, wij-type."""
+    wij = {"bonding": "verbindt mensen die op elkaar lijken (bonding)",
+           "bridging": "verbindt mensen die van elkaar verschillen (bridging)",
+           "beide": "verbindt gelijken én verschillenden"}.get(row.get("wij_type"), "")
+    return {"naam": str(row["naam"]), "wat": str(row.get("omschrijving") or ""),
+            "voor": str(row.get("doelgroepen") or "iedereen"),
+            "hoe_vaak": str(row.get("frequentie") or ""), "wij": wij,
+            "activiteit": str(row.get("activiteit") or "")}
+
+
+# --- slide HTML: every value from a file is escaped, so uploaded text stays text ----------
+
+def esc(value) -> str:
+    import html
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def buurt_html(rij: pd.Series, profiel: pd.DataFrame) -> str:
+    """Step 4: the buurt's name, its key figures and the verdict against the gemeente."""
+    from .formatting import fmt_interval, fmt_meters
+    eenzaam = profiel[profiel["indicator"] == "eenzaam"]
+    oordeel = eenzaam["vs_gemeente"].iloc[0] if len(eenzaam) else None
+    regels = [
+        f"<p class='kw-groot'>{esc(rij['buurtnaam'])}</p>",
+        f"<p>{esc(fmt_pct(rij['eenzaam_pct']))} eenzaam "
+        f"{esc(fmt_interval(rij['eenzaam_ondergrens'], rij['eenzaam_bovengrens']))}</p>",
+    ]
+    if oordeel:
+        regels.append(f"<p>Vergeleken met de gemeente: <b>{esc(oordeel)}</b>.</p>")
+    regels.append(f"<p>{esc(fmt_getal(rij['inwoners']))} inwoners · "
+                  f"{esc(_aantal(rij['initiatieven']))}</p>")
+    regels.append(f"<p>Dichtstbijzijnde initiatief: {esc(fmt_meters(rij['afstand_initiatief_m']))}</p>")
+    return "".join(regels)
+
+
+def initiatieven_html(kaarten: list[dict]) -> str:
+    """Step 5: up to four cards with what an initiative does and for whom."""
+    if not kaarten:
+        return "<p>Er zijn nog geen initiatieven bekend in deze gemeente.</p>"
+    cards = "".join(
+        f"<div class='kw-card'><h2>{esc(k['naam'])}</h2><p>{esc(k['wat'])}</p>"
+        f"<p><b>Voor:</b> {esc(k['voor'])}{(' · ' + esc(k['hoe_vaak'])) if k['hoe_vaak'] else ''}</p>"
+        f"<p>{esc(k['wij'])}</p></div>" for k in kaarten)
+    return f"<div class='kw-cards'>{cards}</div>"
+
+
+def bronnen_html(versies_tekst: list[str]) -> str:
+    """Step 6: sources and the caveats, in a few lines."""
+    bronnen = "".join(f"<li>{esc(v)}</li>" for v in versies_tekst)
+    return (
+        "<ul class='kw-bronnen'>"
+        "<li><b>Eenzaamheid</b>: RIVM Gezondheidsmonitor Volwassenen en Ouderen "
+        "(modelschattingen per buurt, met 95%-interval).</li>"
+        "<li><b>Inwoners en huishoudens</b>: CBS Kerncijfers wijken en buurten.</li>"
+        "<li><b>Initiatieven</b>: lijsten van gemeente en partners; er is geen landelijk "
+        "register, dus weinig initiatieven kan ook betekenen: weinig bekend.</li>"
+        "<li><b>Let op</b>: zorginstellingen kleuren de cijfers van kleine buurten; kleine "
+        "aantallen zijn onzeker; 'geen gegevens' is nooit nul.</li>"
+        f"</ul><p><b>Gegevens</b></p><ul class='kw-bronnen'>{bronnen}</ul>")
