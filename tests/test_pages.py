@@ -12,7 +12,8 @@ from tests.factory import publish
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ["pages/overzicht.py", "pages/kaart.py", "pages/buurtprofiel.py",
-         "pages/witte_vlekken.py", "pages/initiatieven.py", "pages/over_de_data.py"]
+         "pages/witte_vlekken.py", "pages/initiatieven.py", "pages/over_de_data.py",
+         "pages/presentatie.py"]
 
 
 @pytest.fixture
@@ -47,7 +48,7 @@ def texts(at) -> str:
 def test_every_page_runs_on_the_demo_with_the_banner(store_dir, page):
     at = start(page)
     assert not at.exception, at.exception
-    if page != "pages/over_de_data.py":
+    if page not in ("pages/over_de_data.py", "pages/presentatie.py"):
         assert "Voorbeelddata (fictief)" in texts(at)
 
 
@@ -128,3 +129,15 @@ def test_buurtprofiel_says_higher_only_when_intervals_do_not_overlap(store_dir):
     # buurt 42 % (39–45) against gemeente 36 % (35–37): no overlap → higher
     assert eenzaam["Buurt t.o.v. gemeente"] == "hoger dan gemiddeld"
     assert eenzaam["Buurt"] == "42,0% (39,0–45,0%)"
+
+
+@pytest.mark.parametrize("stap", range(1, 7))
+def test_presentatie_steps_run_from_the_url(store_dir, stap):
+    publish(url_of(store_dir))
+    at = start("pages/presentatie.py", stap=str(stap), gemeente="GM0002")
+    assert not at.exception, at.exception
+    assert at.session_state["stap"] == stap
+    button, expected = ("kw_volgende", stap + 1) if stap < 6 else ("kw_vorige", 5)
+    at.button(key=button).click().run()
+    assert at.session_state["stap"] == expected
+    assert at.query_params["stap"] in ([str(expected)], str(expected))

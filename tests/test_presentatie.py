@@ -1,0 +1,50 @@
+"""The council story's content: which witte vlekken, which initiatives, escaped text."""
+import pandas as pd
+import pytest
+
+from wijkdata import presentatie
+from wijkdata.gegevens import buurtcijfers, load_demo
+
+
+@pytest.fixture(scope="module")
+def demo():
+    data = load_demo()
+    return data, buurtcijfers(data)
+
+
+def test_top_vlekken_are_the_witte_vlekken_by_loneliness(demo):
+    _, cijfers = demo
+    vlekken = presentatie.top_vlekken(cijfers)
+    expected = cijfers[cijfers["witte_vlek"].fillna(False)].sort_values(
+        "eenzaam_pct", ascending=False)["buurtnaam"].head(5).tolist()
+    assert [v.naam for v in vlekken] == expected
+    assert all("eenzaam" in v.reden and "inwoners" in v.reden for v in vlekken)
+    assert presentatie.standaard_buurt(cijfers) == vlekken[0].buurtcode
+
+
+def test_default_initiatives_vary_in_activity_and_wij_type(demo):
+    data, _ = demo
+    chosen = data.initiatieven.loc[presentatie.standaard_uitgelicht(data.initiatieven)]
+    assert len(chosen) == presentatie.MAX_UITGELICHT
+    assert chosen["activiteit"].nunique() == len(chosen)
+    assert chosen["wij_type"].nunique() == 3
+
+
+def test_uploaded_text_is_escaped_in_slides():
+    cards = presentatie.initiatieven_html([presentatie.initiatief_kaart(pd.Series({
+        "naam": "<script>alert(1)</script>", "omschrijving": "<b>vet</b> & meer",
+        "doelgroepen": "iedereen", "frequentie": "", "wij_type": "bonding",
+        "activiteit": "feest"}))])
+    assert "<script>" not in cards and "&lt;script&gt;" in cards
+    assert "<b>vet</b>" not in cards
+    assert "'" not in presentatie.bronnen_html(["naam' onclick='x"]).split("<ul class='kw-bronnen'>")[-1].replace("<li>", "").replace("</li>", "").replace("</ul>", "")
+
+
+def test_no_witte_vlekken_and_no_initiatives_are_said_plainly():
+    empty = pd.DataFrame({"buurtcode": ["BU00010001"], "buurtnaam": ["A"],
+                          "eenzaam_pct": [float("nan")], "initiatieven_per_1000": [1.0],
+                          "witte_vlek": pd.array([pd.NA], dtype="boolean"),
+                          "initiatieven": [1], "inwoners": [100.0]})
+    assert presentatie.top_vlekken(empty) == []
+    assert presentatie.standaard_buurt(empty) == "BU00010001"
+    assert "nog geen initiatieven" in presentatie.initiatieven_html([])
