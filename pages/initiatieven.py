@@ -21,6 +21,11 @@ if alle.empty:
     st.stop()
 
 zoek = st.text_input("Zoeken", placeholder="Naam, omschrijving of organisator")
+beeindigd = st.checkbox("Ook initiatieven tonen die gestopt zijn",
+                        help="Standaard ziet u alleen initiatieven zonder einddatum in het "
+                             "verleden; alleen die tellen mee op de kaart en in de cijfers.")
+if not beeindigd:
+    alle = figures.active_initiatieven(alle)
 with st.container(horizontal=True):
     activiteiten = st.multiselect("Activiteit", ACTIVITEITEN, placeholder="Alle")
     wij_types = st.multiselect("Wij-type", WIJ_TYPES, placeholder="Alle")
@@ -28,7 +33,8 @@ with st.container(horizontal=True):
 gekozen = figures.filter_initiatieven(alle, activiteiten=activiteiten, wij_types=wij_types,
                                       doelgroepen=doelgroepen, zoek=zoek)
 st.markdown(f"**{len(gekozen)} van {len(alle)} initiatieven**")
-tabel = export.initiatieven_table(gekozen).drop(columns=["lat", "lon"])
+tabel = rapportage.initiatieven_weergave(
+    export.initiatieven_table(gekozen).drop(columns=["lat", "lon"]))
 ui.table(tabel)
 ui.download_buttons(tabel, f"initiatieven_{keuzes.gemeente}", "initiatieven")
 

@@ -270,3 +270,17 @@ KANTTEKENINGEN = """
   inlezen verwijderd en nooit getoond of gedownload. Initiatieven bij iemand thuis staan
   midden in hun buurt, niet op het adres.
 """
+
+
+INITIATIEF_KOPPEN = {
+    "naam": "Naam", "omschrijving": "Omschrijving", "activiteit": "Activiteit",
+    "wij_type": "Wij-type", "doelgroepen": "Voor wie", "frequentie": "Hoe vaak",
+    "startdatum": "Sinds", "einddatum": "Tot", "organisator": "Organisator",
+    "buurtcode": "Buurtcode", "wijkcode": "Wijkcode", "gemeentecode": "Gemeentecode",
+    "lat": "Breedtegraad", "lon": "Lengtegraad", "op_buurtniveau": "Locatie op buurtniveau",
+}
+
+
+def initiatieven_weergave(table) -> pd.DataFrame:
+    """The initiatives table (export.initiatieven_table) with Dutch column headers."""
+    return table.rename(columns=INITIATIEF_KOPPEN)
