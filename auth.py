@@ -1,17 +1,143 @@
-"""Who may do what. Without sign-in configured (the local default, the app listening on
-127.0.0.1 only) the person at the machine may do everything."""
+"""Who may do what.
+
+Without sign-in configured — no ``[auth]`` section in ``.streamlit/secrets.toml``, the local
+default, with the app listening on 127.0.0.1 only — the person at the machine may do
+everything, the Data page included.
+
+With sign-in configured (``[auth]``, OpenID Connect through ``st.login``) a visitor signs in
+before seeing anything; everyone signed in may view; only analysts see the Data page and may
+publish, roll back or delete. Analysts are listed in the secrets::
+
+    [wijkdata]
+    analisten = ["a.jansen@gemeente.nl", "@onderzoek.gemeente.nl"]
+
+An entry is a whole e-mail address, or ``@`` plus a domain: every address of exactly that
+domain (not its subdomains). Case is ignored. A missing or empty list means nobody may
+publish — sign-in switched on without naming analysts locks the Data page, never opens it.
+``[wijkdata] provider = "..."`` names the ``[auth.<provider>]`` section to sign in with when
+there are several.
+"""
 from __future__ import annotations
+
+import getpass
+import importlib.util
 
 import streamlit as st
 
+from wijkdata.upload import escape_markdown
+
+
+def _secrets_section(name: str):
+    try:
+        return st.secrets.get(name) if name in st.secrets else None
+    except FileNotFoundError:      # no secrets.toml at all (StreamlitSecretNotFoundError)
+        return None
+
 
 def sign_in_configured() -> bool:
-    try:
-        return "auth" in st.secrets
-    except FileNotFoundError:
+    return _secrets_section("auth") is not None
+
+
+def analisten() -> list[str]:
+    """The analyst entries from the secrets (addresses and @domains), lower case."""
+    section = _secrets_section("wijkdata") or {}
+    entries = section.get("analisten", []) if hasattr(section, "get") else []
+    if isinstance(entries, str):
+        entries = [entries]
+    return [str(e).strip().lower() for e in entries if str(e).strip()]
+
+
+def matches(email: str | None, entries: list[str]) -> bool:
+    """True when ``email`` is one of ``entries`` or has a domain listed as ``@domain``.
+
+    >>> matches("A.Jansen@Gemeente.nl", ["@gemeente.nl"])
+    True
+    >>> matches("x@nepgemeente.nl", ["@gemeente.nl"])
+    False
+    """
+    email = (email or "").strip().lower()
+    if email.count("@") != 1 or email.startswith("@") or email.endswith("@"):
         return False
+    domain = "@" + email.split("@", 1)[1]
+    return any(entry == email or (entry.startswith("@") and entry == domain)
+               for entry in entries)
+
+
+def is_logged_in() -> bool:
+    return bool(st.user.get("is_logged_in", False))
+
+
+def email() -> str | None:
+    value = st.user.get("email") if is_logged_in() else None
+    return str(value) if value else None
+
+
+def may_view() -> bool:
+    """Without sign-in configured everyone may view; with it, everyone signed in."""
+    return not sign_in_configured() or is_logged_in()
 
 
 def is_analyst() -> bool:
     """May upload, publish, roll back and delete datasets."""
-    return not sign_in_configured()
+    if not sign_in_configured():
+        return True
+    return is_logged_in() and matches(email(), analisten())
+
+
+def user_label() -> str:
+    """Who published a version: the e-mail address when signed in, else the computer's
+    user name (the local default)."""
+    if sign_in_configured():
+        return email() or ""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""
+
+
+def _login() -> None:
+    section = _secrets_section("wijkdata") or {}
+    provider = section.get("provider") if hasattr(section, "get") else None
+    if provider:
+        st.login(provider)
+    else:
+        st.login()
+
+
+def require_sign_in() -> None:
+    """In app.py, before anything is shown: with sign-in configured, a visitor who is not
+    signed in sees only an explanation and a sign-in button; a signed-in user gets a
+    sign-out button in the sidebar."""
+    if not sign_in_configured():
+        return
+    if is_logged_in():
+        with st.sidebar:
+            st.caption("Ingelogd als " + escape_markdown(email() or "onbekend"))
+            st.button("Uitloggen", on_click=st.logout, key="auth_logout",
+                      icon=":material/logout:")
+        return
+    # Through st.navigation, with the sign-in page as the only page: a typed URL of another
+    # page then lands here too, and Streamlit never falls back to listing the pages/ folder.
+    st.navigation([st.Page(_sign_in_page, title="Inloggen", icon=":material/login:",
+                           url_path="inloggen")], position="hidden").run()
+    st.stop()
+
+
+def _sign_in_page() -> None:
+    st.title("Kleine wij's")
+    st.write("Log in om het dashboard te bekijken. Gebruik het account van uw organisatie.")
+    if importlib.util.find_spec("authlib") is None:
+        st.error("Inloggen is ingesteld, maar het programma mist het onderdeel Authlib. "
+                 "Vraag de beheerder om `pip install Authlib` uit te voeren.")
+    else:
+        st.button("Inloggen", on_click=_login, type="primary", icon=":material/login:",
+                  key="auth_login")
+
+
+def refuse_unless_analyst() -> None:
+    """At the top of the Data page (a URL can be typed) and before every change."""
+    if not is_analyst():
+        st.error("Deze pagina is alleen voor analisten. Vraag de beheerder om uw "
+                 "e-mailadres toe te voegen als u gegevens moet kunnen inlezen.",
+                 icon=":material/lock:")
+        st.stop()

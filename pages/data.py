@@ -1,10 +1,447 @@
-"""Data: upload, validate, map columns, preview, publish, versions (for analysts)."""
+"""Data: upload, check, map columns, preview, publish; versions; the initiative template.
+
+For analysts only: app.py registers the page only for them, and the page checks again here
+because a URL can be typed. Uploaded text (file names, headers, cell values, dataset names)
+reaches the screen only through st.text, st.code, st.dataframe, widget options or
+``upload.escape_markdown`` — never as Markdown or HTML that could run or link.
+"""
+from __future__ import annotations
+
+from pathlib import PurePath
+
+import pandas as pd
 import streamlit as st
 
 import auth
+import ui
+from wijkdata import upload
+from wijkdata.errors import WijkdataError
+from wijkdata.readers import checksum, read_file, textio
+from wijkdata.readers.initiatieven import (TEMPLATE_COLUMNS, TOELICHTING, template_csv,
+                                           template_xlsx)
 
-if not auth.is_analyst():
-    st.error("Deze pagina is alleen voor analisten.")
-    st.stop()
+ui.frame_guard()
+auth.refuse_unless_analyst()
+
+ss = st.session_state
+MAX_MB = int(st.get_option("server.maxUploadSize"))
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+NIEUWE_SET = "Nieuwe gegevensset…"
+
+
+def fout(exc: WijkdataError) -> None:
+    """ui.show_error, with the message made literal: it may quote a file name or a value."""
+    st.error(upload.escape_markdown(exc.message), icon="⚠️")
+    if exc.problems:
+        st.dataframe(pd.DataFrame([p.as_dict() for p in exc.problems]).rename(columns={
+            "row": "rij", "column": "kolom", "code": "gebied", "message": "melding",
+            "value": "waarde"}), hide_index=True)
+
+
+def remembered(name: str, key, compute):
+    """``compute()`` once per ``key`` in this session (the last result is kept), so a rerun
+    for another choice does not read a large file again."""
+    found = ss.get(name)
+    if found is not None and found[0] == key:
+        return found[1]
+    value = compute()
+    ss[name] = (key, value)
+    return value
+
+
+def flash() -> None:
+    """The result of the last publish, rollback or delete (kept over the rerun that shows
+    the new data in the sidebar)."""
+    message = ss.pop("data_melding", None)
+    if message:
+        st.success(upload.escape_markdown(message), icon="✅")
+
+
+def megabytes(size: int) -> str:
+    if size < 1024**2:
+        return f"{max(1, round(size / 1024))} kB"
+    return f"{size / 1024**2:.1f} MB".replace(".", ",")
+
+
+def preferred_layer(layers: list[str]) -> int:
+    stems = [PurePath(name).stem.lower() for name in layers]
+    for test in (lambda s: s == "buurten", lambda s: "buurt" in s):
+        for i, s in enumerate(stems):
+            if test(s):
+                return i
+    return 0
+
+
+# --- 1 and 2: upload and recognise ---------------------------------------------------------
+
+def choose_file():
+    st.subheader("1. Kies een bestand")
+    uploaded = st.file_uploader(
+        "Kies een bestand of sleep het hierheen",
+        type=["csv", "txt", "xlsx", "xlsm", "json", "geojson", "gpkg", "zip"],
+        key=f"upload_{ss.get('upload_ronde', 0)}",
+        help="Gebiedsindeling: GeoPackage, GeoJSON of een shapefile in een zip. Cijfers: een "
+             "CSV of Excel-bestand van CBS of RIVM. Initiatieven: een CSV- of Excel-lijst.")
+    st.caption(f"CSV, Excel (.xlsx), GeoJSON, GeoPackage (.gpkg) of een shapefile in een zip. "
+               f"Hoogstens {MAX_MB} MB per bestand. Het bestand wordt pas bewaard als u op "
+               "*Publiceren* klikt.")
+    return uploaded
+
+
+def recognise(data: bytes, filename: str, key: str):
+    upload.check_upload(data, filename, max_bytes=MAX_MB * 1024**2)
+    return remembered("_herkenning", key, lambda: upload.recognise(data, filename))
+
+
+def choose_kind(herkenning, key: str) -> str | None:
+    st.subheader("2. Wat staat erin?")
+    kinds = list(upload.KIND_LABELS)
+    if herkenning.melding:
+        st.info(herkenning.melding + " Kies zelf wat voor bestand het is.", icon="ℹ️")
+    return st.radio("Soort gegevens", kinds, format_func=upload.KIND_LABELS.get,
+                    index=kinds.index(herkenning.kind) if herkenning.kind else None,
+                    key=f"soort_{key}", horizontal=True)
+
+
+def choose_mapping(data: bytes, filename: str, columns: list[str], key: str) -> dict:
+    """One choice per column of the file; the start is the mapping remembered for this
+    header shape, else the suggestions from the header names."""
+    raw = remembered("_ruw", key, lambda: textio.read_table(data, filename))
+    koppelingen = upload.Koppelingen(ui.store())
+    earlier = koppelingen.recall(columns)
+    start = upload.initial_mapping(columns, earlier)
+    options = upload.mapping_options()
+    shape = upload.header_shape(columns)[:12]
+    herkend = sum(1 for c in columns if start.get(c))
+    open_ = earlier is None and herkend < len(columns)
+    if earlier is not None:
+        when = earlier.updated_at.astimezone(upload.TIMEZONE).strftime("%d-%m-%Y")
+        st.info(f"Dit bestand heeft dezelfde kolommen als een eerder bestand. De koppeling "
+                f"van toen ({when}) is overgenomen.", icon="🔁")
+    with st.expander(f"Kolommen: {herkend} van de {len(columns)} gekoppeld", expanded=open_):
+        st.write("Bij elke kolom uit uw bestand staat waarvoor die wordt gebruikt. Klopt het "
+                 "niet, kies dan een andere kolom of *(niet gebruiken)*.")
+        head = st.columns([3, 3, 4])
+        head[0].markdown("**Kolom in uw bestand**")
+        head[1].markdown("**Voorbeeld**")
+        head[2].markdown("**Gebruiken als**")
+        mapping = {}
+        for i, column in enumerate(columns):
+            left, middle, right = st.columns([3, 3, 4])
+            left.text(column)
+            middle.text(upload.voorbeeld(raw, column) or "(leeg)")
+            target = start.get(column)
+            choice = right.selectbox(
+                f"Kolom {i + 1} gebruiken als", options,
+                index=options.index(target) if target in options else 0,
+                format_func=lambda o: o if o == upload.NIET_GEBRUIKEN else upload.mapping_label(o),
+                key=f"koppeling_{shape}_{i}", label_visibility="collapsed")
+            mapping[column] = None if choice == upload.NIET_GEBRUIKEN else choice
+            if target is None and earlier is None:
+                left.caption("niet herkend")
+    return mapping
+
+
+def read(data, filename, kind, *, layer=None, periode=None, mapping=None,
+         keep_personal=False, key=""):
+    frozen = tuple(sorted((mapping or {}).items(), key=lambda kv: kv[0]))
+    def compute():
+        ingelezen = read_file(data, filename, kind=kind, layer=layer, periode=periode,
+                              mapping=mapping, keep_personal=keep_personal)
+        return upload.check_location(ingelezen)
+    with st.spinner("Het bestand wordt gelezen en gecontroleerd…"):
+        return remembered("_ingelezen", (key, kind, layer, periode, frozen, keep_personal),
+                          compute)
+
+
+# --- 3 and 4: report and preview -------------------------------------------------------------
+
+def report(ingelezen, key: str) -> bool:
+    """The validation report; returns whether invalid rows are to be skipped."""
+    st.subheader("3. Controle")
+    fouten, waarschuwingen = len(ingelezen.rapport.errors), len(ingelezen.rapport.warnings)
+    slecht = upload.ongeldige_rijen(ingelezen)
+    goed = upload.geldige_rijen(ingelezen)
+    rijen = "gebieden" if ingelezen.kind == "buurten" else "rijen"
+    st.write(f"Soort: {upload.escape_markdown(ingelezen.source_format)}. "
+             f"{ingelezen.rows} {rijen} gelezen: {goed} goed, {slecht} met een fout. "
+             f"{upload.aantal(fouten, 'fout', 'fouten')} en "
+             f"{upload.aantal(waarschuwingen, 'waarschuwing', 'waarschuwingen')}.")
+    if ingelezen.dropped_columns:
+        st.warning("Deze kolommen bevatten persoonsgegevens (AVG). Ze worden niet ingelezen "
+                   "en niet bewaard:", icon="🔒")
+        st.code("\n".join(ingelezen.dropped_columns), language=None)
+    if not fouten and not waarschuwingen:
+        st.success("Geen problemen gevonden.", icon="✅")
+        return False
+    table = upload.rapport_table(ingelezen)
+    shown = table.assign(rij=[("heel bestand" if pd.isna(r) else str(int(r)))
+                              for r in table["rij"]])
+    st.dataframe(shown, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 320),
+                 column_config={"melding": st.column_config.TextColumn(width="large")})
+    ui.download_buttons(table, "controlerapport", key="rapport")
+    skip = False
+    if fouten and goed:
+        skip = st.checkbox(f"Sla {upload.aantal(slecht, 'rij', 'rijen')} met een fout over en "
+                           f"gebruik alleen de {upload.aantal(goed, 'goede rij', 'goede rijen')}",
+                           key=f"overslaan_{key}")
+    elif fouten:
+        st.error("Er zijn geen goede rijen. Verbeter de fouten in het bestand en kies het "
+                 "opnieuw.", icon="⚠️")
+    return skip
+
+
+def preview(ingelezen, data_actief) -> None:
+    st.subheader("4. Voorbeeld")
+    frame = ingelezen.frame
+    if frame.empty:
+        st.info("Er zijn geen goede rijen om te laten zien.")
+        return
+    actief = None if data_actief.is_demo or data_actief.is_empty else data_actief.gebieden
+    if ingelezen.kind == "buurten":
+        gemeenten = upload.gebieden_samenvatting(frame)
+        st.write(f"{len(gemeenten)} gemeenten, {int(gemeenten['buurten'].sum())} buurten.")
+        st.dataframe(gemeenten, hide_index=True, width="stretch",
+                     height=min(38 + 35 * len(gemeenten), 250))
+        codes = gemeenten["gemeentecode"].tolist()
+        names = dict(zip(gemeenten["gemeentecode"], gemeenten["gemeentenaam"]))
+        gekozen = st.selectbox("Gemeente op de kaart", codes,
+                               format_func=lambda c: f"{names.get(c) or c} ({c})",
+                               key="voorbeeld_gemeente")
+        st.plotly_chart(upload.preview_map(frame[frame["gemeentecode"] == gekozen]),
+                        key="voorbeeld_kaart", config={"displayModeBar": False}, theme=None)
+    elif ingelezen.kind == "initiatieven":
+        tellen = upload.initiatieven_samenvatting(frame)
+        st.write(f"{tellen['totaal']} initiatieven: {tellen['met_coordinaten']} met coördinaten, "
+                 f"{tellen['alleen_buurtcode']} alleen met een buurtcode, {tellen['verborgen']} "
+                 "met een verborgen adres (op de kaart alleen op buurtniveau).")
+        points = upload.initiatief_points(frame, actief)
+        areas = None
+        if actief is not None and "gemeentecode" in points:
+            areas = actief[(actief["niveau"] == "buurt")
+                           & actief["gemeentecode"].isin(points["gemeentecode"].dropna())]
+            areas = areas if len(areas) <= 3000 else None
+        if actief is None:
+            st.caption("Er is nog geen eigen gebiedsindeling gepubliceerd: de kaart toont "
+                       "alleen de initiatieven met coördinaten.")
+        st.plotly_chart(upload.preview_map(areas, points), key="voorbeeld_kaart",
+                        config={"displayModeBar": False}, theme=None)
+    else:
+        indicator_coverage(frame, actief)
+    st.caption("De eerste rijen zoals ze worden opgeslagen:")
+    voorbeeld = upload.preview_table(ingelezen, 500)
+    st.dataframe(voorbeeld, hide_index=True, width="stretch",
+                 height=min(38 + 35 * len(voorbeeld), 320))
+
+
+def indicator_coverage(frame, actief) -> None:
+    dekking = upload.dekking(frame, actief)
+    jaren = ", ".join(str(p) for p in dekking.perioden) or "geen"
+    st.write(f"Jaren: {jaren}. Cijfers: {upload.escape_markdown(', '.join(dekking.indicatoren))}.")
+    if actief is None:
+        st.info("Er is nog geen eigen gebiedsindeling gepubliceerd, dus de gebieden kunnen nog "
+                "niet worden vergeleken. Publiceer ook de CBS Wijk- en buurtkaart.", icon="ℹ️")
+        return
+    st.write(f"Gebieden vergeleken met de gepubliceerde gebiedsindeling "
+             f"({dekking.buurten_actief} buurten). Van die buurten hebben er "
+             f"{dekking.buurten_zonder_cijfers} geen cijfers in dit bestand.")
+    st.dataframe(dekking.per_niveau.rename(columns={
+        "in_bestand": "in dit bestand", "gevonden": "gevonden in de gebiedsindeling",
+        "niet_gevonden": "niet gevonden"}), hide_index=True)
+    if dekking.ontbrekend:
+        st.caption(f"Deze {len(dekking.ontbrekend)} codes staan niet in de gebiedsindeling "
+                   "(bijvoorbeeld van een ander jaar of een andere gemeente):")
+        shown = dekking.ontbrekend[:200]
+        extra = len(dekking.ontbrekend) - len(shown)
+        st.code(", ".join(shown) + (f" … en nog {extra}" if extra else ""), language=None)
+
+
+# --- 5: publish ----------------------------------------------------------------------------
+
+def publish_form(ingelezen, *, filename, data, skip, data_actief, mapping, columns,
+                 key) -> None:
+    st.subheader("5. Publiceren")
+    kind = ingelezen.kind
+    store = ui.store()
+    bestaand = sorted({v.name for v in store.versions(kind)})
+    options = bestaand + [NIEUWE_SET]
+    keuze = st.selectbox(
+        "Gegevensset", options, index=0 if len(bestaand) == 1 else len(options) - 1,
+        key=f"publiceer_set_{key}",
+        help="Een nieuwe versie vervangt de vorige versie van dezelfde gegevensset; u kunt "
+             "altijd terug naar een eerdere versie. Een nieuwe gegevensset komt naast de "
+             "bestaande.")
+    if keuze == NIEUWE_SET:
+        naam = st.text_input("Naam van de nieuwe gegevensset", value=PurePath(filename).stem,
+                             max_chars=200, key=f"publiceer_naam_{key}")
+    else:
+        naam = keuze
+    bron = st.text_input("Bron", value=ingelezen.source_format, key=f"publiceer_bron_{key}",
+                         help="Waar komt het bestand vandaan? Bijvoorbeeld: CBS, 2024.")
+    toelichting = st.text_area("Toelichting (niet verplicht)", key=f"publiceer_toelichting_{key}",
+                               height=80)
+    if data_actief.is_demo:
+        st.info("Nu staat de voorbeelddata (fictief) in het dashboard. Zodra u iets publiceert, "
+                "verdwijnt die. Publiceer ook een gebiedsindeling: zonder buurten toont het "
+                "dashboard geen kaart.", icon="ℹ️")
+    usable = ingelezen.usable(skip)
+    rijen = len(ingelezen.frame)
+    if st.button(f"Publiceren ({upload.aantal(rijen, 'rij', 'rijen')})", type="primary", disabled=not usable,
+                 key="publiceren", icon=":material/publish:"):
+        auth.refuse_unless_analyst()
+        try:
+            versie = upload.publish(store, ingelezen, name=naam, filename=filename, data=data,
+                                    source=bron, note=toelichting,
+                                    created_by=auth.user_label(), skip_invalid=skip)
+        except WijkdataError as exc:
+            fout(exc)
+            return
+        if kind == "initiatieven" and mapping is not None:
+            upload.Koppelingen(store).remember(columns, mapping, by=auth.user_label())
+        ss["data_melding"] = (f"Gepubliceerd: {upload.versie_label(versie)}, {versie.rows} "
+                              "rijen. Iedereen ziet de nieuwe gegevens bij de volgende klik.")
+        ss["upload_ronde"] = ss.get("upload_ronde", 0) + 1
+        for name in ("_herkenning", "_ruw", "_ingelezen"):
+            ss.pop(name, None)
+        st.rerun()
+    elif not usable:
+        st.caption("Publiceren kan pas als er goede rijen zijn en de fouten zijn verbeterd "
+                   "of overgeslagen.")
+
+
+def new_data(data_actief) -> None:
+    uploaded = choose_file()
+    if uploaded is None:
+        return
+    data = uploaded.getvalue()
+    filename = uploaded.name
+    st.text(f"Gekozen: {filename} ({megabytes(len(data))})")
+    key = f"{checksum(data)[:16]}_{len(data)}"
+    try:
+        herkenning = recognise(data, filename, key)
+    except WijkdataError as exc:
+        fout(exc)
+        return
+    kind = choose_kind(herkenning, key)
+    if kind is None:
+        return
+    layer = periode = mapping = None
+    keep_personal = False
+    if kind == "buurten" and len(herkenning.layers) > 1:
+        layer = st.selectbox("Kaartlaag", herkenning.layers,
+                             index=preferred_layer(herkenning.layers), key=f"laag_{key}",
+                             help="Het bestand heeft meerdere lagen. Kies de laag met de "
+                                  "buurten.")
+    if kind == "indicatoren":
+        periode = st.number_input("Jaar van de cijfers (alleen nodig als het bestand geen "
+                                  "jaar noemt)", min_value=1990, max_value=2100, value=None,
+                                  step=1, key=f"jaar_{key}")
+    if kind == "initiatieven" and herkenning.columns:
+        mapping = choose_mapping(data, filename, herkenning.columns, key)
+        keep_personal = st.checkbox(
+            "Persoonsgegevens (contactpersoon, e-mail, telefoon) bewaren voor intern gebruik. "
+            "Ze komen nooit in het dashboard of in een download.", key=f"bewaar_{key}")
+    try:
+        ingelezen = read(data, filename, kind, layer=layer,
+                         periode=int(periode) if periode else None, mapping=mapping,
+                         keep_personal=keep_personal, key=key)
+    except WijkdataError as exc:
+        fout(exc)
+        return
+    skip = report(ingelezen, key)
+    preview(ingelezen, data_actief)
+    publish_form(ingelezen, filename=filename, data=data, skip=skip, data_actief=data_actief,
+                 mapping=mapping, columns=herkenning.columns, key=key)
+
+
+# --- 6: versions ------------------------------------------------------------------------------
+
+def versions() -> None:
+    store = ui.store()
+    versies = store.versions()
+    if not versies:
+        st.info("Er is nog niets gepubliceerd. Het dashboard toont de voorbeelddata (fictief).",
+                icon="ℹ️")
+        return
+    st.write("Per gegevensset staat de nieuwste versie bovenaan. De actieve versie is wat "
+             "iedereen in het dashboard ziet.")
+    table = upload.versies_table(versies).drop(columns=["id"])
+    st.dataframe(table, hide_index=True, width="stretch",
+                 height=min(38 + 35 * len(table), 420))
+    by_id = {v.id: v for v in versies}
+    gekozen = st.selectbox("Kies een versie", list(by_id),
+                           format_func=lambda i: upload.versie_label(by_id[i]),
+                           key="versie_keuze")
+    versie = by_id[gekozen]
+    left, right, _ = st.columns([2, 2, 3])
+    if left.button("Deze versie actief maken", disabled=versie.active, key="terugzetten",
+                   icon=":material/history:"):
+        auth.refuse_unless_analyst()
+        try:
+            store.rollback(versie.id)
+        except WijkdataError as exc:
+            fout(exc)
+            return
+        ss["data_melding"] = f"Actief gemaakt: {upload.versie_label(store.version(versie.id))}."
+        st.rerun()
+    if right.button("Verwijderen…", key="verwijderen", icon=":material/delete:"):
+        ss["verwijder_id"] = versie.id
+    if ss.get("verwijder_id") == versie.id:
+        st.warning("Weet u zeker dat u deze versie wilt verwijderen? Dat kan niet ongedaan "
+                   "worden gemaakt." + (" Het is de actieve versie: de vorige versie wordt "
+                                        "dan actief." if versie.active else ""), icon="⚠️")
+        st.text(upload.versie_label(versie))
+        yes, no, _ = st.columns([2, 2, 3])
+        if yes.button("Ja, verwijderen", type="primary", key="verwijderen_ja"):
+            auth.refuse_unless_analyst()
+            ss.pop("verwijder_id", None)
+            try:
+                store.delete_version(versie.id)
+            except WijkdataError as exc:
+                fout(exc)
+                return
+            ss["data_melding"] = f"Verwijderd: {upload.versie_label(versie)}."
+            st.rerun()
+        if no.button("Annuleren", key="verwijderen_nee"):
+            ss.pop("verwijder_id", None)
+            st.rerun()
+
+
+# --- 7: template ----------------------------------------------------------------------------
+
+def template() -> None:
+    st.write("Houdt u een lijst met initiatieven bij? Gebruik dit sjabloon. Het heeft de "
+             "kolommen die het dashboard kent, drie verzonnen voorbeelden en (in Excel) een "
+             "tabblad met uitleg en keuzelijsten.")
+    left, right, _ = st.columns([2, 2, 3])
+    left.download_button("Sjabloon Excel (.xlsx)", template_xlsx(), "sjabloon_initiatieven.xlsx",
+                         XLSX_MIME, key="sjabloon_xlsx", icon=":material/download:")
+    right.download_button("Sjabloon CSV", template_csv(), "sjabloon_initiatieven.csv",
+                          "text/csv", key="sjabloon_csv", icon=":material/download:")
+    uitleg = pd.DataFrame(
+        [(c, *TOELICHTING[c]) for c in TEMPLATE_COLUMNS],
+        columns=["kolom", "verplicht", "uitleg", "toegestane waarden"])
+    st.dataframe(uitleg, hide_index=True, width="stretch",
+                 column_config={"uitleg": st.column_config.TextColumn(width="large")})
+    st.caption("* Vul per initiatief lat en lon, óf x en y, óf een buurtcode in. Zet geen "
+               "namen, e-mailadressen of telefoonnummers van personen in de lijst.")
+
+
 st.title("Data")
-st.write("Hier komt het inlezen van nieuwe gegevens.")
+st.write("Lees nieuwe gegevens in: een gebiedsindeling van CBS, cijfers van CBS of RIVM, of de "
+         "lijst met initiatieven. U ziet eerst wat er in het bestand staat en wat er niet "
+         "klopt. Pas als u op *Publiceren* klikt, ziet iedereen de nieuwe gegevens.")
+flash()
+try:
+    actief = ui.gegevens()
+except WijkdataError as exc:
+    fout(exc)
+    st.stop()
+tab_nieuw, tab_versies, tab_sjabloon = st.tabs(
+    ["Nieuwe gegevens", "Versies", "Sjabloon voor initiatieven"])
+with tab_nieuw:
+    new_data(actief)
+with tab_versies:
+    versions()
+with tab_sjabloon:
+    template()

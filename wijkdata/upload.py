@@ -1,0 +1,557 @@
+"""What the Data page does with an uploaded file, without Streamlit.
+
+The page (``pages/data.py``) walks an analyst through seven steps; everything in them that
+can be decided without a browser lives here, so it is tested without one:
+
+1. :func:`check_upload` — cheap checks before any reader opens the bytes: empty, too large,
+   and for every zip-based file (a zipped shapefile, but also an ``.xlsx``, which is a zip)
+   the zip's directory: number of members, total unpacked size, member names pointing out
+   of the zip (``..``, ``/``, ``C:``).
+2. :func:`recognise` — the kind of file and its columns or layers; :class:`Koppelingen`
+   remembers the column mapping an analyst confirmed, per header shape
+   (:func:`header_shape`), in a small table in the same database as the datasets, so every
+   app process behind a proxy shares it.
+3. :func:`rapport_table` — the validation report as a table with Dutch headers.
+4. :func:`dekking`, :func:`gebieden_samenvatting`, :func:`initiatieven_samenvatting`,
+   :func:`preview_map` — what the file holds and how it fits the active boundaries.
+5. :func:`publish` — one store transaction, or a :class:`WijkdataError` and nothing stored.
+6. :func:`versies_table` — the versions with Dutch headers and local times.
+
+Uploaded text (file names, headers, cell values) must never be rendered as Markdown or HTML:
+:func:`escape_markdown` makes it literal where a Streamlit element only takes Markdown.
+"""
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import sqlalchemy as sa
+
+from . import codes, kaart
+from .columns import (CODE, GEMEENTECODE, GEMEENTENAAM, INDICATOR, INDICATOREN, KINDS, NAAM,
+                      NIVEAU, PERIODE, PERSOONSGEGEVENS_COLUMNS, WIJKCODE)
+from .errors import WijkdataError
+from .readers import Ingelezen, checksum, textio
+from .readers.gebieden import (MAX_ZIP_BYTES, MAX_ZIP_MEMBERS, RD_BOUNDS, list_layers,
+                               looks_like_geo)
+# _looks_personal: the reader's own test for e-mail and phone cells, so the example shown
+# while mapping hides exactly what the reader will drop.
+from .readers.initiatieven import (CANONICAL, _looks_personal,
+                                   looks_like_initiatieven, suggest_mapping)
+from .readers.tabellen import looks_like_indicatoren
+
+KIND_LABELS = {
+    "buurten": "Gebiedsindeling (kaart met buurten en wijken)",
+    "indicatoren": "Cijfers per gebied (CBS of RIVM)",
+    "initiatieven": "Lijst met initiatieven",
+}
+ZIP_MAGIC = b"PK\x03\x04", b"PK\x05\x06"
+TIMEZONE = ZoneInfo("Europe/Amsterdam")
+
+# What each canonical initiative column means, short enough for a choice list (the
+# template's Toelichting sheet has the long explanations).
+DOEL_LABELS = {
+    "naam": "naam van het initiatief", "omschrijving": "omschrijving",
+    "activiteit": "activiteit", "wij_type": "wij-type (bonding, bridging, beide)",
+    "doelgroepen": "doelgroepen (voor wie)", "frequentie": "frequentie (hoe vaak)",
+    "startdatum": "startdatum", "einddatum": "einddatum",
+    "organisator": "organisator (soort)", "buurtcode": "buurtcode (CBS)",
+    "lat": "lat (breedtegraad)", "lon": "lon (lengtegraad)", "x": "x (RD, meter)",
+    "y": "y (RD, meter)", "locatie_verborgen": "locatie verborgen (ja of nee)",
+    "contactpersoon": "contactpersoon (persoonsgegeven)",
+    "email": "e-mail (persoonsgegeven)", "telefoon": "telefoon (persoonsgegeven)",
+}
+NIET_GEBRUIKEN = "(niet gebruiken)"
+
+
+def escape_markdown(text) -> str:
+    """``text`` as literal Markdown: every ASCII punctuation character backslash-escaped.
+
+    CommonMark lets any ASCII punctuation be escaped, so links (``[a](b)``), emphasis, HTML
+    tags, Streamlit's ``:red[...]`` and ``:material/...:`` directives and ``$`` maths all
+    show as the characters typed. Line breaks become spaces (a message is one paragraph).
+
+    Examples
+    --------
+    >>> escape_markdown("[klik](https://x.nl) <b>")
+    '\\\\[klik\\\\]\\\\(https\\\\:\\\\/\\\\/x\\\\.nl\\\\) \\\\<b\\\\>'
+    """
+    text = re.sub(r"[\r\n]+", " ", "" if text is None else str(text))
+    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
+
+
+def check_upload(data: bytes, filename: str, *, max_bytes: int | None = None) -> None:
+    """Refuse a file before it is opened: empty, larger than ``max_bytes``, or a zip (also an
+    ``.xlsx``) with more than ``MAX_ZIP_MEMBERS`` members, more than ``MAX_ZIP_BYTES``
+    unpacked (as its directory declares), or member names pointing outside the zip.
+
+    Only the zip's central directory is read; no member is unpacked.
+    """
+    if not data:
+        raise WijkdataError(f"Het bestand '{filename}' is leeg.")
+    if max_bytes is not None and len(data) > max_bytes:
+        raise WijkdataError(f"Het bestand '{filename}' is te groot ({_mb(len(data))}); "
+                            f"het mag hoogstens {_mb(max_bytes)} zijn.")
+    if not data.startswith(ZIP_MAGIC):
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise WijkdataError(f"Het bestand '{filename}' is een beschadigd zip-bestand (ook "
+                            "een Excel-bestand is een zip); het is misschien niet helemaal "
+                            "geüpload.") from None
+    if len(infos) > MAX_ZIP_MEMBERS:
+        raise WijkdataError(
+            f"Het bestand '{filename}' bevat {len(infos)} ingepakte bestanden; dat is meer dan "
+            f"de {MAX_ZIP_MEMBERS} die worden toegestaan. Het is niet geopend.")
+    total = sum(info.file_size for info in infos)
+    if total > MAX_ZIP_BYTES:
+        raise WijkdataError(
+            f"Het bestand '{filename}' is uitgepakt {_mb(total)} groot; dat is meer dan de "
+            f"{_mb(MAX_ZIP_BYTES)} die worden toegestaan. Het is niet geopend.")
+    unsafe = [info.filename for info in infos if _unsafe_member(info.filename)]
+    if unsafe:
+        raise WijkdataError(
+            f"Het bestand '{filename}' bevat namen die buiten het zip-bestand wijzen "
+            f"({', '.join(unsafe[:5])}). Zo'n bestand wordt niet geopend; pak de bestanden "
+            "uit en zip ze opnieuw.")
+
+
+def _unsafe_member(name: str) -> bool:
+    text = name.replace("\\", "/")
+    return (text.startswith("/") or re.match(r"^[A-Za-z]:", text) is not None
+            or ".." in text.split("/"))
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024**2:,.1f} MB".replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+@dataclass
+class Herkenning:
+    """What a file is before it is read: ``kind`` (None when not recognised), the table's
+    ``columns`` (for tables) or the map ``layers`` to choose from (more than one: choose),
+    and ``melding``, why the kind was not recognised."""
+
+    kind: str | None
+    columns: list[str] = field(default_factory=list)
+    layers: list[str] = field(default_factory=list)
+    melding: str = ""
+
+    @property
+    def is_geo(self) -> bool:
+        return self.kind == "buurten"
+
+
+def recognise(data: bytes, filename: str) -> Herkenning:
+    """The kind and columns (or layers) of an uploaded file; raises WijkdataError only when
+    the file cannot be read at all. Run :func:`check_upload` first."""
+    if looks_like_geo(data, filename):
+        return Herkenning("buurten", layers=list_layers(data, filename))
+    columns = [str(c) for c in textio.read_table(data, filename).columns]
+    if looks_like_indicatoren(columns):
+        return Herkenning("indicatoren", columns)
+    if looks_like_initiatieven(columns):
+        return Herkenning("initiatieven", columns)
+    return Herkenning(None, columns, melding=(
+        "Het soort bestand is niet herkend: het is geen gebiedsindeling, geen CBS- of "
+        "RIVM-tabel en de kolommen lijken niet op een lijst met initiatieven."))
+
+
+# --- remembered column mappings -----------------------------------------------------------
+
+_metadata = sa.MetaData()
+koppelingen_table = sa.Table(
+    "wijkdata_koppelingen", _metadata,
+    sa.Column("shape", sa.String(64), primary_key=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    # {normalised header: canonical column or null}, as JSON
+    sa.Column("mapping", sa.Text, nullable=False),
+    sa.Column("updated_by", sa.Text, nullable=False, default=""),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
+def header_shape(columns, kind: str = "initiatieven") -> str:
+    """A key for "the same kind of file again": the kind and the set of headers, compared
+    after :func:`textio.normalise_header` (case, accents, punctuation and order ignored)."""
+    import hashlib
+    names = sorted({textio.normalise_header(str(c)) for c in columns})
+    return hashlib.sha256("\n".join([kind, *names]).encode("utf-8")).hexdigest()[:40]
+
+
+@dataclass(frozen=True)
+class Onthouden:
+    """A remembered mapping: source header → canonical column (None: not used)."""
+
+    mapping: dict
+    updated_by: str
+    updated_at: datetime
+
+
+class Koppelingen:
+    """Column mappings confirmed by analysts, in table ``wijkdata_koppelingen`` of the
+    store's database (created on first use), one row per header shape."""
+
+    _ready: set[str] = set()        # databases where the table is known to exist
+
+    def __init__(self, store):
+        self.engine = store.engine
+
+    def _create(self) -> None:
+        url = self.engine.url.render_as_string(hide_password=True)
+        if url in self._ready:
+            return
+        try:
+            _metadata.create_all(self.engine, checkfirst=True)
+        except sa.exc.DBAPIError:
+            # Another process created it at the same moment; fine when it is there now.
+            if "wijkdata_koppelingen" not in sa.inspect(self.engine).get_table_names():
+                raise
+        self._ready.add(url)
+
+    def recall(self, columns, kind: str = "initiatieven") -> Onthouden | None:
+        """The mapping last confirmed for files with these headers, for these headers."""
+        self._create()
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(koppelingen_table)
+                               .where(koppelingen_table.c.shape == header_shape(columns, kind))
+                               ).first()
+        if row is None:
+            return None
+        stored = json.loads(row.mapping)
+        mapping = {c: stored.get(textio.normalise_header(str(c))) for c in columns}
+        updated_at = row.updated_at
+        if updated_at.tzinfo is None:
+            updated_at = updated_at.replace(tzinfo=timezone.utc)
+        return Onthouden(mapping, row.updated_by, updated_at)
+
+    def remember(self, columns, mapping: dict, *, kind: str = "initiatieven",
+                 by: str = "") -> None:
+        """Store ``mapping`` (header → canonical column or None) for this header shape."""
+        self._create()
+        stored = {textio.normalise_header(str(c)): (mapping.get(c) or None) for c in columns}
+        values = {"shape": header_shape(columns, kind), "kind": kind,
+                  "mapping": json.dumps(stored, ensure_ascii=False, sort_keys=True),
+                  "updated_by": by or "", "updated_at": datetime.now(timezone.utc)}
+        if self.engine.dialect.name == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert
+        statement = insert(koppelingen_table).values(**values)
+        statement = statement.on_conflict_do_update(
+            index_elements=["shape"],
+            set_={k: statement.excluded[k] for k in ("kind", "mapping", "updated_by",
+                                                     "updated_at")})
+        with self.engine.begin() as conn:
+            conn.execute(statement)
+
+
+def initial_mapping(columns, remembered: Onthouden | None = None) -> dict:
+    """The mapping to show first: the remembered one, else the suggestions."""
+    if remembered is not None:
+        return {c: remembered.mapping.get(c) for c in columns}
+    return suggest_mapping(list(columns))
+
+
+def mapping_options() -> list[str]:
+    """The canonical columns a source column can be mapped to, plus "not used"."""
+    return [NIET_GEBRUIKEN] + list(CANONICAL)
+
+
+def mapping_label(target: str) -> str:
+    return DOEL_LABELS.get(target, target)
+
+
+def voorbeeld(raw: pd.DataFrame, column: str, limit: int = 3) -> str:
+    """A few filled cells of a column, to recognise it by; for a column that holds personal
+    data (by its header or its cells) only the words "persoonsgegevens, niet getoond"."""
+    cells = [str(v).strip() for v in raw[column].tolist()]
+    if suggest_mapping([column]).get(column) in PERSOONSGEGEVENS_COLUMNS \
+            or _looks_personal(pd.Series(cells[:200])):
+        return "(persoonsgegevens, niet getoond)"
+    values = [v for v in cells if v][:limit]
+    return "; ".join(v[:40] + ("…" if len(v) > 40 else "") for v in values)
+
+
+# --- reading with the choices, and what it shows --------------------------------------------
+
+def check_location(ingelezen: Ingelezen) -> Ingelezen:
+    """Boundaries that do not lie in the Netherlands after reprojection (a wrong coordinate
+    system in the file, e.g. lon/lat numbers labelled as RD) get a file-level error, so they
+    cannot be published onto the wrong place, also not by skipping invalid rows: the frame is
+    emptied. Returns ``ingelezen`` (changed in place)."""
+    frame = ingelezen.frame
+    if ingelezen.kind != "buurten" or len(frame) == 0:
+        return ingelezen
+    xmin, ymin, xmax, ymax = frame.total_bounds
+    bxmin, bymin, bxmax, bymax = RD_BOUNDS
+    if not (np.isfinite([xmin, ymin, xmax, ymax]).all() and bxmin <= xmin and xmax <= bxmax
+            and bymin <= ymin and ymax <= bymax):
+        ingelezen.rapport.error(
+            "De gebieden liggen na omrekenen niet in Nederland. Waarschijnlijk noemt het "
+            "bestand het verkeerde coördinatenstelsel. Sla het opnieuw op met het juiste "
+            "stelsel, bij voorkeur Rijksdriehoeksmeting (EPSG:28992).")
+        # Not a row problem that skipping could get around: no area is usable.
+        ingelezen.frame = frame.iloc[0:0]
+    return ingelezen
+
+
+def rapport_table(ingelezen: Ingelezen) -> pd.DataFrame:
+    """Errors then warnings, one row each: soort (fout/waarschuwing), rij (as a spreadsheet
+    shows it; empty for the whole file), kolom, gebied, waarde, melding."""
+    rows = [("fout", p) for p in ingelezen.rapport.errors] + \
+           [("waarschuwing", p) for p in ingelezen.rapport.warnings]
+    frame = pd.DataFrame({
+        "soort": [s for s, _ in rows],
+        "rij": pd.array([p.row for _, p in rows], dtype="Int64"),
+        "kolom": [p.column or "" for _, p in rows],
+        "gebied": [p.code or "" for _, p in rows],
+        "waarde": ["" if p.value is None else str(p.value) for _, p in rows],
+        "melding": [p.message for _, p in rows],
+    })
+    return frame
+
+
+def ongeldige_rijen(ingelezen: Ingelezen) -> int:
+    """How many rows (or areas) have at least one error and would be skipped."""
+    return len(ingelezen.rapport.error_rows())
+
+
+def geldige_rijen(ingelezen: Ingelezen) -> int:
+    return len(ingelezen.frame)
+
+
+def aantal(n: int, een: str, meer: str) -> str:
+    """'1 rij', '3 rijen'."""
+    return f"{n} {een if n == 1 else meer}"
+
+
+def preview_table(ingelezen: Ingelezen, limit: int = 1000) -> pd.DataFrame:
+    """The first ``limit`` valid rows as they will be stored, as text for reading: without
+    geometry and personal data (never shown, also when kept for internal use), a missing
+    value as an empty cell, dates as dd-mm-jjjj, numbers with a decimal comma, yes/no as
+    ja/nee."""
+    frame = ingelezen.frame
+    columns = [c for c in frame.columns
+               if c != "geometry" and c not in PERSOONSGEGEVENS_COLUMNS]
+    head = pd.DataFrame(frame[columns].head(limit)).reset_index(drop=True)
+    return pd.DataFrame({c: [_cell_text(v) for v in head[c]] for c in columns},
+                        columns=columns)
+
+
+def _cell_text(value) -> str:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return "ja" if value else "nee"
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%d-%m-%Y")
+    if isinstance(value, (float, np.floating)):
+        if np.isnan(value):
+            return ""
+        text = f"{value:.6f}".rstrip("0").rstrip(".")
+        return text.replace(".", ",")
+    return str(value)
+
+
+def gebieden_samenvatting(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per gemeente in a boundary file: code, naam, and the number of wijken and buurten."""
+    if frame.empty:
+        return pd.DataFrame(columns=["gemeentecode", "gemeentenaam", "wijken", "buurten"])
+    per = frame.groupby(GEMEENTECODE, dropna=False)
+    table = pd.DataFrame({
+        "gemeentenaam": per[GEMEENTENAAM].first(),
+        "wijken": per[WIJKCODE].nunique(),
+        "buurten": per[NIVEAU].apply(lambda s: int((s == "buurt").sum())),
+    }).reset_index()
+    return table.sort_values(GEMEENTECODE).reset_index(drop=True)
+
+
+def initiatieven_samenvatting(frame: pd.DataFrame) -> dict[str, int]:
+    """Counts: totaal, met_coordinaten, alleen_buurtcode, verborgen."""
+    if frame.empty:
+        return {"totaal": 0, "met_coordinaten": 0, "alleen_buurtcode": 0, "verborgen": 0}
+    has_xy = frame["x"].notna() & frame["y"].notna()
+    return {"totaal": int(len(frame)), "met_coordinaten": int(has_xy.sum()),
+            "alleen_buurtcode": int((~has_xy & frame["buurtcode"].notna()).sum()),
+            "verborgen": int(frame["locatie_verborgen"].fillna(False).astype(bool).sum())}
+
+
+@dataclass
+class Dekking:
+    """How a statistics file fits the active boundaries.
+
+    ``per_niveau`` has one row per level (gemeente, wijk, buurt): ``in_bestand`` codes in the
+    file, ``gevonden`` of them in the active boundaries, ``niet_gevonden``; ``ontbrekend``
+    lists the codes not found (sorted). ``buurten_zonder_cijfers`` counts buurten of the
+    active boundaries that the file gives no figure for. Nederland (NL01) is a reference
+    and is not matched.
+    """
+
+    perioden: list[int]
+    indicatoren: list[str]
+    per_niveau: pd.DataFrame
+    ontbrekend: list[str]
+    buurten_zonder_cijfers: int
+    buurten_actief: int
+
+
+def dekking(indicatoren: pd.DataFrame, gebieden: pd.DataFrame | None) -> Dekking:
+    """Which areas and periods a statistics file has and how they match ``gebieden`` (the
+    active boundaries: ``code``, ``niveau``, ``wijkcode``, ``gemeentecode``)."""
+    perioden = sorted(int(p) for p in pd.to_numeric(indicatoren[PERIODE], errors="coerce")
+                      .dropna().unique())
+    keys = list(dict.fromkeys(indicatoren[INDICATOR].dropna()))
+    labels = [INDICATOREN[k].label if k in INDICATOREN else k for k in keys]
+    file_codes = pd.Series(indicatoren[CODE].dropna().unique(), dtype=object)
+    file_codes = file_codes[file_codes != codes.NEDERLAND]
+    levels = file_codes.map(codes.niveau)
+    known: dict[str, set] = {"gemeente": set(), "wijk": set(), "buurt": set()}
+    buurtcodes: set = set()
+    if gebieden is not None and len(gebieden):
+        buurten = gebieden[gebieden[NIVEAU] == "buurt"]
+        buurtcodes = set(buurten[CODE])
+        known["buurt"] = buurtcodes
+        known["wijk"] = set(gebieden[WIJKCODE].dropna()) | set(
+            gebieden.loc[gebieden[NIVEAU] == "wijk", CODE])
+        known["gemeente"] = set(gebieden[GEMEENTECODE].dropna()) | set(
+            gebieden.loc[gebieden[NIVEAU] == "gemeente", CODE])
+    rows, missing = [], []
+    for level in ("gemeente", "wijk", "buurt"):
+        here = file_codes[levels == level]
+        if here.empty:
+            continue
+        found = here.isin(known[level])
+        missing.extend(here[~found].tolist())
+        rows.append({"niveau": level, "in_bestand": int(len(here)),
+                     "gevonden": int(found.sum()), "niet_gevonden": int((~found).sum())})
+    per_niveau = pd.DataFrame(rows, columns=["niveau", "in_bestand", "gevonden",
+                                             "niet_gevonden"])
+    zonder = len(buurtcodes - set(file_codes))
+    return Dekking(perioden, labels, per_niveau, sorted(missing), zonder, len(buurtcodes))
+
+
+def _plain(value) -> str:
+    """Uploaded text in a plotly hover label: plotly reads a few HTML tags there."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value).replace("<", "‹").replace(">", "›")
+
+
+def preview_map(gebieden: gpd.GeoDataFrame | None = None,
+                initiatieven: gpd.GeoDataFrame | None = None, *,
+                height: int = 460) -> go.Figure:
+    """A small map for the preview: areas as outlined polygons (hover: name and code) and,
+    on top, initiative points (``geometry`` in RD, with naam, activiteit, wij_type,
+    doelgroepen, op_buurtniveau). Offline base (white-bg) as every map of the dashboard."""
+    fig = go.Figure()
+    areas = gebieden if gebieden is not None and len(gebieden) else None
+    if areas is not None:
+        geojson = kaart.geojson_of(areas[[CODE, "geometry"]].reset_index(drop=True),
+                                   tolerance=5.0 if len(areas) > 500 else 0.0)
+        fig.add_trace(go.Choroplethmap(
+            geojson=geojson, locations=areas[CODE], z=np.zeros(len(areas)),
+            featureidkey="id", colorscale=[[0, "#cbc9e2"], [1, "#cbc9e2"]], showscale=False,
+            marker={"line": {"width": 1, "color": "#54278f"}, "opacity": 0.6},
+            text=[f"{_plain(n)} ({_plain(c)})" for n, c in zip(areas[NAAM], areas[CODE])],
+            hovertemplate="%{text}<extra></extra>", name="gebieden", showlegend=False))
+        view = kaart.bounds_view(areas, height=height)
+    else:
+        view = {"center": {"lat": 52.2, "lon": 5.3}, "zoom": 6}
+    if initiatieven is not None and len(initiatieven):
+        points = initiatieven.copy()
+        for column in ("naam", "activiteit", "wij_type", "doelgroepen"):
+            points[column] = points[column].map(_plain)
+        kaart.add_initiatief_points(fig, points, "wij_type", size=9)
+        if areas is None:
+            view = kaart.bounds_view(points, height=height)
+    fig.update_layout(map={"style": "white-bg", **view}, height=height,
+                      margin={"l": 0, "r": 0, "t": 0, "b": 0}, font={"family": kaart.FONT},
+                      legend={"orientation": "h", "y": 0.01, "x": 0.99, "xanchor": "right",
+                              "yanchor": "bottom", "bgcolor": "rgba(255,255,255,0.85)"})
+    return fig
+
+
+def initiatief_points(frame: pd.DataFrame, gebieden: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
+    """Initiatives as points in RD for the preview map: their own x/y, or — for those with
+    only a buurtcode or a hidden location — a point inside their buurt when the active
+    boundaries have it (as the dashboard shows them)."""
+    from .figures import join_initiatieven_to_buurten
+    if gebieden is None or len(gebieden) == 0:
+        has_xy = frame["x"].notna() & frame["y"].notna()
+        points = gpd.GeoDataFrame(
+            frame.assign(op_buurtniveau=frame["locatie_verborgen"].fillna(False).astype(bool)),
+            geometry=gpd.points_from_xy(frame["x"].where(has_xy), frame["y"].where(has_xy)),
+            crs=28992)
+        return points[has_xy.values & ~points["op_buurtniveau"].values]
+    joined = join_initiatieven_to_buurten(frame, gebieden)
+    return joined[joined.geometry.notna() & ~joined.geometry.is_empty]
+
+
+# --- publishing and versions -----------------------------------------------------------------
+
+def version_note(source: str, note: str) -> str:
+    """Source and note in the version's one note field: "Bron: …" on the first line."""
+    source, note = (source or "").strip(), (note or "").strip()
+    return "\n".join(p for p in (f"Bron: {source}" if source else "", note) if p)
+
+
+def publish(store, ingelezen: Ingelezen, *, name: str, filename: str, data: bytes,
+            source: str = "", note: str = "", created_by: str = "",
+            skip_invalid: bool = False):
+    """Store the valid rows of ``ingelezen`` as a new version of dataset (kind, ``name``),
+    active at once, in one transaction (:meth:`Store.publish`).
+
+    Refused — a WijkdataError, nothing stored — when the file has errors and
+    ``skip_invalid`` is False, or when no valid rows remain.
+    """
+    if not ingelezen.usable(skip_invalid):
+        if ingelezen.rapport.errors and len(ingelezen.frame) and not skip_invalid:
+            message = (f"Niet gepubliceerd: het bestand heeft {len(ingelezen.rapport.errors)} "
+                       "fouten. Verbeter ze, of kies ervoor de ongeldige rijen over te slaan.")
+        elif ingelezen.rapport.errors:
+            message = ("Niet gepubliceerd: er blijven geen goede rijen over. Verbeter de "
+                       "fouten in het bestand.")
+        else:
+            message = "Niet gepubliceerd: het bestand bevat geen rijen om op te slaan."
+        raise WijkdataError(message, [p for p in ingelezen.rapport.errors
+                                      if p.row is None][:20])
+    if ingelezen.kind not in KINDS:
+        raise WijkdataError(f"Onbekende soort gegevens '{ingelezen.kind}'.")
+    return store.publish(ingelezen.kind, name, ingelezen.frame, source_filename=filename,
+                         checksum=checksum(data), created_by=created_by,
+                         note=version_note(source, note))
+
+
+def versies_table(versies) -> pd.DataFrame:
+    """The versions of the store (newest first per dataset) with Dutch headers: soort, naam,
+    versie, actief, rijen, door, datum (Dutch local time), bestand, toelichting, id."""
+    rows = [{
+        "soort": KIND_LABELS.get(v.kind, v.kind).split(" (")[0], "naam": v.name,
+        "versie": v.number, "actief": "ja" if v.active else "", "rijen": v.rows,
+        "door": v.created_by, "datum": v.created_at.astimezone(TIMEZONE).strftime(
+            "%d-%m-%Y %H:%M"),
+        "bestand": v.source_filename, "toelichting": v.note.replace("\n", " · "), "id": v.id,
+    } for v in versies]
+    return pd.DataFrame(rows, columns=["soort", "naam", "versie", "actief", "rijen", "door",
+                                       "datum", "bestand", "toelichting", "id"])
+
+
+def versie_label(versie) -> str:
+    """'Lijst met initiatieven · Wijkteams · versie 3 (actief)' — for a choice list
+    (Streamlit shows option labels as plain text)."""
+    kind = KIND_LABELS.get(versie.kind, versie.kind).split(" (")[0]
+    active = " (actief)" if versie.active else ""
+    when = versie.created_at.astimezone(TIMEZONE).strftime("%d-%m-%Y %H:%M")
+    return f"{kind} · {versie.name} · versie {versie.number}{active} · {when}"
