@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 GEEN_GEGEVENS = "geen gegevens"
 
@@ -42,3 +43,19 @@ def fmt_meters(value) -> str:
     if value >= 1000:
         return f"{fmt_getal(value / 1000, 1)} km"
     return f"{fmt_getal(round(value, -1))} m"
+
+
+def escape_markdown(text) -> str:
+    """``text`` as literal Markdown: every ASCII punctuation character backslash-escaped.
+
+    CommonMark lets any ASCII punctuation be escaped, so links (``[a](b)``), emphasis, HTML
+    tags, Streamlit's ``:red[...]`` and ``:material/...:`` directives and ``$`` maths all
+    show as the characters typed. Line breaks become spaces (a message is one paragraph).
+
+    Examples
+    --------
+    >>> escape_markdown("[klik](https://x.nl) <b>")
+    '\\\\[klik\\\\]\\\\(https\\\\:\\\\/\\\\/x\\\\.nl\\\\) \\\\<b\\\\>'
+    """
+    text = re.sub(r"[\r\n]+", " ", "" if text is None else str(text))
+    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)

@@ -90,7 +90,8 @@ def choropleth(geojson: dict, cijfers: pd.DataFrame, column: str, *, indicator: 
     has = cijfers[column].notna()
     fig = go.Figure()
     values = cijfers.loc[has]
-    text = [f"{naam}<br>{label}: {_fmt(v, unit)}" for naam, v in zip(values["naam"], values[column])]
+    text = [f"{_plain(naam)}<br>{label}: {_fmt(v, unit)}"
+            for naam, v in zip(values["naam"], values[column])]
     if len(values):
         fig.add_trace(go.Choroplethmap(
             geojson=geojson, locations=values["code"], z=values[column].astype(float),
@@ -108,7 +109,7 @@ def choropleth(geojson: dict, cijfers: pd.DataFrame, column: str, *, indicator: 
             geojson=geojson, locations=missing["code"], z=np.zeros(len(missing)),
             featureidkey="id", colorscale=[[0, MISSING_COLOUR], [1, MISSING_COLOUR]],
             showscale=False, marker={"line": {"width": 1.5, "color": "#636363"}, "opacity": 0.9},
-            text=[f"{n}<br>{label}: geen gegevens" for n in missing["naam"]],
+            text=[f"{_plain(n)}<br>{label}: geen gegevens" for n in missing["naam"]],
             hovertemplate="%{text}<extra></extra>", name="geen gegevens", showlegend=True))
     if highlight is not None and (cijfers["code"] == highlight).any():
         fig.add_trace(go.Choroplethmap(

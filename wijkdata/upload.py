@@ -39,6 +39,7 @@ import sqlalchemy as sa
 from . import codes, kaart
 from .columns import (CODE, GEMEENTECODE, GEMEENTENAAM, INDICATOR, INDICATOREN, KINDS, NAAM,
                       NIVEAU, PERIODE, PERSOONSGEGEVENS_COLUMNS, WIJKCODE)
+from .formatting import escape_markdown  # noqa: F401  (re-exported for pages)
 from .errors import WijkdataError
 from .readers import Ingelezen, checksum, textio
 from .readers.gebieden import (MAX_ZIP_BYTES, MAX_ZIP_MEMBERS, RD_BOUNDS, list_layers,
@@ -71,22 +72,6 @@ DOEL_LABELS = {
     "email": "e-mail (persoonsgegeven)", "telefoon": "telefoon (persoonsgegeven)",
 }
 NIET_GEBRUIKEN = "(niet gebruiken)"
-
-
-def escape_markdown(text) -> str:
-    """``text`` as literal Markdown: every ASCII punctuation character backslash-escaped.
-
-    CommonMark lets any ASCII punctuation be escaped, so links (``[a](b)``), emphasis, HTML
-    tags, Streamlit's ``:red[...]`` and ``:material/...:`` directives and ``$`` maths all
-    show as the characters typed. Line breaks become spaces (a message is one paragraph).
-
-    Examples
-    --------
-    >>> escape_markdown("[klik](https://x.nl) <b>")
-    '\\\\[klik\\\\]\\\\(https\\\\:\\\\/\\\\/x\\\\.nl\\\\) \\\\<b\\\\>'
-    """
-    text = re.sub(r"[\r\n]+", " ", "" if text is None else str(text))
-    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
 
 
 def check_upload(data: bytes, filename: str, *, max_bytes: int | None = None) -> None:

@@ -1,0 +1,45 @@
+"""Map figures: offline style, missing values visible, text never markup, clicks parsed."""
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from shapely.geometry import box
+
+from wijkdata import kaart
+
+
+def areas():
+    return gpd.GeoDataFrame({"code": ["BU00010001", "BU00010002"], "naam": ["A", "B"]},
+                            geometry=[box(100000, 450000, 101000, 451000),
+                                      box(101000, 450000, 102000, 451000)], crs="EPSG:28992")
+
+
+def test_map_is_offline_and_missing_values_get_their_own_grey_trace():
+    gebieden = areas()
+    cijfers = pd.DataFrame({"code": gebieden["code"], "naam": ["<a href='x'>A</a>", "B"],
+                            "eenzaam_pct": [40.0, np.nan]})
+    fig = kaart.choropleth(kaart.geojson_of(gebieden), cijfers, "eenzaam_pct",
+                           indicator="eenzaam", view=kaart.bounds_view(gebieden))
+    assert fig.layout.map.style == "white-bg"
+    values, missing = fig.data[0], fig.data[1]
+    assert list(values.locations) == ["BU00010001"]
+    assert missing.name == "geen gegevens" and list(missing.locations) == ["BU00010002"]
+    assert "<a" not in values.text[0] and "‹a" in values.text[0]
+
+
+def test_geojson_keeps_codes_and_shared_borders():
+    geo = kaart.geojson_of(areas(), tolerance=5)
+    assert [f["id"] for f in geo["features"]] == ["BU00010001", "BU00010002"]
+    lon, lat = geo["features"][0]["geometry"]["coordinates"][0][0]
+    assert 3 < lon < 8 and 50 < lat < 54
+
+
+def test_clicked_code_reads_plotly_selection():
+    assert kaart.clicked_code({"selection": {"points": [{"location": "BU00010002"}]}}) == "BU00010002"
+    assert kaart.clicked_code({"selection": {"points": [{"lat": 52, "lon": 5}]}}) is None
+    assert kaart.clicked_code(None) is None
+
+
+def test_view_centres_on_the_areas():
+    view = kaart.bounds_view(areas())
+    assert 52.0 < view["center"]["lat"] < 52.1 and 4.5 < view["center"]["lon"] < 4.7
+    assert 10 < view["zoom"] < 16
