@@ -14,7 +14,7 @@ from wijkdata import export, figures, kaart
 from wijkdata.columns import INDICATOREN, LEEFTIJDEN, LONELINESS
 from wijkdata.errors import WijkdataError
 from wijkdata.figures import Drempels
-from wijkdata.formatting import fmt_getal
+from wijkdata.formatting import escape_markdown, fmt_getal
 from wijkdata.gegevens import Gegevens, buurtcijfers, load_active
 from wijkdata.rapportage import LEEFTIJD_LABELS
 from wijkdata.store import Store, database_url
@@ -99,10 +99,13 @@ def _freeze(filters) -> tuple:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _geojson(key: tuple, url: str, gemeente: str | None, niveau: str) -> tuple[dict, dict]:
+def _geojson(key: tuple, url: str, gemeente: str | None, niveau: str) -> tuple[str, dict]:
+    # The borders are prepared once per geometry version as a static file (shared by every
+    # session and process, see wijkdata/kaartcache.py); the figure refers to it by URL.
+    from wijkdata import kaartcache
     data = _gegevens(url, key)
-    areas = areas_of(data, gemeente, niveau)
-    return kaart.geojson_of(areas, tolerance=5.0), kaart.bounds_view(areas)
+    laag = kaartcache.laag(data.buurten, gemeente, niveau, key=data.kaart_sleutel)
+    return laag.url, laag.view
 
 
 def areas_of(data: Gegevens, gemeente: str | None, niveau: str):
@@ -110,7 +113,9 @@ def areas_of(data: Gegevens, gemeente: str | None, niveau: str):
     return gebieden_op_niveau(data, gemeente, niveau)
 
 
-def geojson(keuzes: "Keuzes", niveau: str | None = None) -> tuple[dict, dict]:
+def geojson(keuzes: "Keuzes", niveau: str | None = None) -> tuple[str, dict]:
+    """(URL of the prepared GeoJSON, starting view) of the chosen gemeente (or the country
+    when no gemeente is chosen) at ``niveau``: pass both to kaart.choropleth."""
     s = store()
     return _geojson(s.state_key(), s.url, keuzes.gemeente, niveau or keuzes.niveau)
 
@@ -153,7 +158,8 @@ def keuzes() -> Keuzes:
 
 def show_error(exc: WijkdataError) -> None:
     """The one place where the project's own errors reach the user."""
-    st.error(exc.message, icon="⚠️")
+    # Messages quote file names and cell values: shown literally, never as Markdown.
+    st.error(escape_markdown(exc.message), icon="⚠️")
     if exc.problems:
         st.dataframe(pd.DataFrame([p.as_dict() for p in exc.problems]).rename(columns={
             "row": "rij", "column": "kolom", "code": "gebied", "message": "melding",
@@ -293,3 +299,56 @@ def presentatie_knoppen(stap: int, aantal: int) -> None:
                   args=(max(stap - 1, 1),), key="kw_pageup")
         st.button("Volgende (Page Down)", shortcut="PageDown", on_click=presentatie_naar,
                   args=(min(stap + 1, aantal),), key="kw_pagedown")
+
+
+# ---------------------------------------------------------------- chart exports ---------
+
+def chart(fig, *, name: str, key: str, **options) -> None:
+    """A chart with its PNG and standalone-HTML downloads underneath."""
+    options.setdefault("width", "stretch")
+    options.setdefault("theme", None)
+    options.setdefault("config", {"displayModeBar": False})
+    st.plotly_chart(fig, key=key, **options)
+    chart_downloads(fig, name=name, key=key)
+
+
+def chart_downloads(fig, *, name: str, key: str) -> None:
+    """PNG (drawn by the server's own Chromium through kaleido, made only when clicked) and
+    HTML with plotly.js inside, which opens without internet."""
+    from wijkdata import beeld
+    with st.container(horizontal=True, gap="small"):
+        has_chromium = beeld.chromium_available()
+        st.download_button(
+            "PNG", (lambda: _png_or_none(fig)) if has_chromium else b"", f"{name}.png",
+            "image/png", key=f"{key}_png", icon=":material/image:", disabled=not has_chromium,
+            help=None if has_chromium else "Een PNG maken kan hier niet: op deze computer "
+                                           "is geen Chromium geïnstalleerd. Gebruik HTML.")
+        st.download_button("HTML", lambda: beeld.figure_html(fig, name), f"{name}.html",
+                           "text/html", key=f"{key}_html", icon=":material/code:",
+                           help="Interactieve grafiek als los bestand; opent ook zonder internet.")
+
+
+def _png_or_none(fig) -> bytes:
+    from wijkdata import beeld
+    try:
+        return beeld.figure_png(fig)
+    except WijkdataError as exc:
+        # A download cannot show a message; the error is logged and the file says why.
+        return exc.message.encode("utf-8")
+
+
+def raadsinformatie_button(data: Gegevens, keuzes: "Keuzes", key: str) -> None:
+    """Download of the PDF report for the agenda; made only when clicked (a few seconds)."""
+    from wijkdata.raadsrapport import raadsinformatie_pdf
+
+    def make() -> bytes:
+        try:
+            return raadsinformatie_pdf(data, keuzes.gemeente, periode=keuzes.periode,
+                                       leeftijd=keuzes.leeftijd)
+        except WijkdataError as exc:
+            return exc.message.encode("utf-8")
+
+    st.download_button("Raadsinformatie (PDF)", make, f"raadsinformatie_{keuzes.gemeente}.pdf",
+                       "application/pdf", key=key, icon=":material/picture_as_pdf:",
+                       help="Kaart, witte vlekken, profielen, initiatieven en bronnen op A4, "
+                            "om bij de agenda te voegen.")

@@ -41,8 +41,8 @@ profiel = rapportage.profiel(data, cijfers, buurtcode)
 st.markdown(f"**Vergeleken met wijk, gemeente en Nederland** ({ui.periode_label(keuzes)}). "
             "De lijnen zijn 95%-intervallen: de cijfers zijn schattingen. "
             "'Hoger' of 'lager' staat er alleen als de intervallen niet overlappen.")
-st.plotly_chart(grafieken.interval_chart(profiel, LONELINESS), width="stretch",
-                config={"displayModeBar": False}, theme=None, key="profiel_intervallen")
+ui.chart(grafieken.interval_chart(profiel, LONELINESS), name=f"profiel_{buurtcode}",
+         key="profiel_intervallen")
 ui.table(rapportage.profiel_tabel(profiel))
 
 left, right = st.columns(2)
@@ -55,15 +55,15 @@ with left:
     if trend.empty:
         st.write("Geen cijfers over meerdere jaren.")
     else:
-        st.plotly_chart(grafieken.trend_chart(trend, f"{label} (%)"), width="stretch",
-                        config={"displayModeBar": False}, theme=None, key="profiel_trend")
+        ui.chart(grafieken.trend_chart(trend, f"{label} (%)"), name=f"trend_{buurtcode}",
+                 key="profiel_trend")
         with st.expander("Tabel"):
             ui.table(trend)
 with right:
     st.markdown(f"**{label} per leeftijdsgroep ({keuzes.periode})**")
     groepen = rapportage.leeftijdsgroepen(data, eenzaamheid, buurtcode, keuzes.periode)
-    st.plotly_chart(grafieken.leeftijd_chart(groepen, f"{label} (%)"), width="stretch",
-                    config={"displayModeBar": False}, theme=None, key="profiel_leeftijd")
+    ui.chart(grafieken.leeftijd_chart(groepen, f"{label} (%)"),
+             name=f"leeftijden_{buurtcode}", key="profiel_leeftijd")
     with st.expander("Tabel"):
         ui.table(groepen)
 

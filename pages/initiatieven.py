@@ -43,9 +43,9 @@ for by, label in (("activiteit", "Activiteit"), ("wij_type", "Wij-type"),
     telling = rapportage.tellingen(gekozen, by)
     st.markdown(f"**Aantal per {label.lower()}**")
     left, right = st.columns([3, 2])
-    left.plotly_chart(grafieken.count_chart(telling, by, label,
-                                            height=80 + 32 * len(telling)),
-                      width="stretch", config={"displayModeBar": False}, theme=None, key=f"telling_{by}")
+    with left:
+        ui.chart(grafieken.count_chart(telling, by, label, height=80 + 32 * len(telling)),
+                 name=f"initiatieven_per_{by}", key=f"telling_{by}")
     with right:
         ui.table(telling.rename(columns={by: label, "aantal": "Aantal"}))
 if "doelgroepen" in gekozen:

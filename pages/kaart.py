@@ -47,6 +47,7 @@ if code and keuzes.niveau == "buurt":
     st.switch_page("pages/buurtprofiel.py")
 elif code:
     st.info(f"U klikte op wijk {code}. Kies niveau *buurt* om een buurtprofiel te openen.")
+ui.chart_downloads(fig, name=f"kaart_{keuzes.gemeente}_{keuzes.niveau}", key="kaart")
 
 st.caption("Grijs met donkere rand: geen gegevens (te weinig inwoners, geheim of niet "
            "geschat). Punten op buurtniveau staan midden in hun buurt, niet op een adres. "

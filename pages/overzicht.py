@@ -44,8 +44,7 @@ with left:
     fig = kaart.choropleth(geo, cijfers.rename(columns={"buurtcode": "code",
                                                         "buurtnaam": "naam"}),
                            "eenzaam_pct", indicator="eenzaam", view=view, height=380)
-    st.plotly_chart(fig, width="stretch", config={"displayModeBar": False}, theme=None,
-                    key="overzicht_kaart")
+    ui.chart(fig, name=f"kaart_{keuzes.gemeente}", key="overzicht_kaart")
     st.page_link("pages/kaart.py", label="Naar de kaart", icon=":material/map:")
 with right:
     st.markdown("**Grootste witte vlekken**")
@@ -60,6 +59,7 @@ with right:
                  icon=":material/location_city:")
     st.page_link("pages/initiatieven.py", label="Alle initiatieven",
                  icon=":material/diversity_3:")
+    ui.raadsinformatie_button(data, keuzes, "overzicht_pdf")
 
 st.subheader("Geladen gegevens")
 ui.table(rapportage.geladen(data))

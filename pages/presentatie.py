@@ -36,8 +36,10 @@ if stap == 0:
                    f"{presentatie.MAX_UITGELICHT})", opties, key="uitgelicht",
                    max_selections=presentatie.MAX_UITGELICHT,
                    format_func=lambda i: str(initiatieven.loc[i, "naam"]))
-    st.button("Start de presentatie", type="primary", icon=":material/slideshow:",
-              on_click=ui.presentatie_naar, args=(1,))
+    with st.container(horizontal=True):
+        st.button("Start de presentatie", type="primary", icon=":material/slideshow:",
+                  on_click=ui.presentatie_naar, args=(1,))
+        ui.raadsinformatie_button(data, keuzes, "presentatie_pdf")
     st.stop()
 
 ui.presentatie_css()

@@ -33,8 +33,8 @@ tabel = rapportage.witte_vlekken_tabel(cijfers, eenzaamheid)
 
 st.markdown("Het gekleurde vlak linksboven zijn de **witte vlekken**: veel eenzaamheid, "
             "weinig initiatieven.")
-st.plotly_chart(grafieken.quadrant_chart(cijfers, f"{eenzaamheid}_pct", label),
-                width="stretch", config={"displayModeBar": False}, theme=None, key="kwadrant")
+ui.chart(grafieken.quadrant_chart(cijfers, f"{eenzaamheid}_pct", label),
+         name=f"witte_vlekken_{keuzes.gemeente}", key="kwadrant")
 onbekend = int(cijfers["witte_vlek"].isna().sum())
 if onbekend:
     st.caption(f"{onbekend} {'buurt staat' if onbekend == 1 else 'buurten staan'} niet in de "

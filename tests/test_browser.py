@@ -114,3 +114,29 @@ def test_a_shared_url_reopens_gemeente_and_buurt(page, tmp_path):
         assert "Lindewaarde (GM9999)" in gemeente.locator("input").input_value() + gemeente.inner_text()
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize("label, suffix, magic", [
+    ("PNG", ".png", b"\x89PNG"), ("HTML", ".html", b"<html lang=\"nl\">"),
+])
+def test_chart_downloads_png_and_offline_html(page, demo_server, label, suffix, magic):
+    open_page(page, demo_server, "witte_vlekken")
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_test_id("stDownloadButton").get_by_text(label, exact=True).first.click()
+    path = info.value.path()
+    data = open(path, "rb").read()
+    assert info.value.suggested_filename.endswith(suffix)
+    assert magic in data[:200]
+    if label == "HTML":
+        # plotly.js is inside the file: no script is fetched from elsewhere
+        assert b'<script src="http' not in data and b"<script src='http" not in data
+        assert len(data) > 1_000_000
+
+
+def test_raadsinformatie_pdf_download(page, demo_server):
+    open_page(page, demo_server, "")
+    with page.expect_download(timeout=120_000) as info:
+        page.get_by_role("button", name="Raadsinformatie (PDF)").click()
+    data = open(info.value.path(), "rb").read()
+    assert data.startswith(b"%PDF")
+    assert len(data) > 50_000

@@ -105,9 +105,10 @@ def profiel(gegevens: Gegevens, cijfers: pd.DataFrame, buurtcode: str) -> pd.Dat
         if key in ("huishoudens",):
             continue
         record = {"indicator": key, "label": info.label, "eenheid": info.unit}
+        has_interval = key in LONELINESS or key in ("mist_emotionele_steun", "mantelzorger",
+                                                    "vrijwilligerswerk")
         for level, code in areas.items():
-            if key in LONELINESS or key in ("mist_emotionele_steun", "mantelzorger",
-                                            "vrijwilligerswerk"):
+            if has_interval:
                 ref = referentie(gegevens, code, key, periode, leeftijd)
             else:
                 value = figures.latest_values(gegevens.indicatoren, key).get(code, np.nan)
@@ -120,6 +121,10 @@ def profiel(gegevens: Gegevens, cijfers: pd.DataFrame, buurtcode: str) -> pd.Dat
         if pd.isna(record["buurt"]) and all(pd.isna(record[lv]) for lv in ("wijk", "gemeente")):
             continue
         for level in ("gemeente", "nederland"):
+            if not has_interval:
+                # CBS counts and shares come without an interval: no verdict is given.
+                record[f"vs_{level}"] = None
+                continue
             record[f"vs_{level}"] = figures.vergelijk(
                 record["buurt"], record["buurt_onder"], record["buurt_boven"],
                 record[level], record[f"{level}_onder"], record[f"{level}_boven"])
