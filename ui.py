@@ -183,19 +183,25 @@ def no_data(data: Gegevens) -> bool:
 
 
 def download_buttons(table: pd.DataFrame, name: str, key: str) -> None:
-    """CSV and XLSX of a table, without personal data and with formulas neutralised."""
-    safe = export.safe_table(table)
-    left, right = st.columns(2)
-    left.download_button("Download CSV", export.to_csv_bytes(safe), f"{name}.csv",
-                         "text/csv", key=f"{key}_csv", icon=":material/download:")
-    right.download_button("Download Excel", export.to_xlsx_bytes(safe), f"{name}.xlsx",
-                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          key=f"{key}_xlsx", icon=":material/download:")
+    """CSV and XLSX of a table, without personal data and with formulas neutralised; the
+    files are made only when a button is clicked."""
+    with st.container(horizontal=True, gap="small"):
+        st.download_button("CSV", lambda: export.to_csv_bytes(export.safe_table(table)),
+                           f"{name}.csv", "text/csv", key=f"{key}_csv",
+                           icon=":material/download:")
+        st.download_button("Excel", lambda: export.to_xlsx_bytes(export.safe_table(table)),
+                           f"{name}.xlsx",
+                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           key=f"{key}_xlsx", icon=":material/download:")
 
 
-def table(frame: pd.DataFrame, *, decimals: dict[str, int] | None = None, **options) -> None:
+def table(frame: pd.DataFrame, *, name: str | None = None,
+          decimals: dict[str, int] | None = None, **options) -> None:
     """st.dataframe with Dutch number formats (12,5 and 1.234) and "geen gegevens" for a
-    missing value; the numbers underneath stay numbers, so sorting still works."""
+    missing value; the numbers underneath stay numbers, so sorting still works.
+
+    With ``name``, CSV and Excel downloads of the same table follow it.
+    """
     decimals = decimals or {}
     formats = {}
     for column in frame.columns:
@@ -210,6 +216,8 @@ def table(frame: pd.DataFrame, *, decimals: dict[str, int] | None = None, **opti
     options.setdefault("hide_index", True)
     options.setdefault("width", "stretch")
     st.dataframe(frame.style.format(formats), **options)
+    if name:
+        download_buttons(frame, name, key=f"tabel_{name}")
 
 
 def _whole(series: pd.Series) -> bool:

@@ -43,7 +43,7 @@ st.markdown(f"**Vergeleken met wijk, gemeente en Nederland** ({ui.periode_label(
             "'Hoger' of 'lager' staat er alleen als de intervallen niet overlappen.")
 ui.chart(grafieken.interval_chart(profiel, LONELINESS), name=f"profiel_{buurtcode}",
          key="profiel_intervallen")
-ui.table(rapportage.profiel_tabel(profiel))
+ui.table(rapportage.profiel_tabel(profiel), name=f"profiel_{buurtcode}")
 
 left, right = st.columns(2)
 with left:
@@ -58,18 +58,18 @@ with left:
         ui.chart(grafieken.trend_chart(trend, f"{label} (%)"), name=f"trend_{buurtcode}",
                  key="profiel_trend")
         with st.expander("Tabel"):
-            ui.table(trend)
+            ui.table(trend, name=f"trend_{buurtcode}")
 with right:
     st.markdown(f"**{label} per leeftijdsgroep ({keuzes.periode})**")
     groepen = rapportage.leeftijdsgroepen(data, eenzaamheid, buurtcode, keuzes.periode)
     ui.chart(grafieken.leeftijd_chart(groepen, f"{label} (%)"),
              name=f"leeftijden_{buurtcode}", key="profiel_leeftijd")
     with st.expander("Tabel"):
-        ui.table(groepen)
+        ui.table(groepen, name=f"leeftijden_{buurtcode}")
 
 st.markdown("**Initiatieven in en rond de buurt**")
 rond = rapportage.initiatieven_rond(data, buurtcode)
 if rond.empty:
     st.write("Geen initiatieven bekend.")
 else:
-    ui.table(rapportage.initiatieven_rond_tabel(rond))
+    ui.table(rapportage.initiatieven_rond_tabel(rond), name=f"initiatieven_rond_{buurtcode}")

@@ -35,8 +35,7 @@ gekozen = figures.filter_initiatieven(alle, activiteiten=activiteiten, wij_types
 st.markdown(f"**{len(gekozen)} van {len(alle)} initiatieven**")
 tabel = rapportage.initiatieven_weergave(
     export.initiatieven_table(gekozen).drop(columns=["lat", "lon"]))
-ui.table(tabel)
-ui.download_buttons(tabel, f"initiatieven_{keuzes.gemeente}", "initiatieven")
+ui.table(tabel, name=f"initiatieven_{keuzes.gemeente}")
 
 for by, label in (("activiteit", "Activiteit"), ("wij_type", "Wij-type"),
                   ("doelgroepen", "Doelgroep")):
@@ -47,6 +46,7 @@ for by, label in (("activiteit", "Activiteit"), ("wij_type", "Wij-type"),
         ui.chart(grafieken.count_chart(telling, by, label, height=80 + 32 * len(telling)),
                  name=f"initiatieven_per_{by}", key=f"telling_{by}")
     with right:
-        ui.table(telling.rename(columns={by: label, "aantal": "Aantal"}))
+        ui.table(telling.rename(columns={by: label, "aantal": "Aantal"}),
+                 name=f"aantal_per_{by}")
 if "doelgroepen" in gekozen:
     st.caption("Een initiatief voor meerdere doelgroepen telt bij elke doelgroep mee.")

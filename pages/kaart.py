@@ -56,5 +56,4 @@ with st.expander("De cijfers van deze kaart als tabel"):
     table = gebieden[["code", "naam", "inwoners", column, "initiatieven"]].rename(columns={
         "code": "Code", "naam": "Naam", "inwoners": "Inwoners",
         column: ui.indicator_label(keuzes.indicator), "initiatieven": "Initiatieven"})
-    ui.table(table)
-    ui.download_buttons(table, f"kaart_{keuzes.gemeente}_{keuzes.niveau}", "kaart")
+    ui.table(table, name=f"kaart_{keuzes.gemeente}_{keuzes.niveau}")

@@ -11,10 +11,10 @@ st.title("Over de data")
 ui.demo_banner(data)
 
 st.header("Geladen gegevens")
-ui.table(rapportage.geladen(data))
+ui.table(rapportage.geladen(data), name="gegevens")
 
 st.header("Definities")
-ui.table(rapportage.definities(),
+ui.table(rapportage.definities(), name="definities",
          column_config={"Definitie": st.column_config.TextColumn(width="large")})
 
 st.header("Zo rekenen we")

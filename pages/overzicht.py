@@ -52,7 +52,8 @@ with right:
     if top.empty:
         st.write("Geen witte vlekken gevonden met de huidige grenzen.")
     else:
-        ui.table(top[["Buurt", "Eenzaam (%)", "Per 1.000 inwoners"]])
+        ui.table(top[["Buurt", "Eenzaam (%)", "Per 1.000 inwoners"]],
+                 name=f"top_witte_vlekken_{keuzes.gemeente}")
     st.page_link("pages/witte_vlekken.py", label="Alle witte vlekken",
                  icon=":material/crop_free:")
     st.page_link("pages/buurtprofiel.py", label="Een buurt bekijken",
@@ -62,4 +63,4 @@ with right:
     ui.raadsinformatie_button(data, keuzes, "overzicht_pdf")
 
 st.subheader("Geladen gegevens")
-ui.table(rapportage.geladen(data))
+ui.table(rapportage.geladen(data), name="gegevens")
