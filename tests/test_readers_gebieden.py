@@ -475,7 +475,7 @@ def zip_without_shp(_tmp_path):
     (lambda _: (os.urandom(2048), "kaart.gpkg"), "kan niet worden gelezen als kaartbestand"),
     (lambda _: (b"SQLite format 3\x00" + os.urandom(4000), "kaart.gpkg"),
      "kan niet worden gelezen als kaartbestand"),
-    (lambda _: (b"PK\x03\x04" + os.urandom(200), "kaart.zip"), "geen geldig zip-bestand"),
+    (lambda _: (b"PK\x03\x04" + os.urandom(200), "kaart.zip"), "beschadigd zip-bestand"),
     (lambda _: (b"\x00\x00\x27\x0a" + bytes(96), "buurt.shp"), "zet ze samen in een zip"),
     (lambda _: (b'{"value": []}', "85984NED.json"), "CBS-tabel"),
     (lambda _: (b'[1, 2, 3]', "x.json"), "geen GeoJSON"),
@@ -486,8 +486,8 @@ def zip_without_shp(_tmp_path):
     (no_code_column, "geen kolom met CBS-gebiedscodes"),
     (far_away_without_crs, "coördinatenstelsel"),
     (lonlat_out_of_range, "passen niet bij het coördinatenstelsel"),
-    (evil_zip, "buiten de zip"),
-    (absolute_zip, "buiten de zip"),
+    (evil_zip, "buiten het zip-bestand"),
+    (absolute_zip, "buiten het zip-bestand"),
     (zip_without_shp, "geen shapefile"),
 ])
 def test_broken_inputs_raise_dutch_errors(tmp_path, make, expected):

@@ -5,7 +5,6 @@ parameters so the council mode can scale them up.
 """
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 

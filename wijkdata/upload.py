@@ -22,10 +22,7 @@ Uploaded text (file names, headers, cell values) must never be rendered as Markd
 """
 from __future__ import annotations
 
-import io
 import json
-import re
-import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
@@ -42,8 +39,7 @@ from .columns import (CODE, GEMEENTECODE, GEMEENTENAAM, INDICATOR, INDICATOREN, 
 from .formatting import escape_markdown  # noqa: F401  (re-exported for pages)
 from .errors import WijkdataError
 from .readers import Ingelezen, checksum, textio
-from .readers.gebieden import (MAX_ZIP_BYTES, MAX_ZIP_MEMBERS, RD_BOUNDS, list_layers,
-                               looks_like_geo)
+from .readers.gebieden import RD_BOUNDS, check_zip, list_layers, looks_like_geo
 # _looks_personal: the reader's own test for e-mail and phone cells, so the example shown
 # while mapping hides exactly what the reader will drop.
 from .readers.initiatieven import (CANONICAL, _looks_personal,
@@ -88,34 +84,7 @@ def check_upload(data: bytes, filename: str, *, max_bytes: int | None = None) ->
                             f"het mag hoogstens {_mb(max_bytes)} zijn.")
     if not data.startswith(ZIP_MAGIC):
         return
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise WijkdataError(f"Het bestand '{filename}' is een beschadigd zip-bestand (ook "
-                            "een Excel-bestand is een zip); het is misschien niet helemaal "
-                            "geüpload.") from None
-    if len(infos) > MAX_ZIP_MEMBERS:
-        raise WijkdataError(
-            f"Het bestand '{filename}' bevat {len(infos)} ingepakte bestanden; dat is meer dan "
-            f"de {MAX_ZIP_MEMBERS} die worden toegestaan. Het is niet geopend.")
-    total = sum(info.file_size for info in infos)
-    if total > MAX_ZIP_BYTES:
-        raise WijkdataError(
-            f"Het bestand '{filename}' is uitgepakt {_mb(total)} groot; dat is meer dan de "
-            f"{_mb(MAX_ZIP_BYTES)} die worden toegestaan. Het is niet geopend.")
-    unsafe = [info.filename for info in infos if _unsafe_member(info.filename)]
-    if unsafe:
-        raise WijkdataError(
-            f"Het bestand '{filename}' bevat namen die buiten het zip-bestand wijzen "
-            f"({', '.join(unsafe[:5])}). Zo'n bestand wordt niet geopend; pak de bestanden "
-            "uit en zip ze opnieuw.")
-
-
-def _unsafe_member(name: str) -> bool:
-    text = name.replace("\\", "/")
-    return (text.startswith("/") or re.match(r"^[A-Za-z]:", text) is not None
-            or ".." in text.split("/"))
+    check_zip(data, filename)
 
 
 def _mb(size: int) -> str:

@@ -289,29 +289,39 @@ def _is_shp(name: str) -> bool:
     return name.lower().endswith(".shp") and not name.endswith("/")
 
 
-def _zip_shapefiles(data: bytes, filename: str) -> list[str]:
-    """The ``.shp`` members of a zip, after checking the zip is safe to open."""
+def check_zip(data: bytes, filename: str) -> list[zipfile.ZipInfo]:
+    """The members of a zip (an ``.xlsx`` is one too), after checking that it is safe to
+    open: at most ``MAX_ZIP_MEMBERS`` members, at most ``MAX_ZIP_BYTES`` unpacked as its
+    directory declares, and no member name that points outside the zip. Only the central
+    directory is read; nothing is unpacked."""
     try:
         with zipfile.ZipFile(_bytes_io(data)) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise WijkdataError(f"Het bestand '{filename}' is geen geldig zip-bestand; het is "
-                            "mogelijk beschadigd of niet volledig geüpload.") from None
+        raise WijkdataError(f"Het bestand '{filename}' is een beschadigd zip-bestand (ook "
+                            "een Excel-bestand is een zip); het is misschien niet helemaal "
+                            "geüpload.") from None
     if len(infos) > MAX_ZIP_MEMBERS:
         raise WijkdataError(
-            f"Het zip-bestand '{filename}' bevat {len(infos)} bestanden; dat is meer dan de "
-            f"{MAX_ZIP_MEMBERS} die worden toegestaan. Zet alleen de shapefile in de zip.")
+            f"Het bestand '{filename}' bevat {len(infos)} ingepakte bestanden; dat is meer dan "
+            f"de {MAX_ZIP_MEMBERS} die worden toegestaan. Het is niet geopend.")
     total = sum(info.file_size for info in infos)
     if total > MAX_ZIP_BYTES:
         raise WijkdataError(
-            f"Het zip-bestand '{filename}' is uitgepakt {_megabytes(total)} groot; dat is "
-            f"meer dan de {_megabytes(MAX_ZIP_BYTES)} die worden toegestaan.")
+            f"Het bestand '{filename}' is uitgepakt {_megabytes(total)} groot; dat is meer dan "
+            f"de {_megabytes(MAX_ZIP_BYTES)} die worden toegestaan. Het is niet geopend.")
     unsafe = [info.filename for info in infos if _unsafe_member(info.filename)]
     if unsafe:
         raise WijkdataError(
-            f"Het zip-bestand '{filename}' bevat bestandsnamen die buiten de zip wijzen "
-            f"({', '.join(unsafe[:5])}). Zo'n zip wordt niet geopend; pak de bestanden uit "
-            "en zip ze opnieuw.")
+            f"Het bestand '{filename}' bevat namen die buiten het zip-bestand wijzen "
+            f"({', '.join(unsafe[:5])}). Zo'n bestand wordt niet geopend; pak de bestanden "
+            "uit en zip ze opnieuw.")
+    return infos
+
+
+def _zip_shapefiles(data: bytes, filename: str) -> list[str]:
+    """The ``.shp`` members of a zip, after checking the zip is safe to open."""
+    infos = check_zip(data, filename)
     members = sorted(info.filename for info in infos if _is_shp(info.filename)
                      and not PurePosixPath(info.filename).name.startswith("._"))
     if not members:
