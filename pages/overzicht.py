@@ -45,6 +45,8 @@ with left:
                                                         "buurtnaam": "naam"}),
                            "eenzaam_pct", indicator="eenzaam", view=view, height=380)
     ui.chart(fig, name=f"kaart_{keuzes.gemeente}", key="overzicht_kaart")
+    with st.expander("De cijfers van de kaart als tabel"):
+        ui.table(rapportage.kaart_tabel(cijfers), name=f"eenzaamheid_{keuzes.gemeente}")
     st.page_link("pages/kaart.py", label="Naar de kaart", icon=":material/map:")
 with right:
     st.markdown("**Grootste witte vlekken**")

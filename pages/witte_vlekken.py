@@ -35,6 +35,9 @@ st.markdown("Het gekleurde vlak linksboven zijn de **witte vlekken**: veel eenza
             "weinig initiatieven.")
 ui.chart(grafieken.quadrant_chart(cijfers, f"{eenzaamheid}_pct", label),
          name=f"witte_vlekken_{keuzes.gemeente}", key="kwadrant")
+with st.expander("De cijfers van deze figuur als tabel"):
+    ui.table(rapportage.witte_vlekken_tabel(cijfers, eenzaamheid, alleen_vlekken=False),
+             name=f"kwadrant_{keuzes.gemeente}")
 onbekend = int(cijfers["witte_vlek"].isna().sum())
 if onbekend:
     st.caption(f"{onbekend} {'buurt staat' if onbekend == 1 else 'buurten staan'} niet in de "

@@ -289,3 +289,15 @@ INITIATIEF_KOPPEN = {
 def initiatieven_weergave(table) -> pd.DataFrame:
     """The initiatives table (export.initiatieven_table) with Dutch column headers."""
     return table.rename(columns=INITIATIEF_KOPPEN)
+
+
+def kaart_tabel(cijfers: pd.DataFrame, eenzaamheid: str = "eenzaam") -> pd.DataFrame:
+    """The numbers behind a loneliness map: one row per buurt, with the interval."""
+    label = INDICATOREN[eenzaamheid].label
+    return pd.DataFrame({
+        "Buurt": cijfers["buurtnaam"], "Buurtcode": cijfers["buurtcode"],
+        f"{label} (%)": cijfers[f"{eenzaamheid}_pct"],
+        "Ondergrens (%)": cijfers[f"{eenzaamheid}_ondergrens"],
+        "Bovengrens (%)": cijfers[f"{eenzaamheid}_bovengrens"],
+        "Initiatieven": cijfers["initiatieven"],
+    }).reset_index(drop=True)
