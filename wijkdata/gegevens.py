@@ -62,6 +62,43 @@ class Gegevens:
         frame[NAAM] = frame[NAAM].fillna(frame[CODE])
         return frame.sort_values(NAAM).reset_index(drop=True)
 
+    @cached_property
+    def kaart_sleutel(self) -> str:
+        """Fingerprint of the buurt borders (see :func:`kaartcache.fingerprint`): prepared
+        map files are shared by every Gegevens with the same borders."""
+        from .kaartcache import fingerprint
+        return fingerprint(self.buurten)
+
+    def waarden(self, indicator: str, periode: int | None, leeftijd: str = "18+") -> pd.DataFrame:
+        """:func:`figures.indicator_values` of this data, computed once per argument set (a
+        national table has about a million rows). Shared: never modify the result."""
+        return self._memo(("waarden", indicator, periode, leeftijd),
+                          lambda: figures.indicator_values(self.indicatoren, indicator,
+                                                           periode, leeftijd))
+
+    def laatste_waarden(self, indicator: str) -> pd.Series:
+        """:func:`figures.latest_values` of this data, computed once. Never modify it."""
+        return self._memo(("laatste", indicator),
+                          lambda: figures.latest_values(self.indicatoren, indicator))
+
+    def perioden(self, indicator: str) -> list[int]:
+        """:func:`figures.periods` of this data, computed once (the sidebar asks on every
+        rerun). Never modify the list."""
+        return self._memo(("perioden", indicator),
+                          lambda: figures.periods(self.indicatoren, indicator))
+
+    def laatste_periode(self, indicator: str) -> int | None:
+        found = self.perioden(indicator)
+        return found[-1] if found else None
+
+    def _memo(self, key, compute):
+        # Gegevens is shared read-only between sessions (st.cache_resource); a lost race
+        # only computes a value twice.
+        memo = self.__dict__.setdefault("_memo_cache", {})
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]
+
     @property
     def is_empty(self) -> bool:
         return self.buurten.empty
@@ -182,17 +219,16 @@ def buurtcijfers(gegevens: Gegevens, *, gemeentecode: str | None = None,
         WIJKCODE: buurten[WIJKCODE].values, WIJKNAAM: buurten[WIJKNAAM].values,
         GEMEENTECODE: buurten[GEMEENTECODE].values, GEMEENTENAAM: buurten[GEMEENTENAAM].values,
     })
-    ind = gegevens.indicatoren
     if periode is None:
-        periode = figures.latest_period(ind, eenzaamheid)
-    frame["inwoners"] = frame["buurtcode"].map(figures.latest_values(ind, "inwoners"))
+        periode = gegevens.laatste_periode(eenzaamheid)
+    frame["inwoners"] = frame["buurtcode"].map(gegevens.laatste_waarden("inwoners"))
     for key in LONELINESS:
-        values = figures.indicator_values(ind, key, periode, leeftijd)
+        values = gegevens.waarden(key, periode, leeftijd)
         frame[f"{key}_pct"] = frame["buurtcode"].map(values[WAARDE])
         frame[f"{key}_ondergrens"] = frame["buurtcode"].map(values[ONDERGRENS])
         frame[f"{key}_bovengrens"] = frame["buurtcode"].map(values[BOVENGRENS])
     for key in ("pct_65plus", "pct_eenpersoonshuishoudens"):
-        frame[key] = frame["buurtcode"].map(figures.latest_values(ind, key))
+        frame[key] = frame["buurtcode"].map(gegevens.laatste_waarden(key))
 
     chosen = gegevens.initiatieven if initiatieven is None else initiatieven
     chosen = figures.active_initiatieven(chosen) if len(chosen) else chosen
@@ -253,13 +289,13 @@ def gebiedcijfers(gegevens: Gegevens, cijfers: pd.DataFrame, niveau: str) -> pd.
     periode = cijfers["periode"].iloc[0] if len(cijfers) else None
     leeftijd = cijfers["leeftijd"].iloc[0] if len(cijfers) else "18+"
     for indicator in LONELINESS:
-        own = figures.indicator_values(gegevens.indicatoren, indicator, periode, leeftijd)
+        own = gegevens.waarden(indicator, periode, leeftijd)
         found = out[CODE].map(own[WAARDE])
         out[f"{indicator}_pct"] = found.where(found.notna(), out[f"{indicator}_pct"])
         out[f"{indicator}_ondergrens"] = out[CODE].map(own[ONDERGRENS])
         out[f"{indicator}_bovengrens"] = out[CODE].map(own[BOVENGRENS])
     for column in ("pct_65plus", "pct_eenpersoonshuishoudens", "inwoners"):
-        own = figures.latest_values(gegevens.indicatoren, column)
+        own = gegevens.laatste_waarden(column)
         if column in out:
             found = out[CODE].map(own)
             out[column] = found.where(found.notna(), out[column])
@@ -268,7 +304,7 @@ def gebiedcijfers(gegevens: Gegevens, cijfers: pd.DataFrame, niveau: str) -> pd.
 
 def referentie(gegevens: Gegevens, code: str, indicator: str, periode, leeftijd: str) -> dict:
     """Value and 95% bounds of an area's own published estimate (wijk, gemeente, NL01)."""
-    values = figures.indicator_values(gegevens.indicatoren, indicator, periode, leeftijd)
+    values = gegevens.waarden(indicator, periode, leeftijd)
     if code in values.index:
         row = values.loc[code]
         return {"waarde": row[WAARDE], "ondergrens": row[ONDERGRENS],

@@ -31,6 +31,7 @@ ACTIVITEIT_COLOURS = {
     "burenhulp en zorg": "#56B4E9", "digitaal": "#000000", "feest": "#F0E442",
 }
 FONT = "Source Sans Pro, Arial, sans-serif"
+OUTLINE_MAX_AREAS = 2_000
 # The map takes the left part of the figure; colour bar and legend sit beside it, so they
 # never cover a buurt.
 MAP_WIDTH = 0.8
@@ -75,14 +76,16 @@ def bounds_view(gebieden: gpd.GeoDataFrame, width: int = 640, height: int = 520)
     return {"center": {"lat": lat, "lon": (minx + maxx) / 2}, "zoom": round(zoom, 2)}
 
 
-def choropleth(geojson: dict, cijfers: pd.DataFrame, column: str, *, indicator: str,
+def choropleth(geojson: dict | str, cijfers: pd.DataFrame, column: str, *, indicator: str,
                view: dict, initiatieven: pd.DataFrame | None = None,
                kleur_op: str = "wij_type", height: int = 560, font_size: int = 14,
                highlight: str | None = None) -> go.Figure:
     """The buurt (or wijk) map of ``column`` with initiatives as points on top.
 
     ``cijfers`` needs ``code``, ``naam`` and ``column``; its rows decide which areas of
-    ``geojson`` are drawn.
+    ``geojson`` are drawn. ``geojson`` is a FeatureCollection or the URL of a prepared file
+    (:mod:`wijkdata.kaartcache`), which the browser fetches once instead of receiving the
+    borders with every rerun.
     """
     info = INDICATOREN.get(indicator)
     unit = info.unit if info else ""
@@ -92,11 +95,15 @@ def choropleth(geojson: dict, cijfers: pd.DataFrame, column: str, *, indicator: 
     values = cijfers.loc[has]
     text = [f"{_plain(naam)}<br>{label}: {_fmt(v, unit)}"
             for naam, v in zip(values["naam"], values[column])]
+    # White outlines separate the buurten of a gemeente; for thousands of areas (the whole
+    # country) they are thinner than a pixel, only whiten the map and cost about a second of
+    # drawing in the browser, so they are left out there.
+    outline = 0.8 if len(cijfers) <= OUTLINE_MAX_AREAS else 0
     if len(values):
         fig.add_trace(go.Choroplethmap(
             geojson=geojson, locations=values["code"], z=values[column].astype(float),
-            featureidkey="id", colorscale=SCALE, marker={"line": {"width": 0.8, "color": "white"},
-                                                         "opacity": 0.85},
+            featureidkey="id", colorscale=SCALE,
+            marker={"line": {"width": outline, "color": "white"}, "opacity": 0.85},
             colorbar={"title": {"text": f"{label} ({unit})" if unit else label,
                                 "font": {"size": font_size}}, "tickfont": {"size": font_size},
                       "ticksuffix": "%" if unit == "%" else "", "len": 0.55,
