@@ -13,7 +13,7 @@ import auth
 import ui
 from wijkdata.columns import LEEFTIJDEN
 from wijkdata.errors import WijkdataError
-from wijkdata.figures import periods
+from wijkdata.codes import NEDERLAND
 
 st.set_page_config(page_title="Kleine wij's", page_icon="🏘️", layout="wide",
                    initial_sidebar_state="expanded")
@@ -56,6 +56,10 @@ def sidebar(data) -> None:
     gemeenten = data.gemeenten
     names = dict(zip(gemeenten["code"], gemeenten["naam"]))
     ss = st.session_state
+    if len(names) > 1:
+        # With several gemeenten loaded (a GGD region, a province, the country) the whole
+        # area can be shown at once; witte vlekken stay defined within each gemeente.
+        names = {NEDERLAND: "Alle gemeenten", **names}
     if ss.get("gemeente") not in names and names:
         ss["gemeente"] = gemeenten["code"].iloc[0]
     with st.sidebar:
@@ -66,7 +70,7 @@ def sidebar(data) -> None:
             st.caption("Nog geen gebieden geladen.")
             return
         st.selectbox("Gemeente", list(names), key="gemeente",
-                     format_func=lambda c: f"{names[c]} ({c})",
+                     format_func=lambda c: names[c] if c == NEDERLAND else f"{names[c]} ({c})",
                      help="Typ een naam of een code (GM…) om te zoeken.")
         st.radio("Niveau", ["buurt", "wijk"], key="niveau", horizontal=True,
                  format_func=str.capitalize)
@@ -74,7 +78,7 @@ def sidebar(data) -> None:
             ss["indicator"] = "eenzaam"
         st.selectbox("Indicator", ui.INDICATOR_CHOICES, key="indicator",
                      format_func=ui.indicator_label)
-        available = periods(data.indicatoren, "eenzaam") or [None]
+        available = data.perioden("eenzaam") or [None]
         if ss.get("periode") not in available:
             ss["periode"] = available[-1]
         st.selectbox("Jaar (eenzaamheid)", available, key="periode",

@@ -124,11 +124,16 @@ def geojson(keuzes: "Keuzes", niveau: str | None = None) -> tuple[str, dict]:
 
 @dataclass(frozen=True)
 class Keuzes:
-    gemeente: str | None
+    gemeente: str | None   # None: all gemeenten together
     niveau: str            # 'buurt' | 'wijk'
     indicator: str
     periode: int | None
     leeftijd: str
+
+    @property
+    def bestandsdeel(self) -> str:
+        """The gemeente part of a download's file name."""
+        return self.gemeente or "alle_gemeenten"
 
 
 INDICATOR_CHOICES = LONELINESS + ["pct_65plus",
@@ -152,7 +157,11 @@ def periode_label(keuzes: Keuzes) -> str:
 
 def keuzes() -> Keuzes:
     ss = st.session_state
-    return Keuzes(ss.get("gemeente"), ss.get("niveau", "buurt"), ss.get("indicator", "eenzaam"),
+    from wijkdata.codes import NEDERLAND
+    gemeente = ss.get("gemeente")
+    # "Alle gemeenten" is kept in the URL as NL01; figures then cover every gemeente.
+    return Keuzes(None if gemeente == NEDERLAND else gemeente, ss.get("niveau", "buurt"),
+                  ss.get("indicator", "eenzaam"),
                   ss.get("periode"), ss.get("leeftijd", "18+"))
 
 
@@ -195,6 +204,9 @@ def download_buttons(table: pd.DataFrame, name: str, key: str) -> None:
                            key=f"{key}_xlsx", icon=":material/download:")
 
 
+MAX_TABLE_ROWS = 1000
+
+
 def table(frame: pd.DataFrame, *, name: str | None = None,
           decimals: dict[str, int] | None = None, **options) -> None:
     """st.dataframe with Dutch number formats (12,5 and 1.234) and "geen gegevens" for a
@@ -215,7 +227,13 @@ def table(frame: pd.DataFrame, *, name: str | None = None,
             formats[column] = lambda v, p=places: fmt_getal(v, p, missing="geen gegevens")
     options.setdefault("hide_index", True)
     options.setdefault("width", "stretch")
-    st.dataframe(frame.style.format(formats), **options)
+    shown = frame
+    if len(frame) > MAX_TABLE_ROWS:
+        # Styling is per cell: tens of thousands of rows would make every rerun slow.
+        shown = frame.head(MAX_TABLE_ROWS)
+        st.caption(f"De eerste {fmt_getal(MAX_TABLE_ROWS)} van {fmt_getal(len(frame))} rijen; "
+                   "de download bevat ze allemaal.")
+    st.dataframe(shown.style.format(formats), **options)
     if name:
         download_buttons(frame, name, key=f"tabel_{name}")
 
@@ -327,13 +345,22 @@ def chart_downloads(fig, *, name: str, key: str) -> None:
     with st.container(horizontal=True, gap="small"):
         has_chromium = beeld.chromium_available()
         st.download_button(
-            "PNG", (lambda: _png_or_none(fig)) if has_chromium else b"", f"{name}.png",
+            "PNG", (lambda: _png_or_none(embed_geojson(fig))) if has_chromium else b"",
+            f"{name}.png",
             "image/png", key=f"{key}_png", icon=":material/image:", disabled=not has_chromium,
             help=None if has_chromium else "Een PNG maken kan hier niet: op deze computer "
                                            "is geen Chromium geïnstalleerd. Gebruik HTML.")
-        st.download_button("HTML", lambda: beeld.figure_html(fig, name), f"{name}.html",
+        st.download_button("HTML", lambda: beeld.figure_html(embed_geojson(fig), name),
+                           f"{name}.html",
                            "text/html", key=f"{key}_html", icon=":material/code:",
                            help="Interactieve grafiek als los bestand; opent ook zonder internet.")
+
+
+def embed_geojson(fig):
+    """Maps on screen load their borders from a URL of this server; a PNG (kaleido) or an
+    offline HTML file cannot reach it, so the borders go into the exported figure."""
+    from wijkdata.kaartcache import embed_geojson as embed
+    return embed(fig)
 
 
 def _png_or_none(fig) -> bytes:
@@ -348,6 +375,9 @@ def _png_or_none(fig) -> bytes:
 def raadsinformatie_button(data: Gegevens, keuzes: "Keuzes", key: str) -> None:
     """Download of the PDF report for the agenda; made only when clicked (a few seconds)."""
     from wijkdata.raadsrapport import raadsinformatie_pdf
+    if keuzes.gemeente is None:
+        st.caption("Kies één gemeente om de raadsinformatie (PDF) te maken.")
+        return
 
     def make() -> bytes:
         try:

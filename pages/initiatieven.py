@@ -14,7 +14,7 @@ if ui.no_data(data):
     st.stop()
 
 alle = data.initiatieven
-alle = alle[alle["gemeentecode"] == keuzes.gemeente]
+alle = figures.in_gemeente(alle, keuzes.gemeente)
 if alle.empty:
     st.info("Voor deze gemeente zijn nog geen initiatieven bekend. Een lijst laadt u op de "
             "pagina Data.", icon="ℹ️")
@@ -35,7 +35,7 @@ gekozen = figures.filter_initiatieven(alle, activiteiten=activiteiten, wij_types
 st.markdown(f"**{len(gekozen)} van {len(alle)} initiatieven**")
 tabel = rapportage.initiatieven_weergave(
     export.initiatieven_table(gekozen).drop(columns=["lat", "lon"]))
-ui.table(tabel, name=f"initiatieven_{keuzes.gemeente}")
+ui.table(tabel, name=f"initiatieven_{keuzes.bestandsdeel}")
 
 for by, label in (("activiteit", "Activiteit"), ("wij_type", "Wij-type"),
                   ("doelgroepen", "Doelgroep")):

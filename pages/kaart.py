@@ -3,7 +3,7 @@ buurt opens its profile."""
 import streamlit as st
 
 import ui
-from wijkdata import kaart
+from wijkdata import figures, kaart
 from wijkdata.columns import ACTIVITEITEN, DOELGROEPEN, WIJ_TYPES
 from wijkdata.gegevens import gebiedcijfers
 
@@ -28,12 +28,18 @@ filters = (activiteiten, wij_types, doelgroepen)
 cijfers = ui.cijfers(keuzes, filters=filters)
 gebieden = gebiedcijfers(data, cijfers, keuzes.niveau)
 points = ui.filtered_initiatieven(data, filters)
-points = points[points["gemeentecode"] == keuzes.gemeente]
+points = figures.in_gemeente(points, keuzes.gemeente)
+te_veel = len(points) > kaart.MAX_POINTS
+if te_veel:
+    points = points.iloc[0:0]
 column = kaart.column_for(keuzes.indicator)
 geo, view = ui.geojson(keuzes)
 
 st.markdown(f"**{ui.indicator_label(keuzes.indicator)}** per {keuzes.niveau} · "
             f"{ui.periode_label(keuzes)} · **{len(points)} initiatieven** getoond")
+if te_veel:
+    st.caption("Bij alle gemeenten samen staan de initiatieven niet op de kaart (te veel "
+               "punten om te lezen). Kies een gemeente om ze te zien.")
 fig = kaart.choropleth(geo, gebieden, column, indicator=keuzes.indicator, view=view,
                        initiatieven=points, kleur_op=kleur_op,
                        highlight=st.session_state.get("buurt"))
@@ -47,7 +53,7 @@ if code and keuzes.niveau == "buurt":
     st.switch_page("pages/buurtprofiel.py")
 elif code:
     st.info(f"U klikte op wijk {code}. Kies niveau *buurt* om een buurtprofiel te openen.")
-ui.chart_downloads(fig, name=f"kaart_{keuzes.gemeente}_{keuzes.niveau}", key="kaart")
+ui.chart_downloads(fig, name=f"kaart_{keuzes.bestandsdeel}_{keuzes.niveau}", key="kaart")
 
 st.caption("Grijs met donkere rand: geen gegevens (te weinig inwoners, geheim of niet "
            "geschat). Punten op buurtniveau staan midden in hun buurt, niet op een adres. "
@@ -56,4 +62,4 @@ with st.expander("De cijfers van deze kaart als tabel"):
     table = gebieden[["code", "naam", "inwoners", column, "initiatieven"]].rename(columns={
         "code": "Code", "naam": "Naam", "inwoners": "Inwoners",
         column: ui.indicator_label(keuzes.indicator), "initiatieven": "Initiatieven"})
-    ui.table(table, name=f"kaart_{keuzes.gemeente}_{keuzes.niveau}")
+    ui.table(table, name=f"kaart_{keuzes.bestandsdeel}_{keuzes.niveau}")

@@ -4,6 +4,7 @@ import streamlit as st
 
 import ui
 from wijkdata import kaart, rapportage
+from wijkdata.gegevens import gemeente_naam
 from wijkdata.formatting import fmt_getal, fmt_interval, fmt_pct
 
 ui.frame_guard()
@@ -19,7 +20,7 @@ if ui.no_data(data):
 
 cijfers = ui.cijfers(keuzes)
 k = rapportage.kerncijfers(data, cijfers, keuzes.gemeente)
-naam = data.gemeenten.set_index("code")["naam"].get(keuzes.gemeente, keuzes.gemeente)
+naam = gemeente_naam(data, keuzes.gemeente)
 st.subheader(f"{naam} in cijfers")
 cols = st.columns(4)
 cols[0].metric("Inwoners", fmt_getal(k["inwoners"]),
@@ -44,9 +45,9 @@ with left:
     fig = kaart.choropleth(geo, cijfers.rename(columns={"buurtcode": "code",
                                                         "buurtnaam": "naam"}),
                            "eenzaam_pct", indicator="eenzaam", view=view, height=380)
-    ui.chart(fig, name=f"kaart_{keuzes.gemeente}", key="overzicht_kaart")
+    ui.chart(fig, name=f"kaart_{keuzes.bestandsdeel}", key="overzicht_kaart")
     with st.expander("De cijfers van de kaart als tabel"):
-        ui.table(rapportage.kaart_tabel(cijfers), name=f"eenzaamheid_{keuzes.gemeente}")
+        ui.table(rapportage.kaart_tabel(cijfers), name=f"eenzaamheid_{keuzes.bestandsdeel}")
     st.page_link("pages/kaart.py", label="Naar de kaart", icon=":material/map:")
 with right:
     st.markdown("**Grootste witte vlekken**")
@@ -55,7 +56,7 @@ with right:
         st.write("Geen witte vlekken gevonden met de huidige grenzen.")
     else:
         ui.table(top[["Buurt", "Eenzaam (%)", "Per 1.000 inwoners"]],
-                 name=f"top_witte_vlekken_{keuzes.gemeente}")
+                 name=f"top_witte_vlekken_{keuzes.bestandsdeel}")
     st.page_link("pages/witte_vlekken.py", label="Alle witte vlekken",
                  icon=":material/crop_free:")
     st.page_link("pages/buurtprofiel.py", label="Een buurt bekijken",

@@ -3,8 +3,8 @@ import streamlit as st
 
 import ui
 from wijkdata import grafieken, kaart, presentatie, rapportage
-from wijkdata.figures import active_initiatieven
-from wijkdata.gegevens import gebieden_op_niveau
+from wijkdata.figures import active_initiatieven, in_gemeente
+from wijkdata.gegevens import gebieden_op_niveau, gemeente_naam
 
 ui.frame_guard()
 data = ui.gegevens()
@@ -14,8 +14,8 @@ if ui.no_data(data):
 
 cijfers = ui.cijfers(keuzes)
 initiatieven = active_initiatieven(data.initiatieven)
-initiatieven = initiatieven[initiatieven["gemeentecode"] == keuzes.gemeente]
-gemeentenaam = data.gemeenten.set_index("code")["naam"].get(keuzes.gemeente, keuzes.gemeente)
+initiatieven = in_gemeente(initiatieven, keuzes.gemeente)
+gemeentenaam = gemeente_naam(data, keuzes.gemeente)
 ss = st.session_state
 stap = ui.presentatie_stap()
 

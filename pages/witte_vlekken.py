@@ -34,10 +34,10 @@ tabel = rapportage.witte_vlekken_tabel(cijfers, eenzaamheid)
 st.markdown("Het gekleurde vlak linksboven zijn de **witte vlekken**: veel eenzaamheid, "
             "weinig initiatieven.")
 ui.chart(grafieken.quadrant_chart(cijfers, f"{eenzaamheid}_pct", label),
-         name=f"witte_vlekken_{keuzes.gemeente}", key="kwadrant")
+         name=f"witte_vlekken_{keuzes.bestandsdeel}", key="kwadrant")
 with st.expander("De cijfers van deze figuur als tabel"):
     ui.table(rapportage.witte_vlekken_tabel(cijfers, eenzaamheid, alleen_vlekken=False),
-             name=f"kwadrant_{keuzes.gemeente}")
+             name=f"kwadrant_{keuzes.bestandsdeel}")
 onbekend = int(cijfers["witte_vlek"].isna().sum())
 if onbekend:
     st.caption(f"{onbekend} {'buurt staat' if onbekend == 1 else 'buurten staan'} niet in de "
@@ -50,6 +50,6 @@ else:
     ui.table(tabel,
              column_config={"Waarom": st.column_config.TextColumn(width="large")})
 ui.download_buttons(rapportage.witte_vlekken_tabel(cijfers, eenzaamheid, alleen_vlekken=False),
-                    f"witte_vlekken_{keuzes.gemeente}", "witte_vlekken")
+                    f"witte_vlekken_{keuzes.bestandsdeel}", "witte_vlekken")
 st.caption("De download bevat alle buurten met de reden waarom ze wel of niet een witte "
            "vlek zijn.")

@@ -62,7 +62,10 @@ def test_upload_publish_and_see_it_on_the_kaart_page(server, page, tmp_path):
     upload(page, path)
     assert page.get_by_text("Geen problemen gevonden.").is_visible()
     # a new dataset next to the factory's list (the default is a new version of that one)
-    page.get_by_role("combobox", name="Gegevensset").click()
+    combobox = page.get_by_role("combobox", name="Gegevensset")
+    combobox.click()
+    # typing opens the list even when the click only focused the field
+    combobox.press_sequentially("Nieuwe")
     page.get_by_role("option", name="Nieuwe gegevensset…").click()
     browser.wait_for_app(page)
     assert page.get_by_label("Naam van de nieuwe gegevensset").input_value() == \

@@ -141,3 +141,15 @@ def test_presentatie_steps_run_from_the_url(store_dir, stap):
     at.button(key=button).click().run()
     assert at.session_state["stap"] == expected
     assert at.query_params["stap"] in ([str(expected)], str(expected))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_all_gemeenten_together(store_dir, page):
+    publish(url_of(store_dir))
+    at = start(page, gemeente="NL01")
+    assert not at.exception, at.exception
+    assert at.sidebar.selectbox(key="gemeente").value == "NL01"
+    if page == "pages/overzicht.py":
+        metrics = {m.label: m.value for m in at.metric}
+        assert metrics["Initiatieven"] == "3"          # GM0001's three, GM0002 has none
+        assert metrics["Inwoners"] == "18.120"

@@ -90,6 +90,13 @@ def active_initiatieven(initiatieven: pd.DataFrame, on: date | None = None) -> p
     return initiatieven[einde.isna() | (einde >= on)]
 
 
+def in_gemeente(frame: pd.DataFrame, gemeentecode: str | None) -> pd.DataFrame:
+    """The rows of one gemeente; every row when ``gemeentecode`` is None (all gemeenten)."""
+    if gemeentecode is None:
+        return frame
+    return frame[frame[GEMEENTECODE] == gemeentecode]
+
+
 def filter_initiatieven(initiatieven: pd.DataFrame, *, activiteiten=None, wij_types=None,
                         doelgroepen=None, zoek: str | None = None) -> pd.DataFrame:
     """Keep the initiatives that match every given filter (None or empty = no filter).

@@ -192,7 +192,10 @@ def load_active(store) -> Gegevens:
                     versies=versies, key=store.state_key())
 
 
-def gemeente_naam(gegevens: Gegevens, gemeentecode: str) -> str:
+def gemeente_naam(gegevens: Gegevens, gemeentecode: str | None) -> str:
+    """The gemeente's name; "alle gemeenten" for None."""
+    if gemeentecode is None:
+        return "alle gemeenten"
     found = gegevens.gemeenten[gegevens.gemeenten[CODE] == gemeentecode]
     return found[NAAM].iloc[0] if not found.empty else gemeentecode
 

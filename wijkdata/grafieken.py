@@ -121,7 +121,14 @@ def quadrant_chart(cijfers: pd.DataFrame, eenzaam: str, label: str, *, height: i
                   for n, e, p in zip(rows["buurtnaam"], rows[eenzaam],
                                      rows["initiatieven_per_1000"])],
             customdata=rows["buurtcode"], hovertemplate="%{text}<extra></extra>"))
-    if len(known):
+    several = "gemeentecode" in known and known["gemeentecode"].nunique() > 1
+    if several:
+        # Each gemeente has its own thresholds: one pair of lines would mislead.
+        fig.add_annotation(x=1, y=1.02, xref="paper", yref="paper", showarrow=False,
+                           xanchor="right", yanchor="bottom",
+                           text="De grenzen verschillen per gemeente; kies een gemeente om ze "
+                                "te zien.")
+    if len(known) and not several:
         grens_e = known["grens_eenzaam"].iloc[0]
         grens_a = known["grens_aanbod"].iloc[0]
         # The witte-vlek quadrant is shaded, so the logic is visible at a glance.

@@ -35,6 +35,9 @@ OUTLINE_MAX_AREAS = 2_000
 # The map takes the left part of the figure; colour bar and legend sit beside it, so they
 # never cover a buurt.
 MAP_WIDTH = 0.8
+# More initiative points than this make the map unreadable and slow; the page asks to pick
+# a gemeente instead.
+MAX_POINTS = 5000
 
 
 def geojson_of(gebieden: gpd.GeoDataFrame, tolerance: float = 0.0) -> dict:

@@ -20,8 +20,11 @@ def kerncijfers(gegevens: Gegevens, cijfers: pd.DataFrame, gemeentecode: str) ->
     """Headline figures of one gemeente (from its buurt figures and its own estimates)."""
     periode = cijfers["periode"].iloc[0] if len(cijfers) else None
     leeftijd = cijfers["leeftijd"].iloc[0] if len(cijfers) else "18+"
-    eigen = referentie(gegevens, gemeentecode, "eenzaam", periode, leeftijd)
-    if pd.isna(eigen["waarde"]):
+    # For all gemeenten together there is no published estimate: weighted from the buurten.
+    eigen = (referentie(gegevens, gemeentecode, "eenzaam", periode, leeftijd) if gemeentecode
+             else {"waarde": np.nan, "ondergrens": np.nan, "bovengrens": np.nan})
+    if pd.isna(eigen["waarde"]) and len(cijfers):
+        cijfers = cijfers.assign(gemeentecode=gemeentecode or "alle")
         agg = figures.aggregate(cijfers, "gemeente")
         eigen["waarde"] = agg["eenzaam_pct"].iloc[0] if len(agg) else np.nan
     inwoners = cijfers["inwoners"].sum(min_count=1)
