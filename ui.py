@@ -10,8 +10,8 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from wijkdata import export, figures, kaart
-from wijkdata.columns import INDICATOREN, LEEFTIJDEN, LONELINESS
+from wijkdata import export, figures
+from wijkdata.columns import INDICATOREN, LONELINESS
 from wijkdata.errors import WijkdataError
 from wijkdata.figures import Drempels
 from wijkdata.formatting import escape_markdown, fmt_getal

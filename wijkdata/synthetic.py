@@ -42,8 +42,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import MultiPoint, Polygon
 
-from .columns import (ACTIVITEITEN, DOELGROEPEN, INDICATOREN_COLUMNS, INITIATIEF_COLUMNS,
-                      WIJ_TYPES)
+from .columns import DOELGROEPEN, INDICATOREN_COLUMNS, INITIATIEF_COLUMNS, WIJ_TYPES
 
 GENERATOR_VERSION = 1
 SEED = 2025
@@ -390,7 +389,6 @@ def _hierarchy(rng, seeds: np.ndarray, n_gemeenten: int, land: Polygon) -> pd.Da
     gm_number = np.empty(n_gemeenten, dtype=int)
     gm_number[order] = numbers
     gm_names = _names(rng, n_gemeenten)
-    rows = np.empty(len(seeds), dtype=object)
     wijk_nr = np.zeros(len(seeds), dtype=int)
     buurt_nr = np.zeros(len(seeds), dtype=int)
     for g in range(n_gemeenten):
