@@ -108,11 +108,6 @@ def _geojson(key: tuple, url: str, gemeente: str | None, niveau: str) -> tuple[s
     return laag.url, laag.view
 
 
-def areas_of(data: Gegevens, gemeente: str | None, niveau: str):
-    from wijkdata.gegevens import gebieden_op_niveau  # noqa: E402
-    return gebieden_op_niveau(data, gemeente, niveau)
-
-
 def geojson(keuzes: "Keuzes", niveau: str | None = None) -> tuple[str, dict]:
     """(URL of the prepared GeoJSON, starting view) of the chosen gemeente (or the country
     when no gemeente is chosen) at ``niveau``: pass both to kaart.choropleth."""

@@ -42,6 +42,8 @@ if k["zonder_gegevens"]:
 left, right = st.columns([3, 2])
 with left:
     geo, view = ui.geojson(keuzes, "buurt")
+    # the left column is about 480 px wide on a 1280 px laptop screen
+    view = kaart.scaled_view(view, width=round(480 * kaart.MAP_WIDTH), height=380)
     fig = kaart.choropleth(geo, cijfers.rename(columns={"buurtcode": "code",
                                                         "buurtnaam": "naam"}),
                            "eenzaam_pct", indicator="eenzaam", view=view, height=380)

@@ -4,7 +4,7 @@ import streamlit as st
 import ui
 from wijkdata import grafieken, kaart, presentatie, rapportage
 from wijkdata.figures import active_initiatieven, in_gemeente
-from wijkdata.gegevens import gebieden_op_niveau, gemeente_naam
+from wijkdata.gegevens import gemeente_naam
 
 ui.frame_guard()
 data = ui.gegevens()
@@ -52,9 +52,8 @@ BIG = {"font_size": 24}
 if stap == 1:
     links, rechts = st.columns([3, 2], gap="large")
     with links:
-        geo, _ = ui.geojson(keuzes, "buurt")
-        view = kaart.bounds_view(gebieden_op_niveau(data, keuzes.gemeente, "buurt"),
-                                 width=round(1050 * kaart.MAP_WIDTH), height=800)
+        geo, view = ui.geojson(keuzes, "buurt")
+        view = kaart.scaled_view(view, width=round(1050 * kaart.MAP_WIDTH), height=800)
         fig = kaart.choropleth(geo, cijfers.rename(columns={"buurtcode": "code",
                                                             "buurtnaam": "naam"}),
                                "eenzaam_pct", indicator="eenzaam", view=view,

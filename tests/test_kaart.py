@@ -43,3 +43,9 @@ def test_view_centres_on_the_areas():
     view = kaart.bounds_view(areas())
     assert 52.0 < view["center"]["lat"] < 52.1 and 4.5 < view["center"]["lon"] < 4.7
     assert 10 < view["zoom"] < 16
+
+
+def test_scaled_view_zooms_out_for_a_smaller_map():
+    view = {"center": {"lat": 52, "lon": 5}, "zoom": 12.0}
+    assert kaart.scaled_view(view, 320, 520)["zoom"] == 11.0       # half as wide: one level out
+    assert kaart.scaled_view(view, 1280, 1040)["zoom"] == 13.0

@@ -79,6 +79,13 @@ def bounds_view(gebieden: gpd.GeoDataFrame, width: int = 640, height: int = 520)
     return {"center": {"lat": lat, "lon": (minx + maxx) / 2}, "zoom": round(zoom, 2)}
 
 
+def scaled_view(view: dict, width: int, height: int) -> dict:
+    """A :func:`bounds_view` (made for its default 640 × 520 pixels) for a map of another
+    size: the zoom changes by log2 of the size ratio (the tighter of the two sides)."""
+    factor = min(width / 640, height / 520)
+    return {**view, "zoom": round(float(view["zoom"] + np.log2(factor)), 2)}
+
+
 def choropleth(geojson: dict | str, cijfers: pd.DataFrame, column: str, *, indicator: str,
                view: dict, initiatieven: pd.DataFrame | None = None,
                kleur_op: str = "wij_type", height: int = 560, font_size: int = 14,
