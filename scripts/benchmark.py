@@ -276,8 +276,8 @@ def bench_maps(table, data, args):
     table.add("National buurt map: bytes on the wire (GeoJSON gzip as Streamlit serves it)",
               mb(fig_bytes + geo_gz), "MB", target=3.0, naive=naive_mb,
               ratio_target=50,
-              note=f"GeoJSON {mb(geo_gz):.2f} MB gzip; the figure travels uncompressed over the "
-                   "websocket (server.enableWebsocketCompression is off by default)")
+              note=f"GeoJSON {mb(geo_gz):.2f} MB gzip; the figure counted uncompressed, although "
+                   "the app's config turns on websocket compression (a conservative figure)")
 
     # one gemeente: the largest (worst case), with its initiatives on top as on the page
     sizes = buurten["gemeentecode"].value_counts()
