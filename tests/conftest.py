@@ -95,6 +95,14 @@ def _apptest_keeps_app_frame():
         yield
 
 
+@pytest.fixture
+def store_dir(tmp_path, monkeypatch):
+    """An empty folder as the app's data folder: the app's store is SQLite in it."""
+    monkeypatch.delenv("WIJKDATA_DATABASE_URL", raising=False)
+    monkeypatch.setenv("WIJKDATA_DATA_DIR", str(tmp_path))
+    return tmp_path
+
+
 @pytest.fixture(scope="session")
 def pg_url():
     """URL of a PostgreSQL server for this session: WIJKDATA_TEST_PG_URL or a throwaway cluster."""

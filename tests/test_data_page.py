@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests import apptest
+from tests.apptest import texts, unescape
 from tests.factory import make_frames, publish
 from wijkdata.store import Store
 
@@ -29,40 +31,12 @@ CSV = ("Naam initiatief;Activiteit;Wij-type;Doelgroep;x;y;Telefoon\n"
 GOOD_CSV = b"\n".join(CSV.split(b"\n")[:3]) + b"\n"
 
 
-@pytest.fixture
-def store_dir(tmp_path, monkeypatch):
-    monkeypatch.delenv("WIJKDATA_DATABASE_URL", raising=False)
-    monkeypatch.setenv("WIJKDATA_DATA_DIR", str(tmp_path))
-    return tmp_path
-
-
 def store_of(folder: Path) -> Store:
     return Store(f"sqlite:///{folder / 'wijkdata.sqlite'}")
 
 
-def start(page=DATA, *, secrets=None, user=None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    if secrets:
-        at.secrets.update(secrets)
-    if user is not None:
-        at.user = user
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    return at
-
-
-def texts(at) -> str:
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
-    parts += [i.value for i in at.info] + [w.value for w in at.warning]
-    parts += [e.value for e in at.error] + [s.value for s in at.success]
-    parts += [t.value for t in at.title] + [s.value for s in at.subheader]
-    return unescape("\n".join(str(p) for p in parts))
-
-
-def unescape(text: str) -> str:
-    """Markdown as the reader sees it: the page escapes uploaded text with backslashes."""
-    return re.sub(r"\\(.)", r"\1", text)
+def start(page=DATA, **options) -> AppTest:
+    return apptest.start(page, **options)
 
 
 def plain(at) -> str:

@@ -3,45 +3,14 @@
 Runs on the demo (an empty store) and on the factory's small data in a real SQLite store:
 two gemeenten, missing values, and a gemeente without initiatives.
 """
-from pathlib import Path
-
 import pytest
-from streamlit.testing.v1 import AppTest
 
+from tests.apptest import start, texts, url_of
 from tests.factory import publish
 
-ROOT = Path(__file__).resolve().parents[1]
 PAGES = ["pages/overzicht.py", "pages/kaart.py", "pages/buurtprofiel.py",
          "pages/witte_vlekken.py", "pages/initiatieven.py", "pages/over_de_data.py",
          "pages/presentatie.py"]
-
-
-@pytest.fixture
-def store_dir(tmp_path, monkeypatch):
-    monkeypatch.delenv("WIJKDATA_DATABASE_URL", raising=False)
-    monkeypatch.setenv("WIJKDATA_DATA_DIR", str(tmp_path))
-    return tmp_path
-
-
-def url_of(folder: Path) -> str:
-    return f"sqlite:///{folder / 'wijkdata.sqlite'}"
-
-
-def start(page=None, **query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    return at
-
-
-def texts(at) -> str:
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
-    parts += [i.value for i in at.info] + [w.value for w in at.warning]
-    parts += [t.value for t in at.title] + [s.value for s in at.subheader]
-    return "\n".join(str(p) for p in parts)
 
 
 @pytest.mark.parametrize("page", PAGES)
