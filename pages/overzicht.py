@@ -58,7 +58,11 @@ with right:
         st.write("Geen witte vlekken gevonden met de huidige grenzen.")
     else:
         ui.table(top[["Buurt", "Eenzaam (%)", "Per 1.000 inwoners"]],
-                 name=f"top_witte_vlekken_{keuzes.bestandsdeel}")
+                 name=f"top_witte_vlekken_{keuzes.bestandsdeel}",
+                 column_config={"Buurt": st.column_config.TextColumn(width=140),
+                                "Eenzaam (%)": st.column_config.Column(width=90),
+                                "Per 1.000 inwoners": st.column_config.Column(
+                                    "Per 1.000 inw.", width=90)})
     st.page_link("pages/witte_vlekken.py", label="Alle witte vlekken",
                  icon=":material/crop_free:")
     st.page_link("pages/buurtprofiel.py", label="Een buurt bekijken",
