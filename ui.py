@@ -53,7 +53,7 @@ def store() -> Store:
 def _has_secrets() -> bool:
     try:
         return "database_url" in st.secrets
-    except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError if hasattr(st.errors, "StreamlitSecretNotFoundError") else FileNotFoundError):
+    except FileNotFoundError:      # no secrets.toml (StreamlitSecretNotFoundError is one)
         return False
 
 

@@ -1,7 +1,6 @@
 """Shared fixtures: a real PostgreSQL for store tests, the AppTest pages fix, the CI skip rule."""
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 import uuid
@@ -15,14 +14,8 @@ ROOT = TESTS_DIR.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-
-def _load_pg_helper():
-    # Loaded by path so the helper works whatever pytest's import mode is.
-    spec = importlib.util.spec_from_file_location("wijkdata_tests_pg", TESTS_DIR / "pg.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+from tests import browser as browser_support  # noqa: E402  (needs ROOT on sys.path)
+from tests import pg  # noqa: E402
 
 
 def _in_ci() -> bool:
@@ -110,7 +103,6 @@ def pg_url():
     if explicit:
         yield explicit
         return
-    pg = _load_pg_helper()
     try:
         cluster = pg.start_cluster()
     except pg.PostgresUnavailable as reason:
@@ -149,18 +141,9 @@ def store_url(request, tmp_path):
 
 # --- real browser ---------------------------------------------------------------------
 
-def _browser_module():
-    spec = importlib.util.spec_from_file_location("wijkdata_tests_browser", TESTS_DIR / "browser.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="session")
 def chromium():
     """Debian's Chromium driven by Playwright, shared by the session."""
-    browser_support = _browser_module()
     path = browser_support.chromium_path()
     if path is None:
         pytest.skip("Chromium not installed (apt-get install chromium)")
@@ -178,7 +161,6 @@ def chromium():
 @pytest.fixture(scope="session")
 def demo_server(tmp_path_factory):
     """A `streamlit run` server on the demo: an empty store in a temporary folder."""
-    browser_support = _browser_module()
     folder = tmp_path_factory.mktemp("demo_store")
     server = browser_support.start_server(
         {"WIJKDATA_DATA_DIR": str(folder), "WIJKDATA_DATABASE_URL": ""}, folder / "server.log")

@@ -2,38 +2,25 @@
 the Kaart page; hostile file names stay text."""
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests import browser as browser_support
 from tests.factory import publish
 
 pytestmark = pytest.mark.browser
 
-TESTS = Path(__file__).resolve().parent
 CSV = ("Naam initiatief;Activiteit;Wij-type;Doelgroep;x;y\n"
        "Koffie in de Linde;ontmoeting;bonding;ouderen;100200;450200\n"
        "Straatfeest Esdoorn;feest;bridging;iedereen;100300;450300\n")
-
-
-def _browser():
-    name = "wijkdata_tests_browser"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, TESTS / "browser.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture
 def server(tmp_path):
     """A server on a fresh SQLite store holding the factory's two gemeenten."""
     publish(f"sqlite:///{tmp_path / 'wijkdata.sqlite'}")
-    running = _browser().start_server(
+    running = browser_support.start_server(
         {"WIJKDATA_DATA_DIR": str(tmp_path), "WIJKDATA_DATABASE_URL": ""},
         tmp_path / "server.log")
     yield running
@@ -42,17 +29,16 @@ def server(tmp_path):
 
 def open_page(page, url: str) -> None:
     page.goto(url)
-    _browser().wait_for_app(page)
+    browser_support.wait_for_app(page)
 
 
 def upload(page, path: Path) -> None:
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
     page.get_by_text("3. Controle").wait_for(timeout=60_000)
-    _browser().wait_for_app(page)
+    browser_support.wait_for_app(page)
 
 
 def test_upload_publish_and_see_it_on_the_kaart_page(server, page, tmp_path):
-    browser = _browser()
     open_page(page, f"{server.url}/kaart")
     assert page.get_by_text("3 initiatieven").first.is_visible()
     open_page(page, f"{server.url}/data")
@@ -67,24 +53,23 @@ def test_upload_publish_and_see_it_on_the_kaart_page(server, page, tmp_path):
     # typing opens the list even when the click only focused the field
     combobox.press_sequentially("Nieuwe")
     page.get_by_role("option", name="Nieuwe gegevensset…").click()
-    browser.wait_for_app(page)
+    browser_support.wait_for_app(page)
     assert page.get_by_label("Naam van de nieuwe gegevensset").input_value() == \
         "initiatieven_wijkteam"
     page.screenshot(path="/tmp/data_page_upload.png", full_page=True)
     page.get_by_role("button", name="Publiceren (2 rijen)").click()
     page.get_by_text("Gepubliceerd:").wait_for(timeout=60_000)
-    browser.wait_for_app(page)
-    assert not browser.exceptions(page)
+    browser_support.wait_for_app(page)
+    assert not browser_support.exceptions(page)
     page.get_by_role("tab", name="Versies").click()
     assert page.get_by_text("initiatieven_wijkteam", exact=False).first.is_visible()
     page.screenshot(path="/tmp/data_page_versies.png")
     open_page(page, f"{server.url}/kaart")
     page.get_by_text("5 initiatieven").first.wait_for(timeout=60_000)
-    assert not browser.exceptions(page)
+    assert not browser_support.exceptions(page)
 
 
 def test_hostile_file_name_and_values_stay_text(server, page, tmp_path):
-    browser = _browser()
     name = "[klik](https:⁄⁄kwaad.example) <img src=x onerror=alert(1)> **vet**.csv"
     path = tmp_path / name
     path.write_text("naam;activiteit;x;y\n"
@@ -100,7 +85,7 @@ def test_hostile_file_name_and_values_stay_text(server, page, tmp_path):
     assert page.get_by_text("<img src=x onerror=alert(1)>", exact=False).first.is_visible()
     assert app.locator("img[src='x'], img[src='y'], b:text('vet')").count() == 0
     assert app.locator("a[href*='kwaad']").count() == 0
-    assert not dialogs and not browser.exceptions(page)
+    assert not dialogs and not browser_support.exceptions(page)
 
 
 SECRETS = """
@@ -122,7 +107,7 @@ def test_with_sign_in_configured_a_visitor_sees_only_the_sign_in_page(tmp_path, 
     (home / ".streamlit").mkdir(parents=True)
     (home / ".streamlit" / "secrets.toml").write_text(SECRETS)
     publish(f"sqlite:///{tmp_path / 'wijkdata.sqlite'}")
-    running = _browser().start_server(
+    running = browser_support.start_server(
         {"WIJKDATA_DATA_DIR": str(tmp_path), "WIJKDATA_DATABASE_URL": "", "HOME": str(home)},
         tmp_path / "server.log")
     try:
@@ -133,6 +118,6 @@ def test_with_sign_in_configured_a_visitor_sees_only_the_sign_in_page(tmp_path, 
             assert page.get_by_test_id("stFileUploaderDropzoneInput").count() == 0
             assert page.get_by_text("Gemeente 0001").count() == 0       # no data shown
             assert page.locator("[data-testid='stSidebarNav'] a").count() == 0
-            assert not _browser().exceptions(page)
+            assert not browser_support.exceptions(page)
     finally:
         running.stop()

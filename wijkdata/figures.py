@@ -259,16 +259,6 @@ def _quadrant(eenzaam: pd.Series, aanbod: pd.Series, grenzen: pd.DataFrame) -> p
         default="minder eenzaam, wel aanbod"), index=eenzaam.index)
 
 
-def reden(row: pd.Series) -> str:
-    """Why a buurt is listed as a witte vlek, in one Dutch sentence."""
-    from .formatting import fmt_getal, fmt_pct
-    if row.get("witte_vlek") is not True and not (row.get("witte_vlek") is np.True_):
-        return ""
-    return (f"Eenzaam {fmt_pct(row['eenzaam_pct'])} (grens {fmt_pct(row['grens_eenzaam'])}) "
-            f"en {fmt_getal(row['initiatieven_per_1000'], 1)} initiatieven per 1.000 inwoners "
-            f"(grens {fmt_getal(row['grens_aanbod'], 1)}).")
-
-
 # --- comparison ----------------------------------------------------------------------------
 
 def vergelijk(waarde, onder, boven, ref_waarde, ref_onder, ref_boven) -> str | None:
