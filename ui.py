@@ -37,6 +37,21 @@ def frame_guard() -> None:
         st.rerun()
 
 
+def page(title: str, intro: str | None = None) -> tuple[Gegevens, "Keuzes"]:
+    """The start every data page shares: frame guard, the active data and the shared
+    choices, the title, the demo banner; stops with a friendly note when no buurten are
+    loaded yet."""
+    frame_guard()
+    data = gegevens()
+    st.title(title)
+    if intro:
+        st.markdown(intro)
+    demo_banner(data)
+    if no_data(data):
+        st.stop()
+    return data, keuzes()
+
+
 # ---------------------------------------------------------------- loading (cached) -----
 
 

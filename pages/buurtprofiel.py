@@ -6,13 +6,7 @@ from wijkdata import codes, grafieken, rapportage
 from wijkdata.columns import INDICATOREN, LONELINESS
 from wijkdata.formatting import fmt_getal, fmt_meters
 
-ui.frame_guard()
-data = ui.gegevens()
-keuzes = ui.keuzes()
-st.title("Buurtprofiel")
-ui.demo_banner(data)
-if ui.no_data(data):
-    st.stop()
+data, keuzes = ui.page("Buurtprofiel")
 
 cijfers = ui.cijfers(keuzes)
 namen = dict(zip(cijfers["buurtcode"], cijfers["buurtnaam"]))

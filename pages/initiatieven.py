@@ -5,13 +5,7 @@ import ui
 from wijkdata import export, figures, grafieken, rapportage
 from wijkdata.columns import ACTIVITEITEN, DOELGROEPEN, WIJ_TYPES
 
-ui.frame_guard()
-data = ui.gegevens()
-keuzes = ui.keuzes()
-st.title("Initiatieven")
-ui.demo_banner(data)
-if ui.no_data(data):
-    st.stop()
+data, keuzes = ui.page("Initiatieven")
 
 alle = data.initiatieven
 alle = figures.in_gemeente(alle, keuzes.gemeente)

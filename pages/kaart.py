@@ -7,13 +7,7 @@ from wijkdata import figures, kaart
 from wijkdata.columns import ACTIVITEITEN, DOELGROEPEN, WIJ_TYPES
 from wijkdata.gegevens import gebiedcijfers
 
-ui.frame_guard()
-data = ui.gegevens()
-keuzes = ui.keuzes()
-st.title("Kaart")
-ui.demo_banner(data)
-if ui.no_data(data):
-    st.stop()
+data, keuzes = ui.page("Kaart")
 
 with st.container(horizontal=True):
     activiteiten = st.multiselect("Activiteit", ACTIVITEITEN, placeholder="Alle activiteiten")

@@ -7,16 +7,11 @@ from wijkdata import kaart, rapportage
 from wijkdata.gegevens import gemeente_naam
 from wijkdata.formatting import fmt_getal, fmt_interval, fmt_pct
 
-ui.frame_guard()
-data = ui.gegevens()
-keuzes = ui.keuzes()
-st.title("Kleine wij's")
-st.markdown("Waar in de gemeente zijn kleine initiatieven die buren verbinden, en waar is "
-            "eenzaamheid hoog? Buurten met veel eenzaamheid en weinig initiatieven heten hier "
-            "**witte vlekken**.")
-ui.demo_banner(data)
-if ui.no_data(data):
-    st.stop()
+data, keuzes = ui.page(
+    "Kleine wij's",
+    intro="Waar in de gemeente zijn kleine initiatieven die buren verbinden, en waar is "
+          "eenzaamheid hoog? Buurten met veel eenzaamheid en weinig initiatieven heten hier "
+          "**witte vlekken**.")
 
 cijfers = ui.cijfers(keuzes)
 k = rapportage.kerncijfers(data, cijfers, keuzes.gemeente)

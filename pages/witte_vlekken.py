@@ -6,13 +6,7 @@ from wijkdata import grafieken, rapportage
 from wijkdata.columns import INDICATOREN, LONELINESS
 from wijkdata.figures import Drempels
 
-ui.frame_guard()
-data = ui.gegevens()
-keuzes = ui.keuzes()
-st.title("Witte vlekken")
-ui.demo_banner(data)
-if ui.no_data(data):
-    st.stop()
+data, keuzes = ui.page("Witte vlekken")
 
 eenzaamheid = keuzes.indicator if keuzes.indicator in LONELINESS else "eenzaam"
 label = INDICATOREN[eenzaamheid].label
