@@ -143,4 +143,26 @@ def test_filter_initiatieven_doelgroep_matches_iedereen_too():
 def test_ended_initiatives_do_not_count():
     ini = pd.DataFrame({"naam": ["a", "b", "c"],
                         "einddatum": ["2020-01-01", None, "2999-01-01"]})
-    assert list(figures.active_initiatieven(ini, on=pd.Timestamp("2025-01-01").date())["naam"]) == ["b", "c"]
+    active = figures.active_initiatieven(ini, on=pd.Timestamp("2025-01-01").date())
+    assert list(active["naam"]) == ["b", "c"]
+
+
+def test_without_boundaries_initiatives_keep_their_own_place_and_codes():
+    """No boundaries published yet (an empty gebieden frame, as the store gives): points stay
+    where the list puts them, the buurtcode comes from the list, wijk and gemeente from
+    that code; a hidden or code-only initiative gets no point rather than a wrong one."""
+    from wijkdata.gegevens import empty_gegevens
+    ini = make_initiatieven(points=[(100500, 450500), (101500, 450500)],
+                            buurtcodes=["BU0363AA01", None])
+    ini.loc[0, "buurtcode"] = "BU00340101"
+    ini.loc[1, "locatie_verborgen"] = True
+    joined = figures.join_initiatieven_to_buurten(ini, empty_gegevens().gebieden)
+    assert joined.geometry.iloc[0].equals(Point(100500, 450500))
+    assert joined.geometry.iloc[1:].isna().all()          # hidden, code-only, nothing
+    def cells(column):
+        return [None if pd.isna(v) else v for v in joined[column]]
+    assert cells("buurtcode") == ["BU00340101", None, "BU0363AA01", None]
+    assert cells("gemeentecode") == ["GM0034", None, "GM0363", None]
+    assert cells("wijkcode") == ["WK003401", None, "WK0363AA", None]
+    assert list(joined["op_buurtniveau"]) == [False, True, True, True]
+    assert joined.crs.to_epsg() == 28992

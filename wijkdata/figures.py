@@ -15,8 +15,18 @@ import pandas as pd
 import shapely
 
 from . import codes
-from .columns import (BOVENGRENS, CODE, GEMEENTECODE, INDICATOR, LEEFTIJD, LEEFTIJD_ALLE,
-                      ONDERGRENS, PERIODE, WAARDE, WIJKCODE)
+from .columns import (
+    BOVENGRENS,
+    CODE,
+    GEMEENTECODE,
+    INDICATOR,
+    LEEFTIJD,
+    LEEFTIJD_ALLE,
+    ONDERGRENS,
+    PERIODE,
+    WAARDE,
+    WIJKCODE,
+)
 
 RD = "EPSG:28992"
 WGS84 = "EPSG:4326"
@@ -118,8 +128,10 @@ def filter_initiatieven(initiatieven: pd.DataFrame, *, activiteiten=None, wij_ty
         keep &= text.map(matches).astype(bool)
     if zoek:
         needle = zoek.strip().lower()
+        organisator = initiatieven.get("organisator",
+                                       pd.Series("", index=initiatieven.index))
         text = (initiatieven["naam"].fillna("") + " " + initiatieven["omschrijving"].fillna("")
-                + " " + initiatieven.get("organisator", pd.Series("", index=initiatieven.index)).fillna(""))
+                + " " + organisator.fillna(""))
         keep &= text.str.lower().str.contains(needle, regex=False)
     return initiatieven[keep]
 
@@ -136,8 +148,10 @@ def join_initiatieven_to_buurten(initiatieven: pd.DataFrame,
     buurtcode (or none).
     """
     frame = initiatieven.copy()
-    has_xy = frame["x"].notna() & frame["y"].notna() if "x" in frame else pd.Series(False, index=frame.index)
-    points = gpd.GeoSeries(gpd.points_from_xy(frame["x"].where(has_xy), frame["y"].where(has_xy)),
+    no_xy = pd.Series(False, index=frame.index)
+    has_xy = frame["x"].notna() & frame["y"].notna() if "x" in frame else no_xy
+    points = gpd.GeoSeries(gpd.points_from_xy(frame["x"].where(has_xy),
+                                              frame["y"].where(has_xy)),
                            index=frame.index, crs=RD)
     buurt_polygons = buurten[buurten["niveau"] == "buurt"][[CODE, "geometry"]]
     located = gpd.GeoDataFrame({"geometry": points[has_xy]}, crs=RD)
@@ -147,17 +161,22 @@ def join_initiatieven_to_buurten(initiatieven: pd.DataFrame,
     frame.loc[found.index, "buurtcode"] = found[CODE].where(
         found[CODE].notna(), frame.loc[found.index, "buurtcode"])
 
-    anchors = buurt_polygons.set_index(CODE).geometry.representative_point()
+    anchors = buurt_polygons.drop_duplicates(CODE).set_index(CODE).geometry \
+        .representative_point()
+
+    def anchor_of(rows: pd.Series) -> gpd.GeoSeries:
+        # reindex (not map) keeps the geometry type when no code is found, e.g. when no
+        # boundaries are loaded at all: the initiative then has no point, never a wrong one.
+        return gpd.GeoSeries(anchors.reindex(frame.loc[rows, "buurtcode"].values).values,
+                             index=frame.index[rows], crs=RD)
+
     on_buurt = ~has_xy
-    anchor_points = frame.loc[on_buurt, "buurtcode"].map(anchors)
     points = points.copy()
-    points.loc[on_buurt] = gpd.GeoSeries(anchor_points.values, index=anchor_points.index, crs=RD)
-    hidden = frame.get("locatie_verborgen", pd.Series(False, index=frame.index)).fillna(False).astype(bool)
+    points.loc[on_buurt] = anchor_of(on_buurt)
+    hidden = frame.get("locatie_verborgen", no_xy).fillna(False).astype(bool)
     frame["op_buurtniveau"] = on_buurt | hidden
     # A hidden location is shown on its buurt's anchor point, never at the address.
-    hidden_codes = frame.loc[hidden & has_xy, "buurtcode"]
-    points.loc[hidden_codes.index] = gpd.GeoSeries(hidden_codes.map(anchors).values,
-                                                   index=hidden_codes.index, crs=RD)
+    points.loc[hidden & has_xy] = anchor_of(hidden & has_xy)
     # Vectorised codes.is_valid / wijkcode / gemeentecode (100,000 rows in milliseconds).
     text = frame["buurtcode"].astype(object).where(frame["buurtcode"].notna(), "").astype(str)
     valid_code = text.str.fullmatch(codes._PATTERNS["buurt"].pattern)
@@ -244,7 +263,8 @@ def witte_vlekken(frame: pd.DataFrame, drempels: Drempels = Drempels(), *,
     result = pd.DataFrame(index=frame.index)
     result["grens_eenzaam"] = grens_eenzaam.reindex(frame.index).astype(float)
     result["grens_aanbod"] = grens_aanbod.reindex(frame.index).astype(float)
-    is_vlek = (frame[eenzaam] >= result["grens_eenzaam"]) & (frame[aanbod] <= result["grens_aanbod"])
+    is_vlek = ((frame[eenzaam] >= result["grens_eenzaam"])
+               & (frame[aanbod] <= result["grens_aanbod"]))
     result["witte_vlek"] = pd.array(is_vlek.where(known, None), dtype="boolean")
     result["kwadrant"] = _quadrant(frame[eenzaam], frame[aanbod], result).where(known, None)
     return result
