@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import geopandas as gpd
@@ -13,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 from shapely.geometry import Polygon
 
+from tests import pg as pg_module
 from wijkdata import store as store_module
 from wijkdata.errors import WijkdataError
 from wijkdata.store import DEFAULT_DB_DIR, Store, Versie, database_url
@@ -58,14 +60,15 @@ def test_empty_store(store):
 
 def test_plain_frame_round_trip(store):
     frame = plain_frame()
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     v = publish(store, created_by="ambtenaar@gemeente.nl", note="eerste levering")
-    assert (v.kind, v.name, v.number, v.rows, v.active) == ("indicatoren", "Amsterdam 2024", 1, 3, True)
+    assert (v.kind, v.name, v.number, v.rows, v.active) == ("indicatoren", "Amsterdam 2024",
+                                                             1, 3, True)
     assert v.source_filename == "bron.csv"
     assert v.checksum == hashlib.sha256(b"bron").hexdigest()
     assert (v.created_by, v.note) == ("ambtenaar@gemeente.nl", "eerste levering")
     assert v.created_at.utcoffset() == timedelta(0)
-    assert before - timedelta(seconds=5) <= v.created_at <= datetime.now(timezone.utc) + timedelta(seconds=5)
+    assert before - timedelta(seconds=5) <= v.created_at <= datetime.now(UTC) + timedelta(seconds=5)
     loaded = store.load(v.id)
     assert not isinstance(loaded, gpd.GeoDataFrame)
     pd.testing.assert_frame_equal(loaded, frame)
@@ -129,7 +132,7 @@ def test_rollback_makes_older_version_active(store):
 
 def test_delete_active_makes_newest_remaining_active(store):
     v1 = publish(store)
-    v2 = publish(store)
+    publish(store)
     v3 = publish(store)
     store.rollback(v1.id)
     store.delete_version(v1.id)
@@ -199,7 +202,8 @@ def test_failure_mid_transaction_leaves_store_as_it_was(store, monkeypatch):
         publish(store)  # version row already inserted when the payload insert fails
     with pytest.raises(RuntimeError):
         publish(store, name="Nieuwe set")  # a new dataset row would be inserted as well
-    assert (store.versions(), store.active_versions(), store.has_data(), store.state_key()) == before
+    after = (store.versions(), store.active_versions(), store.has_data(), store.state_key())
+    assert after == before
     monkeypatch.undo()
     v2 = publish(store)
     assert v2.number == 2 and v1.number == 1
@@ -334,3 +338,168 @@ class TestDatabaseUrl:
         s.dispose()
         assert "geheim" not in repr(type("X", (), {"url": "postgresql+psycopg://u:geheim@h/db",
                                                      "__repr__": Store.__repr__})())
+
+
+# --- what each version's file is (source_kind), and databases from an older release ---------
+
+def test_source_kind_is_kept_with_the_version(store):
+    v = publish(store, source_kind="RIVM gezondheid")
+    assert v.source_kind == "RIVM gezondheid"
+    assert store.versions()[0].source_kind == "RIVM gezondheid"
+    assert publish(store, name="Zonder").source_kind is None
+
+
+def make_old_database(url: str) -> None:
+    """The three tables as the first release made them (no source_kind), with one version."""
+    engine = sa.create_engine(url)
+    try:
+        store_module.metadata.create_all(engine)
+        with engine.begin() as conn:
+            conn.execute(sa.text("ALTER TABLE wijkdata_versions DROP COLUMN source_kind"))
+        data, fmt = store_module._serialise(plain_frame())
+        with engine.begin() as conn:
+            dataset_id = conn.execute(sa.text(
+                "INSERT INTO wijkdata_datasets (kind, name, last_number) "
+                "VALUES ('indicatoren', 'Oud', 1) RETURNING id")).scalar_one()
+            version_id = conn.execute(sa.text(
+                "INSERT INTO wijkdata_versions (dataset_id, number, source_filename, rows, "
+                "checksum, created_by, created_at, note) VALUES (:d, 1, 'oud.csv', 3, '0', "
+                "'iemand', :t, '') RETURNING id"),
+                {"d": dataset_id, "t": datetime(2024, 5, 1, tzinfo=UTC)}).scalar_one()
+            conn.execute(sa.text("UPDATE wijkdata_datasets SET active_version_id = :v"),
+                         {"v": version_id})
+            conn.execute(sa.text("INSERT INTO wijkdata_payloads (version_id, format, data) "
+                                 "VALUES (:v, :f, :d)"), {"v": version_id, "f": fmt, "d": data})
+    finally:
+        engine.dispose()
+
+
+def test_a_database_of_the_first_release_gets_the_new_column(store_url):
+    make_old_database(store_url)
+    store = Store(store_url)
+    try:
+        columns = {c["name"] for c in sa.inspect(store.engine).get_columns("wijkdata_versions")}
+        assert "source_kind" in columns
+        (old,) = store.versions()
+        assert (old.name, old.source_kind, old.active) == ("Oud", None, True)
+        pd.testing.assert_frame_equal(store.load(old.id), plain_frame())
+        store.set_source_kind(old.id, "CBS Kerncijfers")
+        assert store.version(old.id).source_kind == "CBS Kerncijfers"
+        store.set_source_kind(old.id, "RIVM gezondheid")   # only fills an empty one
+        assert store.version(old.id).source_kind == "CBS Kerncijfers"
+        new = publish(store, name="Oud", source_kind="CBS Kerncijfers")
+        assert new.number == 2 and new.source_kind == "CBS Kerncijfers"
+    finally:
+        store.dispose()
+    Store(store_url).dispose()                              # opening again changes nothing
+
+
+def test_two_processes_upgrading_an_old_database_at_once(store_url):
+    make_old_database(store_url)
+    errors: list[BaseException] = []
+    start = threading.Barrier(3)
+
+    def worker() -> None:
+        try:
+            start.wait()
+            Store(store_url).dispose()
+        except BaseException as error:  # noqa: BLE001
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not errors, errors
+    assert Store(store_url).versions()[0].source_kind is None
+
+
+# --- a database that cannot be opened: a Dutch message, the URL without password -------------
+
+def _not_writable_folder(tmp_path: Path) -> Path:
+    """A folder this process may not create files in: a read-only folder, or (as root, who
+    may write everywhere) a folder under /sys, which nobody may create."""
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        return Path("/sys/wijkdata-test")
+    folder = tmp_path / "alleen-lezen"
+    folder.mkdir()
+    folder.chmod(0o500)
+    return folder
+
+
+def bad_database(tmp_path: Path, case: str) -> str:
+    if case == "not a database":
+        (tmp_path / "notities.txt").write_text("boodschappen: melk, brood\n" * 100)
+        return f"sqlite:///{tmp_path / 'notities.txt'}"
+    if case == "folder instead of file":
+        (tmp_path / "map").mkdir()
+        return f"sqlite:///{tmp_path / 'map'}"
+    if case == "file instead of folder":
+        (tmp_path / "bestand").write_text("x")
+        return f"sqlite:///{tmp_path / 'bestand' / 'sub' / 'wijkdata.sqlite'}"
+    if case == "no permission":
+        return f"sqlite:///{_not_writable_folder(tmp_path) / 'wijkdata.sqlite'}"
+    if case == "unknown scheme":
+        return "mysql://beheer:geheim@db.example/wijk"
+    if case == "missing driver":
+        return "postgresql+psycopg2://beheer:geheim@db.example/wijk"
+    if case == "invalid":
+        return "postgres:/kapot//beheer:geheim@db"
+    if case == "server down":
+        return f"postgresql://beheer:geheim@127.0.0.1:{pg_module.free_port()}/wijk"
+    raise AssertionError(case)
+
+
+@pytest.mark.parametrize("case, fragment", [
+    ("not a database", "geen database van Kleine wij's"),
+    ("folder instead of file", "wijst naar een map"),
+    ("file instead of folder", "is een bestand, maar daar moet een map staan"),
+    ("no permission", "Geen toestemming"),
+    ("unknown scheme", "onbekend soort database ('mysql')"),
+    ("missing driver", "niet geïnstalleerd"),
+    ("invalid", "niet geldig"),
+    ("server down", "is niet bereikbaar"),
+])
+def test_a_database_that_cannot_be_opened_gives_a_dutch_error(tmp_path, case, fragment):
+    url = bad_database(tmp_path, case)
+    with pytest.raises(WijkdataError) as info:
+        Store(url)
+    message = str(info.value)
+    assert fragment in message
+    assert "geheim" not in message
+    assert "sqlite:///" in message or "://beheer:***@" in message or "'/" in message
+    # and nothing was made where it should not be
+    assert not (tmp_path / "bestand").is_dir()
+
+
+@pytest.mark.postgres
+def test_postgresql_login_and_database_problems_are_named(pg_url):
+    server = sa.make_url(pg_url).set(drivername="postgresql+psycopg")
+    with pytest.raises(WijkdataError, match="bestaat niet op de server") as info:
+        Store(server.set(database="bestaat_niet_42").render_as_string(hide_password=False))
+    assert "bestaat_niet_42" in str(info.value)
+    with pytest.raises(WijkdataError, match="weigert de aanmelding") as info:
+        Store(server.set(username="onbekende_rol", password="geheim")
+              .render_as_string(hide_password=False))
+    assert "geheim" not in str(info.value) and "onbekende_rol:***@" in str(info.value)
+
+
+@pytest.mark.postgres
+def test_a_database_that_disappears_while_open_gives_a_dutch_error(pg_url):
+    server = sa.make_url(pg_url).set(drivername="postgresql+psycopg")
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    with admin.connect() as conn:
+        conn.exec_driver_sql('CREATE DATABASE "wijkdata_verdwijnt"')
+    store = Store(server.set(database="wijkdata_verdwijnt").render_as_string(hide_password=False))
+    try:
+        publish(store)
+        with admin.connect() as conn:
+            conn.exec_driver_sql('DROP DATABASE "wijkdata_verdwijnt" WITH (FORCE)')
+        with pytest.raises(WijkdataError, match="bestaat niet op de server"):
+            store.versions()
+    finally:
+        store.dispose()
+        with admin.connect() as conn:
+            conn.exec_driver_sql('DROP DATABASE IF EXISTS "wijkdata_verdwijnt" WITH (FORCE)')
+        admin.dispose()

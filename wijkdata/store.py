@@ -12,12 +12,14 @@ PostgreSQL database and publish at the same moment.
 from __future__ import annotations
 
 import io
+import logging
 import os
 import random
+import re
 import sqlite3
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -31,6 +33,7 @@ DEFAULT_DB_DIR = Path(__file__).resolve().parent.parent / "data"
 DATABASE_FILENAME = "wijkdata.sqlite"
 KINDS = ("buurten", "indicatoren", "initiatieven")
 NAME_MAX = 200
+CONNECT_TIMEOUT = 10        # seconds to wait for a PostgreSQL server to answer
 
 metadata = sa.MetaData()
 
@@ -60,6 +63,10 @@ versions_table = sa.Table(
     sa.Column("created_by", sa.Text, nullable=False, default=""),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("note", sa.Text, nullable=False, default=""),
+    # What the file is (wijkdata.datasets.SOURCE_KINDS: 'gebieden', 'CBS Kerncijfers', ...),
+    # decided from its content. Added after the first release: NULL for versions stored
+    # before, derived from their frame when needed (see datasets.source_kind_of).
+    sa.Column("source_kind", sa.String(32), nullable=True),
     sa.UniqueConstraint("dataset_id", "number", name="uq_wijkdata_versions_dataset_number"),
     # AUTOINCREMENT: SQLite must never reuse the id of a deleted version, or an old id held
     # by a page or a cache key would silently point at different data.
@@ -88,8 +95,48 @@ def database_url(explicit: str | None = None) -> str:
     parsed = sa.make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") \
             and not parsed.database.startswith("file:"):
-        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        _make_folder(Path(parsed.database).expanduser(), url)
     return url
+
+
+def shown_url(url: str) -> str:
+    """The URL as it may be shown: the password replaced by ``***``."""
+    try:
+        return sa.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return url
+
+
+def _make_folder(path: Path, url: str) -> None:
+    """The folder of an SQLite file, created when missing; a Dutch error when it cannot be."""
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        return
+    except FileExistsError:
+        pass          # a file where a folder should be (mkdir says 'exists', not 'not a dir')
+    except NotADirectoryError:
+        pass
+    except PermissionError:
+        raise WijkdataError(
+            f"Geen toestemming om de map '{folder}' te maken voor de database '{shown_url(url)}'. "
+            "Kies een map waarin u mag schrijven (met --db of WIJKDATA_DATA_DIR), of vraag de "
+            "beheerder om schrijfrechten.") from None
+    except OSError as error:
+        raise WijkdataError(
+            f"De map '{folder}' voor de database '{shown_url(url)}' kan niet gemaakt worden "
+            f"({error.strerror or error}). Kies een andere plek met --db of "
+            "WIJKDATA_DATA_DIR.") from None
+    blocker = next((p for p in [folder, *folder.parents] if p.exists() and not p.is_dir()),
+                   folder)
+    raise WijkdataError(
+        f"De database '{shown_url(url)}' kan niet gemaakt worden: '{blocker}' is een bestand, "
+        "maar daar moet een map staan. Kies een ander pad voor de database, of verplaats dat "
+        "bestand.")
+
+
+URL_EXAMPLES = ("sqlite:///pad/naar/wijkdata.sqlite of "
+                "postgresql://gebruiker:wachtwoord@server:5432/database")
 
 
 def _normalise_url(url: str) -> str:
@@ -98,10 +145,23 @@ def _normalise_url(url: str) -> str:
     try:
         parsed = sa.make_url(url)
     except sa.exc.ArgumentError:
-        raise WijkdataError(f"De database-URL '{url}' is niet geldig.") from None
+        raise WijkdataError(f"De database-URL '{_mask(url)}' is niet geldig. Schrijf hem als "
+                            f"{URL_EXAMPLES}.") from None
+    backend = parsed.get_backend_name()
+    if backend not in ("sqlite", "postgresql", "postgres"):
+        # The store uses SQLite- and PostgreSQL-specific statements (upserts, locks).
+        raise WijkdataError(
+            f"De database-URL '{shown_url(url)}' noemt een onbekend soort database "
+            f"('{parsed.drivername}'). Kleine wij's werkt met SQLite (een bestand) of "
+            f"PostgreSQL (een server). Schrijf de URL als {URL_EXAMPLES}.")
     if parsed.drivername in ("postgres", "postgresql"):
         return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     return url
+
+
+def _mask(text: str) -> str:
+    # An unparsable URL may still hold 'user:password@': never repeat the password.
+    return re.sub(r"(//[^:/@]*:)[^@]*@", r"\1***@", text)
 
 
 @dataclass(frozen=True)
@@ -121,6 +181,7 @@ class Versie:
     created_at: datetime
     note: str
     active: bool
+    source_kind: str | None = None     # see wijkdata.datasets; None for older versions
 
 
 class Store:
@@ -134,13 +195,26 @@ class Store:
     def __init__(self, url: str | None = None):
         self.url = database_url(url)
         self._sqlite = sa.make_url(self.url).get_backend_name() == "sqlite"
-        if self._sqlite:
-            self.engine = sa.create_engine(self.url)
-            event.listen(self.engine, "connect", _sqlite_on_connect)
-            event.listen(self.engine, "begin", _sqlite_on_begin)
-        else:
-            self.engine = sa.create_engine(self.url, pool_pre_ping=True)
-        self._create_tables()
+        try:
+            if self._sqlite:
+                self.engine = sa.create_engine(self.url)
+                event.listen(self.engine, "connect", _sqlite_on_connect)
+                event.listen(self.engine, "begin", _sqlite_on_begin)
+            else:
+                query = sa.make_url(self.url).query
+                # A server that does not answer must not hang a page or a scheduled job.
+                connect_args = {} if "connect_timeout" in query else {
+                    "connect_timeout": CONNECT_TIMEOUT}
+                self.engine = sa.create_engine(self.url, pool_pre_ping=True,
+                                               connect_args=connect_args)
+        except (ImportError, sa.exc.NoSuchModuleError):
+            driver = sa.make_url(self.url).drivername
+            raise WijkdataError(
+                f"De database-URL '{shown_url(self.url)}' vraagt om het stuurprogramma "
+                f"'{driver}', en dat is niet geïnstalleerd. Schrijf de URL als "
+                f"{URL_EXAMPLES}.") from None
+        with self._translated_errors():
+            self._create_tables()
 
     def __repr__(self) -> str:
         return f"Store({sa.make_url(self.url).render_as_string(hide_password=True)!r})"
@@ -151,7 +225,8 @@ class Store:
 
     def _create_tables(self) -> None:
         names = {t.name for t in metadata.sorted_tables}
-        if names <= set(sa.inspect(self.engine).get_table_names()):
+        inspector = sa.inspect(self.engine)
+        if names <= set(inspector.get_table_names()) and not _missing_columns(inspector):
             return
         for attempt in range(self.RETRIES):
             try:
@@ -163,21 +238,33 @@ class Store:
                         conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"),
                                      {"key": 0x77696A6B})
                     metadata.create_all(conn, checkfirst=True)
+                    # Databases made by an older release lack newer columns: add them (under
+                    # the same lock, and on SQLite under BEGIN IMMEDIATE, so only once).
+                    for table, column, sql_type in _missing_columns(sa.inspect(conn)):
+                        conn.execute(sa.text(
+                            f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}"))
                 return
-            except DBAPIError:
-                if attempt == self.RETRIES - 1:
+            except DBAPIError as error:
+                if attempt == self.RETRIES - 1 or not _is_retryable_at_start(error):
                     raise
                 _pause(attempt)
+
+    def _translated_errors(self):
+        """``with`` block: a database that cannot be opened or reached becomes a Dutch
+        WijkdataError naming the URL (without password) and what to do."""
+        return _TranslatedErrors(self.url)
 
     def _write(self):
         """A connection in a write transaction (on SQLite: BEGIN IMMEDIATE, see below)."""
         return _WriteTransaction(self.engine)
 
     def publish(self, kind: str, name: str, frame: pd.DataFrame, *, source_filename: str,
-                checksum: str, created_by: str = "", note: str = "") -> Versie:
+                checksum: str, created_by: str = "", note: str = "",
+                source_kind: str | None = None) -> Versie:
         """Store ``frame`` as a new version of dataset (kind, name) and make it active.
 
-        All in one transaction: when anything fails, nothing is stored.
+        ``source_kind`` says what the file is (see :mod:`wijkdata.datasets`). All in one
+        transaction: when anything fails, nothing is stored.
         """
         problems = []
         if kind not in KINDS:
@@ -197,7 +284,7 @@ class Store:
                                 [Probleem(p) for p in problems])
 
         data, fmt = _serialise(frame)
-        created_at = datetime.now(timezone.utc)
+        created_at = datetime.now(UTC)
         row = {
             "source_filename": source_filename or "",
             "rows": int(len(frame)),
@@ -205,7 +292,12 @@ class Store:
             "created_by": created_by or "",
             "created_at": created_at,
             "note": note or "",
+            "source_kind": source_kind or None,
         }
+        with self._translated_errors():
+            return self._publish(kind, name, data, fmt, row)
+
+    def _publish(self, kind: str, name: str, data: bytes, fmt: str, row: dict) -> Versie:
         for attempt in range(self.RETRIES):
             try:
                 with self._write() as conn:
@@ -262,6 +354,7 @@ class Store:
                 datasets.c.name, versions_table.c.number, versions_table.c.source_filename,
                 versions_table.c.rows, versions_table.c.checksum, versions_table.c.created_by,
                 versions_table.c.created_at, versions_table.c.note,
+                versions_table.c.source_kind,
                 (versions_table.c.id == datasets.c.active_version_id).label("active"),
             )
             .join(datasets, datasets.c.id == versions_table.c.dataset_id)
@@ -273,7 +366,7 @@ class Store:
             datasets.c.kind, datasets.c.name, versions_table.c.number.desc())
         if kind is not None:
             query = query.where(datasets.c.kind == kind)
-        with self.engine.connect() as conn:
+        with self._translated_errors(), self.engine.connect() as conn:
             return [_versie(r) for r in conn.execute(query)]
 
     def active_versions(self) -> list[Versie]:
@@ -281,13 +374,13 @@ class Store:
         query = (self._select_versions()
                  .where(versions_table.c.id == datasets.c.active_version_id)
                  .order_by(datasets.c.kind, datasets.c.name))
-        with self.engine.connect() as conn:
+        with self._translated_errors(), self.engine.connect() as conn:
             return [_versie(r) for r in conn.execute(query)]
 
     def _version(self, version_id: int, conn=None) -> Versie:
         query = self._select_versions().where(versions_table.c.id == version_id)
         if conn is None:
-            with self.engine.connect() as own:
+            with self._translated_errors(), self.engine.connect() as own:
                 row = own.execute(query).first()
         else:
             row = conn.execute(query).first()
@@ -301,7 +394,7 @@ class Store:
 
     def load(self, version_id: int) -> pd.DataFrame:
         """The frame of a version, as published (a GeoDataFrame keeps geometry and CRS)."""
-        with self.engine.connect() as conn:
+        with self._translated_errors(), self.engine.connect() as conn:
             row = conn.execute(
                 sa.select(payloads.c.format, payloads.c.data)
                 .where(payloads.c.version_id == version_id)
@@ -312,7 +405,7 @@ class Store:
 
     def rollback(self, version_id: int) -> Versie:
         """Make version ``version_id`` the active version of its dataset."""
-        with self._write() as conn:
+        with self._translated_errors(), self._write() as conn:
             dataset_id = self._lock_dataset_of(conn, version_id)
             conn.execute(datasets.update().where(datasets.c.id == dataset_id)
                          .values(active_version_id=version_id))
@@ -321,7 +414,7 @@ class Store:
     def delete_version(self, version_id: int) -> None:
         """Delete one version. When it was active, the newest remaining version becomes active;
         when it was the last one, the dataset itself is removed."""
-        with self._write() as conn:
+        with self._translated_errors(), self._write() as conn:
             dataset_id = self._lock_dataset_of(conn, version_id)
             conn.execute(payloads.delete().where(payloads.c.version_id == version_id))
             conn.execute(versions_table.delete().where(versions_table.c.id == version_id))
@@ -354,16 +447,25 @@ class Store:
                 return dataset_id
         raise WijkdataError(f"Versie {version_id} bestaat niet (meer).")
 
+    def set_source_kind(self, version_id: int, source_kind: str) -> None:
+        """Record what a version's file is, for versions stored before that was kept (the
+        rest of a version never changes)."""
+        with self._translated_errors(), self._write() as conn:
+            conn.execute(versions_table.update()
+                         .where(versions_table.c.id == version_id,
+                                versions_table.c.source_kind.is_(None))
+                         .values(source_kind=source_kind))
+
     def has_data(self) -> bool:
         """True when there is at least one dataset (the demo shows only while this is False)."""
-        with self.engine.connect() as conn:
+        with self._translated_errors(), self.engine.connect() as conn:
             return conn.execute(sa.select(datasets.c.id).limit(1)).first() is not None
 
     def state_key(self) -> tuple:
         """Sorted ids of the active versions: a cheap cache key for the active data. It changes
         on every publish, rollback and delete of an active version (ids are never reused);
         deleting an inactive version leaves the active data, and so the key, unchanged."""
-        with self.engine.connect() as conn:
+        with self._translated_errors(), self.engine.connect() as conn:
             ids = conn.execute(
                 sa.select(datasets.c.active_version_id)
                 .where(datasets.c.active_version_id.is_not(None))
@@ -374,6 +476,115 @@ class Store:
 
 class _Retry(Exception):
     pass
+
+
+# Columns added after the first release: (table, column, SQL type), added when missing.
+ADDED_COLUMNS = [("wijkdata_versions", "source_kind", "VARCHAR(32)")]
+
+
+def _missing_columns(inspector) -> list[tuple[str, str, str]]:
+    tables = set(inspector.get_table_names())
+    missing = []
+    for table, column, sql_type in ADDED_COLUMNS:
+        if table in tables and column not in {c["name"] for c in inspector.get_columns(table)}:
+            missing.append((table, column, sql_type))
+    return missing
+
+
+def _is_retryable_at_start(error: DBAPIError) -> bool:
+    # Creating tables races with another process (duplicate table or column, busy file);
+    # a database that cannot be opened at all is not worth retrying.
+    text = str(error.orig).lower()
+    return _is_transient(error) or "already exists" in text or "duplicate column" in text
+
+
+class _TranslatedErrors:
+    """See :meth:`Store._translated_errors`."""
+
+    def __init__(self, url: str):
+        self.url = url
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc is None or not isinstance(exc, DBAPIError):
+            return False
+        translated = open_error(self.url, exc)
+        if translated is None:
+            return False
+        raise translated from None
+
+
+def open_error(url: str, error: DBAPIError) -> WijkdataError | None:
+    """A Dutch error for a database that cannot be opened, reached or written; None for other
+    errors (bugs, lost races), which are not the user's to fix."""
+    if isinstance(error, (IntegrityError, sa.exc.DataError)):
+        return None
+    detail = str(getattr(error, "orig", error))
+    text = detail.lower()
+    code = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
+    if isinstance(error, sa.exc.ProgrammingError) and code != "42501":
+        return None
+    logging.getLogger(__name__).info("database %s: %s", shown_url(url), detail)
+    shown = shown_url(url)
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_error(shown, Path(parsed.database or "").expanduser(), text)
+    if code == "42501" or "permission denied" in text:
+        return WijkdataError(
+            f"De database '{shown}' staat niet toe dat Kleine wij's zijn tabellen maakt of "
+            "bijwerkt (geen toestemming). Vraag de beheerder van de server om rechten op de "
+            "database, of gebruik een andere gebruiker in de URL.")
+    if "password" in text or "authentication" in text or ("role" in text
+                                                          and "does not exist" in text):
+        return WijkdataError(
+            f"De databaseserver van '{shown}' weigert de aanmelding. Controleer de "
+            "gebruikersnaam en het wachtwoord in de URL.")
+    if "database" in text and "does not exist" in text:
+        return WijkdataError(
+            f"De database '{parsed.database}' bestaat niet op de server van '{shown}'. "
+            "Controleer de naam in de URL, of laat de beheerder de database aanmaken.")
+    if isinstance(error, (sa.exc.OperationalError, sa.exc.InterfaceError)):
+        return WijkdataError(
+            f"De databaseserver van '{shown}' is niet bereikbaar. Controleer of de server "
+            "draait en of de naam van de server en de poort in de URL kloppen; probeer het "
+            "daarna opnieuw.")
+    return WijkdataError(
+        f"De database '{shown}' kan niet gebruikt worden. Controleer de URL en of de server "
+        "draait.")
+
+
+def _sqlite_error(shown: str, path: Path, text: str) -> WijkdataError:
+    if "not a database" in text or "malformed" in text or "file is encrypted" in text:
+        return WijkdataError(
+            f"'{path}' is geen database van Kleine wij's: het bestand bestaat, maar het is geen "
+            "SQLite-database (of het is beschadigd). Kies met --db of WIJKDATA_DATA_DIR een "
+            "ander bestand, of verplaats dit bestand.")
+    if path.is_dir():
+        return WijkdataError(
+            f"De database '{shown}' wijst naar een map ('{path}'), niet naar een bestand. "
+            f"Geef de naam van een databasebestand in die map, bijvoorbeeld "
+            f"sqlite:///{path / DATABASE_FILENAME}.")
+    blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        return WijkdataError(
+            f"De database '{shown}' kan niet gemaakt worden: '{blocker}' is een bestand, maar "
+            "daar moet een map staan. Kies een ander pad voor de database, of verplaats dat "
+            "bestand.")
+    if "readonly" in text or "read-only" in text or "unable to open" in text \
+            or "permission" in text or "access" in text:
+        return WijkdataError(
+            f"Geen toestemming om de database '{shown}' te openen of te schrijven. Kies een "
+            "map waarin u mag schrijven (met --db of WIJKDATA_DATA_DIR), of vraag de beheerder "
+            "om schrijfrechten op het bestand en de map.")
+    if "locked" in text or "busy" in text:
+        return WijkdataError(
+            f"De database '{shown}' is bezet door een ander programma. Probeer het over een "
+            "minuut opnieuw.")
+    return WijkdataError(
+        f"De database '{shown}' kan niet gebruikt worden. Controleer het pad en of de schijf "
+        "vol of alleen-lezen is.")
 
 
 class _WriteTransaction:
@@ -475,12 +686,12 @@ def _versie(row) -> Versie:
     created_at = row.created_at
     if created_at.tzinfo is None:
         # SQLite keeps no time zone; the store writes UTC.
-        created_at = created_at.replace(tzinfo=timezone.utc)
+        created_at = created_at.replace(tzinfo=UTC)
     else:
-        created_at = created_at.astimezone(timezone.utc)
+        created_at = created_at.astimezone(UTC)
     return Versie(
         id=int(row.id), dataset_id=int(row.dataset_id), kind=row.kind, name=row.name,
         number=int(row.number), source_filename=row.source_filename, rows=int(row.rows),
         checksum=row.checksum, created_by=row.created_by, created_at=created_at,
-        note=row.note, active=bool(row.active),
+        note=row.note, active=bool(row.active), source_kind=row.source_kind,
     )
