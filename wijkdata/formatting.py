@@ -230,21 +230,24 @@ def _text(number: Decimal, decimals: int, thousands: bool = True) -> str:
     return text.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
 
 
-def fmt_waarde(soort_: str, value, *, eenheid: bool = True,
+def fmt_waarde(soort_: str, value, *, eenheid: bool = True, duizendtallen: bool = True,
                missing: str = GEEN_GEGEVENS) -> str:
     """``value`` as Dutch text by the rule of ``soort_``; with ``eenheid`` the unit is
-    written too (``%``, ``m``/``km``), for a column whose header does not say it."""
+    written too (``%``, ``m``/``km``), for a column whose header does not say it.
+    ``duizendtallen=False`` leaves out the thousands dots (for a CSV cell: ``1745``)."""
     if soort_ == TEKST:
         return missing if _missing_text(value) else str(value)
     number = _rond_decimal(soort_, value)
     if number is None:
         return missing
+    thousands = duizendtallen and soort_ not in (JAAR, COORDINAAT)
     if soort_ == AFSTAND:
         if eenheid and abs(number) >= 1000:
-            return f"{_text(number.scaleb(-3), 1)} km"
-        return f"{_text(number, 0)} m" if eenheid else _text(number, 0)
+            return f"{_text(number.scaleb(-3), 1, thousands)} km"
+        text = _text(number, 0, thousands)
+        return f"{text} m" if eenheid else text
     decimals = max(DECIMALEN.get(soort_, DECIMALEN[GETAL]), 0)
-    text = _text(number, decimals, thousands=soort_ not in (JAAR, COORDINAAT))
+    text = _text(number, decimals, thousands)
     return f"{text}%" if soort_ == PROCENT and eenheid else text
 
 

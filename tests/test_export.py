@@ -1,0 +1,184 @@
+"""Downloads for Dutch Excel (CSV and XLSX) and the command line's unchanged CSV."""
+import csv
+import io
+from datetime import date, datetime
+from decimal import Decimal
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from wijkdata import export, rapportage
+from wijkdata.formatting import fmt_kolom, lees_getal, rond
+from wijkdata.gegevens import buurtcijfers, load_demo
+
+FORBIDDEN = ("nan", "none", "null", "nat", "inf", "<na>")
+
+
+def dutch_table() -> pd.DataFrame:
+    """Real-shaped cells of the dashboard's tables, with numbers checkable by hand."""
+    return pd.DataFrame({
+        "Buurt": ['Café "De Hoek"; oost', "=HYPERLINK(\"http://x\",\"klik\")", None],
+        "Buurtcode": ["BU03630001", "BU03630002", "BU0363AA01"],
+        "Inwoners": [1745.0, np.nan, 20.0],
+        "Eenzaam (%)": [12.25, np.nan, 0.05],
+        "Per 1.000 inwoners": [1.25, 0.0, np.nan],
+        "Dichtstbijzijnde initiatief (m)": [155.0, 1249.0, np.inf],
+        "witte_vlek": pd.array([True, None, False], dtype="boolean"),
+        "startdatum": ["2024-08-05", None, "ooit"],
+        "email": ["jan@voorbeeld.nl", "", None],
+        "Gepubliceerd": pd.to_datetime(["2024-07-01 12:00"] * 3, utc=True),
+    })
+
+
+def read_dutch(data: bytes) -> pd.DataFrame:
+    return pd.read_csv(io.BytesIO(data), sep=";", decimal=",", encoding="utf-8-sig",
+                       keep_default_na=False, na_values=[""])
+
+
+def test_csv_for_dutch_excel_bytes_by_hand():
+    data = export.to_excel_csv_bytes(dutch_table())
+    assert data.startswith(b"\xef\xbb\xbf")                  # UTF-8 BOM: Excel reads é
+    lines = data.decode("utf-8-sig").split("\r\n")
+    assert lines[0] == ("Buurt;Buurtcode;Inwoners;Eenzaam (%);Per 1.000 inwoners;"
+                        "Dichtstbijzijnde initiatief (m);witte_vlek;startdatum;Gepubliceerd")
+    assert lines[1] == ('"Café ""De Hoek""; oost";BU03630001;1745;12,3;1,3;160;ja;05-08-2024;'
+                        "01-07-2024 14:00")
+    # Formula neutralised, missing values empty (never 0), 1249 m is 1,2 km = 1200.
+    assert lines[2] == ('"\'=HYPERLINK(""http://x"",""klik"")";BU03630002;;;0,0;1200;;;'
+                        "01-07-2024 14:00")
+    assert lines[3] == ";BU0363AA01;20;0,1;;;nee;ooit;01-07-2024 14:00"
+    assert lines[4:] == [""]
+    assert b"jan@voorbeeld.nl" not in data                      # personal data dropped
+
+
+def test_csv_opens_with_pandas_as_dutch_excel_would():
+    frame = read_dutch(export.to_excel_csv_bytes(dutch_table()))
+    assert frame["Inwoners"].tolist()[0] == 1745 and frame["Inwoners"].isna().tolist()[1]
+    assert frame["Eenzaam (%)"].tolist()[0] == 12.3
+    assert frame["Per 1.000 inwoners"].tolist()[:2] == [1.3, 0.0]
+    assert frame["Dichtstbijzijnde initiatief (m)"].tolist()[:2] == [160, 1200]
+    assert "email" not in frame.columns
+
+
+def test_counts_are_integers_never_1745_0():
+    table = pd.DataFrame({"inwoners": [1745.0, 2.0], "initiatieven": [3, 0],
+                          "huishoudens": [812.0, np.nan]})
+    text = export.to_excel_csv_bytes(table).decode("utf-8-sig")
+    assert text == "inwoners;initiatieven;huishoudens\r\n1745;3;812\r\n2;0;\r\n"
+
+
+def test_155_m_is_the_same_number_on_page_and_in_both_downloads():
+    table = pd.DataFrame({"afstand_initiatief_m": [155.0]})
+    assert fmt_kolom("afstand_initiatief_m", 155.0) == "160 m"           # page, slide, PDF
+    assert read_dutch(export.to_excel_csv_bytes(table)).iloc[0, 0] == 160
+    sheet = openpyxl.load_workbook(io.BytesIO(export.to_xlsx_bytes(table))).active
+    assert sheet["A2"].value == 160 and isinstance(sheet["A2"].value, int)
+
+
+def test_xlsx_has_rounded_numbers_integers_dates_and_no_nan_text():
+    sheet = openpyxl.load_workbook(io.BytesIO(export.to_xlsx_bytes(dutch_table()))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Buurt", "Buurtcode", "Inwoners")
+    assert rows[1][2:7] == (1745, 12.3, 1.3, 160, "ja")
+    assert isinstance(rows[1][2], int)
+    assert rows[1][7] == datetime(2024, 8, 5)                  # a real date
+    assert rows[1][8] == datetime(2024, 7, 1, 14, 0)            # Dutch summer time
+    assert rows[2][0].startswith("'=HYPERLINK")                # not a formula
+    assert rows[2][2:4] == (None, None) and rows[3][5] is None and rows[3][0] is None
+    assert sheet["C2"].number_format == "#,##0" and sheet["D2"].number_format == "0.0"
+    assert sheet["H2"].number_format == "dd-mm-yyyy"
+    texts = [str(v).lower() for row in rows for v in row if isinstance(v, str)]
+    assert not any(word == v for v in texts for word in FORBIDDEN)
+    assert "email" not in rows[0]
+
+
+def test_xlsx_drops_control_characters_an_xlsx_cannot_hold():
+    table = pd.DataFrame({"naam": ["Koffie\x0b uur\x00"], "Sinds": [date(2024, 1, 2)]})
+    sheet = openpyxl.load_workbook(io.BytesIO(export.to_xlsx_bytes(table, "a/b:c"))).active
+    assert sheet["A2"].value == "Koffie uur" and sheet.title == "a_b_c"
+    assert sheet["B2"].value == datetime(2024, 1, 2)
+
+
+def test_download_files_for_the_dashboard():
+    downloads = export.download_files(dutch_table(), "witte_vlekken_'s-Hertogenbosch")
+    assert [(d.label, d.filename, d.mime) for d in downloads] == [
+        ("CSV", "witte_vlekken__s-Hertogenbosch.csv", "text/csv"),
+        ("Excel", "witte_vlekken__s-Hertogenbosch.xlsx", export.XLSX_MIME)]
+    assert downloads[0].make().startswith(b"\xef\xbb\xbf")
+    assert downloads[1].make().startswith(b"PK")                # a zip: the xlsx container
+    assert all(d.help for d in downloads)
+
+
+def test_the_command_line_csv_contract_stays_as_it_is():
+    # Scripts read this: ',' between cells, '.' as decimal mark, true/false, no BOM.
+    table = pd.DataFrame({"buurtcode": ["BU00010001", "BU00010002"],
+                          "eenzaam_pct": [12.25, np.nan], "inwoners": [1745.0, 20.0],
+                          "witte_vlek": pd.array([True, None], dtype="boolean")})
+    assert export.to_csv_bytes(table) == (
+        b"buurtcode,eenzaam_pct,inwoners,witte_vlek\n"
+        b"BU00010001,12.25,1745.0,true\n"
+        b"BU00010002,,20.0,\n")
+
+
+def test_real_shaped_witte_vlekken_download_reads_back():
+    cijfers = buurtcijfers(load_demo(), gemeentecode="GM9999")
+    table = rapportage.witte_vlekken_tabel(cijfers, alleen_vlekken=False)
+    frame = read_dutch(export.to_excel_csv_bytes(table))
+    assert len(frame) == len(table) and list(frame.columns) == list(table.columns)
+    assert pd.api.types.is_integer_dtype(frame["Inwoners"].dropna())
+    expected = [rond("Eenzaam (%)", v) for v in table["Eenzaam (%)"]]
+    assert [None if pd.isna(v) else v for v in frame["Eenzaam (%)"]] == expected
+    data = export.to_excel_csv_bytes(table).decode("utf-8-sig").lower()
+    cells = [c for line in csv.reader(io.StringIO(data), delimiter=";") for c in line]
+    assert not any(c in FORBIDDEN for c in cells)
+
+
+def test_buurten_for_the_command_line_keep_their_rounding():
+    cijfers = buurtcijfers(load_demo(), gemeentecode="GM9999")
+    table = export.buurten_table(cijfers)
+    assert table["initiatieven_per_1000"].equals(cijfers["initiatieven_per_1000"].round(3))
+
+
+number_columns = ["eenzaam_pct", "inwoners", "initiatieven_per_1000", "afstand_initiatief_m",
+                  "lat", "iets"]
+floats = st.one_of(st.floats(allow_nan=True, allow_infinity=True),
+                   st.floats(min_value=-1e7, max_value=1e7),
+                   st.sampled_from([0.5, 1.5, 2.5, 155.0, 154.9999, 0.05, -0.05]))
+texts = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)),
+                max_size=12)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(*([floats] * len(number_columns)), texts), min_size=1, max_size=6))
+def test_any_numbers_and_text_round_trip_through_the_dutch_csv(rows):
+    table = pd.DataFrame(rows, columns=[*number_columns, "naam"])
+    data = export.to_excel_csv_bytes(table)
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8-sig")
+    read = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    assert read[0] == [*number_columns, "naam"] and len(read) == len(rows) + 1
+    for row, cells in zip(rows, read[1:]):
+        for column, value, cell in zip(number_columns, row, cells):
+            rounded = rond(column, value)
+            assert cell.lower() not in FORBIDDEN
+            if rounded is None:
+                assert cell == ""
+            else:
+                assert "." not in cell and lees_getal(cell) == Decimal(str(rounded))
+        name = row[-1]
+        expected = "'" + name if name.startswith(("=", "+", "-", "@", "\t", "\r")) else name
+        assert cells[-1] == expected
+
+
+@pytest.mark.parametrize("value", [np.nan, None, pd.NA, np.inf])
+def test_a_missing_value_is_an_empty_cell_in_both_files(value):
+    table = pd.DataFrame({"eenzaam_pct": pd.Series([value, 1.0], dtype=object),
+                          "code": ["a", "b"]})
+    text = export.to_excel_csv_bytes(table).decode("utf-8-sig")
+    assert text == "eenzaam_pct;code\r\n;a\r\n1,0;b\r\n"
+    sheet = openpyxl.load_workbook(io.BytesIO(export.to_xlsx_bytes(table))).active
+    assert sheet["A2"].value is None and sheet["A3"].value == 1.0
