@@ -34,7 +34,8 @@ def test_geojson_keeps_codes_and_shared_borders():
 
 
 def test_clicked_code_reads_plotly_selection():
-    assert kaart.clicked_code({"selection": {"points": [{"location": "BU00010002"}]}}) == "BU00010002"
+    clicked = {"selection": {"points": [{"location": "BU00010002"}]}}
+    assert kaart.clicked_code(clicked) == "BU00010002"
     assert kaart.clicked_code({"selection": {"points": [{"lat": 52, "lon": 5}]}}) is None
     assert kaart.clicked_code(None) is None
 
@@ -49,3 +50,45 @@ def test_scaled_view_zooms_out_for_a_smaller_map():
     view = {"center": {"lat": 52, "lon": 5}, "zoom": 12.0}
     assert kaart.scaled_view(view, 320, 520)["zoom"] == 11.0       # half as wide: one level out
     assert kaart.scaled_view(view, 1280, 1040)["zoom"] == 13.0
+
+
+FORBIDDEN = ("nan", "none", "null", "nat", "<na>", "inf")
+
+
+def hover_texts(fig) -> list[str]:
+    return [t for trace in fig.data for t in (trace.text or [])]
+
+
+def test_hover_texts_round_by_the_rule_and_never_say_nan():
+    gebieden = areas()
+    cijfers = pd.DataFrame({"code": gebieden["code"], "naam": [None, "B"],
+                            "eenzaam_pct": [12.25, np.inf]})
+    fig = kaart.choropleth(kaart.geojson_of(gebieden), cijfers, "eenzaam_pct",
+                           indicator="eenzaam", view=kaart.bounds_view(gebieden))
+    # No name: the code; 12,25 half up; infinity is no figure and gets the grey trace.
+    assert hover_texts(fig) == ["BU00010001<br>Eenzaam: 12,3%", "B<br>Eenzaam: geen gegevens"]
+    assert list(fig.data[1].locations) == ["BU00010002"]
+    assert fig.layout.separators == ",."          # 12,5 on the colour bar, not 12.5
+    assert not any(w in t.lower() for t in hover_texts(fig) for w in FORBIDDEN)
+
+
+def test_counts_on_the_map_are_whole_numbers():
+    gebieden = areas()
+    cijfers = pd.DataFrame({"code": gebieden["code"], "naam": ["A", "B"],
+                            "inwoners": [1745.0, 20.4]})
+    fig = kaart.choropleth(kaart.geojson_of(gebieden), cijfers, "inwoners",
+                           indicator="inwoners", view=kaart.bounds_view(gebieden))
+    assert hover_texts(fig) == ["A<br>Inwoners: 1.745", "B<br>Inwoners: 20"]
+
+
+def test_initiative_hover_missing_fields_read_geen_gegevens_and_text_stays_literal():
+    points = gpd.GeoDataFrame(
+        {"naam": ["<b>Koffie</b>", None], "activiteit": [np.nan, "feest"],
+         "wij_type": ["bonding", "bonding"], "doelgroepen": [pd.NA, "iedereen"],
+         "op_buurtniveau": pd.array([pd.NA, True], dtype="boolean")},
+        geometry=gpd.points_from_xy([100500, 101500], [450500, 450500]), crs="EPSG:28992")
+    fig = kaart.go.Figure()
+    kaart.add_initiatief_points(fig, points, "wij_type")
+    assert list(fig.data[0].text) == [
+        "‹b›Koffie‹/b›<br>geen gegevens · bonding<br>voor: geen gegevens",
+        "initiatief zonder naam<br>feest · bonding<br>voor: iedereen<br>(locatie op buurtniveau)"]

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from .formatting import fmt_getal, fmt_pct
-from .kaart import FONT, _plain
+from .formatting import fmt_kolom, fmt_pct
+from .kaart import FONT, SEPARATORS, _plain, _tekst, naam_of_code
 
 # Okabe–Ito, safe with colour-vision deficiencies.
 AREA_COLOURS = {"Buurt": "#D55E00", "Wijk": "#E69F00", "Gemeente": "#0072B2",
@@ -25,7 +25,7 @@ def _layout(fig: go.Figure, *, height: int, font_size: int, title: str | None = 
                       legend_font={"size": font_size},
                       margin={"l": 20, "r": 20, "t": 50 if title else 20, "b": 20},
                       title={"text": title} if title else None, plot_bgcolor="white",
-                      paper_bgcolor="white", **extra)
+                      paper_bgcolor="white", separators=SEPARATORS, **extra)
     for update in (fig.update_xaxes, fig.update_yaxes):
         update(showline=True, linecolor="#444", gridcolor="#e5e5e5", automargin=True,
                tickfont={"size": font_size}, title_font={"size": font_size})
@@ -33,7 +33,8 @@ def _layout(fig: go.Figure, *, height: int, font_size: int, title: str | None = 
 
 
 def interval_chart(profiel: pd.DataFrame, indicators: list[str], *, height: int = 320,
-                   font_size: int = 14, marker_size: int = 13, line_width: float = 2.5) -> go.Figure:
+                   font_size: int = 14, marker_size: int = 13,
+                   line_width: float = 2.5) -> go.Figure:
     """Dots with 95% interval bars: buurt, wijk, gemeente, Nederland per indicator."""
     rows = profiel[profiel["indicator"].isin(indicators)]
     fig = go.Figure()
@@ -71,13 +72,13 @@ def trend_chart(trend: pd.DataFrame, label: str, *, height: int = 320,
                 fill="toself", fillcolor=_alpha(colour, 0.15), line={"width": 0},
                 hoverinfo="skip", showlegend=False))
         fig.add_trace(go.Scatter(
-            x=rows["periode"], y=rows["waarde"], mode="lines+markers", name=gebied,
+            x=rows["periode"], y=rows["waarde"], mode="lines+markers", name=_plain(gebied),
             line={"color": colour, "width": 3}, marker={"size": 9},
             error_y={"type": "data", "symmetric": False, "thickness": 1.5,
                      "array": (rows["bovengrens"] - rows["waarde"]).to_numpy(),
                      "arrayminus": (rows["waarde"] - rows["ondergrens"]).to_numpy()},
             text=[fmt_pct(v) for v in rows["waarde"]],
-            hovertemplate=f"{gebied} %{{x}}: %{{text}}<extra></extra>"))
+            hovertemplate=f"{_plain(gebied)} %{{x}}: %{{text}}<extra></extra>"))
     fig.update_xaxes(tickmode="array", tickvals=sorted(trend["periode"].unique()),
                      title="Jaar")
     fig.update_yaxes(ticksuffix="%", title=label)
@@ -117,9 +118,10 @@ def quadrant_chart(cijfers: pd.DataFrame, eenzaam: str, label: str, *, height: i
             x=rows["initiatieven_per_1000"], y=rows[eenzaam], mode="markers", name=kwadrant,
             marker={"size": marker_size, "color": colour, "line": {"width": 1, "color": "#222"},
                     "symbol": "diamond" if kwadrant == "witte vlek" else "circle"},
-            text=[f"{_plain(n)}<br>{label}: {fmt_pct(e)}<br>{fmt_getal(p, 1)} per 1.000"
-                  for n, e, p in zip(rows["buurtnaam"], rows[eenzaam],
-                                     rows["initiatieven_per_1000"])],
+            text=[f"{naam_of_code(n, c)}<br>{label}: {fmt_kolom(eenzaam, e)}<br>"
+                  f"{fmt_kolom('initiatieven_per_1000', p)} per 1.000"
+                  for n, c, e, p in zip(rows["buurtnaam"], rows["buurtcode"], rows[eenzaam],
+                                        rows["initiatieven_per_1000"])],
             customdata=rows["buurtcode"], hovertemplate="%{text}<extra></extra>"))
     several = "gemeentecode" in known and known["gemeentecode"].nunique() > 1
     if several:
@@ -135,10 +137,10 @@ def quadrant_chart(cijfers: pd.DataFrame, eenzaam: str, label: str, *, height: i
         fig.add_shape(type="rect", xref="x", yref="y", layer="below", line={"width": 0},
                       x0=-1e6, x1=grens_a, y0=grens_e, y1=1e6, fillcolor="rgba(213,94,0,0.10)")
         fig.add_hline(y=grens_e, line={"dash": "dash", "width": line_width, "color": "#444"},
-                      annotation_text=f"grens eenzaamheid {fmt_pct(grens_e)}",
+                      annotation_text=f"grens eenzaamheid {fmt_kolom('grens_eenzaam', grens_e)}",
                       annotation_position="top right", annotation_font_size=font_size)
         fig.add_vline(x=grens_a, line={"dash": "dash", "width": line_width, "color": "#444"},
-                      annotation_text=f"grens aanbod {fmt_getal(grens_a, 1)}",
+                      annotation_text=f"grens aanbod {fmt_kolom('grens_aanbod', grens_a)}",
                       annotation_position="bottom right", annotation_font_size=font_size)
         x_max = float(known["initiatieven_per_1000"].max())
         y_min, y_max = float(known[eenzaam].min()), float(known[eenzaam].max())
@@ -149,7 +151,8 @@ def quadrant_chart(cijfers: pd.DataFrame, eenzaam: str, label: str, *, height: i
         row = known[known["buurtcode"] == code]
         if len(row):
             fig.add_annotation(x=row["initiatieven_per_1000"].iloc[0], y=row[eenzaam].iloc[0],
-                               text=_plain(row["buurtnaam"].iloc[0]), showarrow=True,
+                               text=naam_of_code(row["buurtnaam"].iloc[0], code),
+                               showarrow=True,
                                arrowhead=2)
     fig.update_xaxes(title="Initiatieven per 1.000 inwoners", zeroline=False)
     fig.update_yaxes(title=f"{label} (%)", ticksuffix="%")
@@ -159,10 +162,13 @@ def quadrant_chart(cijfers: pd.DataFrame, eenzaam: str, label: str, *, height: i
 
 def count_chart(tellingen: pd.DataFrame, by: str, label: str, *, height: int = 300,
                 font_size: int = 14) -> go.Figure:
+    """Horizontal bars of ``tellingen`` (columns ``by`` and ``aantal``), the count written
+    at each bar; an unnamed category reads "geen gegevens"."""
     rows = tellingen.sort_values("aantal")
-    fig = go.Figure(go.Bar(x=rows["aantal"], y=rows[by], orientation="h",
-                           marker_color="#54278f", text=rows["aantal"], textposition="outside",
-                           hovertemplate="%{y}: %{x}<extra></extra>"))
+    texts = [fmt_kolom("aantal", v) for v in rows["aantal"]]
+    fig = go.Figure(go.Bar(x=rows["aantal"], y=[_tekst(v) for v in rows[by]],
+                           orientation="h", marker_color="#54278f", text=texts,
+                           textposition="outside", hovertemplate="%{y}: %{text}<extra></extra>"))
     fig.update_xaxes(title="Aantal initiatieven", rangemode="tozero")
     fig.update_yaxes(title=label)
     return _layout(fig, height=height, font_size=font_size)

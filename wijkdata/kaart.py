@@ -17,7 +17,7 @@ import shapely
 
 from .columns import INDICATOREN
 from .figures import WGS84
-from .formatting import fmt_getal, fmt_pct
+from .formatting import GEEN_GEGEVENS, fmt_kolom
 
 # Single-hue sequential scales are readable with every common colour-vision deficiency.
 SCALE = [[0.0, "#f2f0f7"], [0.25, "#cbc9e2"], [0.5, "#9e9ac8"], [0.75, "#756bb1"],
@@ -38,6 +38,8 @@ MAP_WIDTH = 0.8
 # More initiative points than this make the map unreadable and slow; the page asks to pick
 # a gemeente instead.
 MAX_POINTS = 5000
+# Dutch decimal comma and thousands dot in every number plotly writes (axes, colour bar).
+SEPARATORS = ",."
 
 
 def geojson_of(gebieden: gpd.GeoDataFrame, tolerance: float = 0.0) -> dict:
@@ -100,18 +102,22 @@ def choropleth(geojson: dict | str, cijfers: pd.DataFrame, column: str, *, indic
     info = INDICATOREN.get(indicator)
     unit = info.unit if info else ""
     label = info.label if info else column
-    has = cijfers[column].notna()
+    # The one rounding rule (wijkdata.formatting), by the indicator's unit where known.
+    rule = indicator if info else column
+    # ±inf is no measurement either: it would colour an area as if it were extreme.
+    numbers = pd.to_numeric(cijfers[column], errors="coerce").astype(float)
+    has = pd.Series(np.isfinite(numbers.to_numpy()), index=cijfers.index)
     fig = go.Figure()
     values = cijfers.loc[has]
-    text = [f"{_plain(naam)}<br>{label}: {_fmt(v, unit)}"
-            for naam, v in zip(values["naam"], values[column])]
+    text = [f"{naam_of_code(naam, code)}<br>{label}: {fmt_kolom(rule, v)}"
+            for naam, code, v in zip(values["naam"], values["code"], values[column])]
     # White outlines separate the buurten of a gemeente; for thousands of areas (the whole
     # country) they are thinner than a pixel, only whiten the map and cost about a second of
     # drawing in the browser, so they are left out there.
     outline = 0.8 if len(cijfers) <= OUTLINE_MAX_AREAS else 0
     if len(values):
         fig.add_trace(go.Choroplethmap(
-            geojson=geojson, locations=values["code"], z=values[column].astype(float),
+            geojson=geojson, locations=values["code"], z=numbers[has],
             featureidkey="id", colorscale=SCALE,
             marker={"line": {"width": outline, "color": "white"}, "opacity": 0.85},
             colorbar={"title": {"text": f"{label} ({unit})" if unit else label,
@@ -126,7 +132,8 @@ def choropleth(geojson: dict | str, cijfers: pd.DataFrame, column: str, *, indic
             geojson=geojson, locations=missing["code"], z=np.zeros(len(missing)),
             featureidkey="id", colorscale=[[0, MISSING_COLOUR], [1, MISSING_COLOUR]],
             showscale=False, marker={"line": {"width": 1.5, "color": "#636363"}, "opacity": 0.9},
-            text=[f"{_plain(n)}<br>{label}: geen gegevens" for n in missing["naam"]],
+            text=[f"{naam_of_code(n, c)}<br>{label}: {GEEN_GEGEVENS}"
+                  for n, c in zip(missing["naam"], missing["code"])],
             hovertemplate="%{text}<extra></extra>", name="geen gegevens", showlegend=True))
     if highlight is not None and (cijfers["code"] == highlight).any():
         fig.add_trace(go.Choroplethmap(
@@ -140,6 +147,7 @@ def choropleth(geojson: dict | str, cijfers: pd.DataFrame, column: str, *, indic
         map={"style": "white-bg", "domain": {"x": [0, MAP_WIDTH], "y": [0, 1]}, **view},
         height=height, margin={"l": 0, "r": 0, "t": 0, "b": 0},
         font={"family": FONT, "size": font_size, "color": "#111111"},
+        separators=SEPARATORS,
         legend={"font": {"size": font_size}, "orientation": "v", "yanchor": "bottom", "y": 0.0,
                 "x": MAP_WIDTH + 0.02, "xanchor": "left"},
         clickmode="event+select", uirevision="kaart")
@@ -157,8 +165,8 @@ def add_initiatief_points(fig: go.Figure, initiatieven: gpd.GeoDataFrame, kleur_
         if group.empty:
             continue
         hover = [
-            f"{_plain(n)}<br>{_plain(a)} · {_plain(w)}<br>voor: {_plain(d)}"
-            + ("<br>(locatie op buurtniveau)" if b else "")
+            f"{_plain(n) or 'initiatief zonder naam'}<br>{_tekst(a)} · {_tekst(w)}"
+            f"<br>voor: {_tekst(d)}" + ("<br>(locatie op buurtniveau)" if _ja(b) else "")
             for n, a, w, d, b in zip(group["naam"], group["activiteit"], group["wij_type"],
                                      group["doelgroepen"], group["op_buurtniveau"])
         ]
@@ -169,16 +177,35 @@ def add_initiatief_points(fig: go.Figure, initiatieven: gpd.GeoDataFrame, kleur_
             legendgroup="initiatieven", legendgrouptitle={"text": "Initiatieven"}))
 
 
+def _missing(value) -> bool:
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):      # a list or an array is a value
+        return False
+
+
 def _plain(value) -> str:
     """Uploaded text shown in plotly hover labels: plotly interprets a few HTML tags there,
-    so angle brackets are replaced and text can never become markup or a link."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
+    so angle brackets are replaced and text can never become markup or a link. A missing
+    value (None, NaN, NA, NaT) is the empty text, never "nan"."""
+    if _missing(value):
         return ""
     return str(value).replace("<", "‹").replace(">", "›")
 
 
-def _fmt(value, unit: str) -> str:
-    return fmt_pct(value) if unit == "%" else fmt_getal(value)
+def _tekst(value) -> str:
+    """Uploaded text for a label, "geen gegevens" when missing or blank."""
+    return _plain(value).strip() or GEEN_GEGEVENS
+
+
+def naam_of_code(naam, code) -> str:
+    """An area's name for a label; its code where no name is known."""
+    return _plain(naam).strip() or _plain(code).strip() or GEEN_GEGEVENS
+
+
+def _ja(value) -> bool:
+    """True only for a real yes: NA (unknown) is no, and never raises as ``bool(pd.NA)``."""
+    return not _missing(value) and bool(value)
 
 
 def column_for(indicator: str) -> str:

@@ -1,0 +1,79 @@
+"""Chart texts: numbers by the one rounding rule, Dutch separators, never 'nan' or 'None'."""
+import numpy as np
+import pandas as pd
+
+from wijkdata import grafieken
+
+FORBIDDEN = ("nan", "none", "null", "nat", "<na>", "inf")
+
+
+def all_texts(fig) -> list[str]:
+    texts = [str(t) for trace in fig.data for t in (trace.text if trace.text is not None else [])]
+    texts += [str(a.text) for a in fig.layout.annotations]
+    texts += [str(trace.name) for trace in fig.data if trace.name is not None]
+    return texts
+
+
+def assert_clean(fig):
+    for text in all_texts(fig):
+        assert not any(word in text.lower() for word in FORBIDDEN), text
+    assert fig.layout.separators == ",."
+
+
+def quadrant_cijfers() -> pd.DataFrame:
+    return pd.DataFrame({
+        "buurtcode": ["BU03630001", "BU03630002", "BU03630003"],
+        "buurtnaam": ["Oost", None, "West"],
+        "gemeentecode": ["GM0363"] * 3,
+        "eenzaam_pct": [52.25, 40.0, np.nan],
+        "initiatieven_per_1000": [0.25, 3.05, 1.0],
+        "kwadrant": ["witte vlek", "minder eenzaam, wel aanbod", "onbekend"],
+        "grens_eenzaam": [49.95] * 3, "grens_aanbod": [0.35] * 3,
+    })
+
+
+def test_quadrant_hover_and_threshold_texts_use_the_rule():
+    fig = grafieken.quadrant_chart(quadrant_cijfers(), "eenzaam_pct", "Eenzaam",
+                                   highlight=["BU03630002"])
+    hover = {trace.name: list(trace.text) for trace in fig.data}
+    assert hover["witte vlek"] == ["Oost<br>Eenzaam: 52,3%<br>0,3 per 1.000"]
+    # No name: the code. 3,05 half up is 3,1.
+    assert hover["minder eenzaam, wel aanbod"] == ["BU03630002<br>Eenzaam: 40,0%<br>3,1 per 1.000"]
+    notes = [a.text for a in fig.layout.annotations]
+    assert "grens eenzaamheid 50,0%" in notes and "grens aanbod 0,4" in notes
+    assert "BU03630002" in notes
+    assert_clean(fig)
+
+
+def test_interval_trend_and_age_charts_say_geen_gegevens_for_a_gap():
+    profiel = pd.DataFrame({
+        "indicator": ["eenzaam"], "label": ["Eenzaam"],
+        **{level: [v] for level, v in [("buurt", 47.15), ("wijk", np.nan), ("gemeente", 45.0),
+                                       ("nederland", np.nan)]},
+        **{f"{level}_{b}": [np.nan] for level in ("buurt", "wijk", "gemeente", "nederland")
+           for b in ("onder", "boven")}})
+    interval = grafieken.interval_chart(profiel, ["eenzaam"])
+    assert [list(t.text) for t in interval.data] == [["47,2%"], ["45,0%"]]
+    assert_clean(interval)
+
+    trend = pd.DataFrame({"gebied": ["Buurt", "Buurt"], "periode": [2020, 2022],
+                          "waarde": [np.nan, 12.25], "ondergrens": [np.nan, 10.0],
+                          "bovengrens": [np.nan, 14.5]})
+    chart = grafieken.trend_chart(trend, "Eenzaam")
+    assert list(chart.data[-1].text) == ["geen gegevens", "12,3%"]
+    assert_clean(chart)
+
+    groepen = pd.DataFrame({"leeftijd": ["18 tot 65 jaar", "65 jaar en ouder"],
+                            "waarde": [30.05, None], "ondergrens": [28.0, None],
+                            "bovengrens": [32.0, None]})
+    bars = grafieken.leeftijd_chart(groepen, "Eenzaam")
+    assert list(bars.data[0].text) == ["30,1%", "geen gegevens"]
+    assert_clean(bars)
+
+
+def test_count_chart_writes_whole_numbers_and_names_a_missing_category():
+    tellingen = pd.DataFrame({"activiteit": ["ontmoeting", None], "aantal": [1745, 3]})
+    fig = grafieken.count_chart(tellingen, "activiteit", "Activiteit")
+    assert list(fig.data[0].text) == ["3", "1.745"]
+    assert list(fig.data[0].y) == ["geen gegevens", "ontmoeting"]
+    assert_clean(fig)
