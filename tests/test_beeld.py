@@ -1,5 +1,6 @@
 """Figure exports: PNG through kaleido and the system's Chromium, standalone HTML."""
 import io
+import logging
 import re
 import stat
 
@@ -95,6 +96,36 @@ def test_a_kaleido_failure_becomes_a_dutch_error_not_a_traceback(monkeypatch):
         beeld.figure_png(bar_figure())
     assert "PNG maken is niet gelukt" in caught.value.message
     assert "HTML-download" in caught.value.message
+
+
+def test_a_failure_is_logged_with_its_traceback(monkeypatch, caplog):
+    class Server:
+        _thread = None
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("Chromium crashed")
+
+    monkeypatch.setattr(beeld, "chromium_available", lambda: True)
+    monkeypatch.setattr(beeld, "_server", lambda: Server())
+    monkeypatch.setattr(kaleido, "calc_fig_sync", broken)
+    with caplog.at_level(logging.ERROR, logger="wijkdata.beeld"), pytest.raises(WijkdataError):
+        beeld.figure_png(bar_figure())
+    record = caplog.records[-1]
+    assert record.exc_info and "Chromium crashed" in str(record.exc_info[1])
+
+
+@pytest.mark.parametrize("answer", [b"Error: could not render", b"", None, "text"])
+def test_anything_but_a_png_is_an_error_never_bytes_of_a_png_file(monkeypatch, answer):
+    # A .png download must hold an image or not be offered: never text with a .png name.
+    class Server:
+        _thread = None
+
+    monkeypatch.setattr(beeld, "chromium_available", lambda: True)
+    monkeypatch.setattr(beeld, "_server", lambda: Server())
+    monkeypatch.setattr(kaleido, "calc_fig_sync", lambda *a, **k: answer)
+    with pytest.raises(WijkdataError) as caught:
+        beeld.figure_png(bar_figure())
+    assert "PNG maken is niet gelukt" in caught.value.message
 
 
 def test_a_server_that_will_not_start_becomes_a_dutch_error(monkeypatch):

@@ -1,14 +1,17 @@
 """Charts and maps as files: PNG (kaleido driving the system's Chromium) and standalone HTML.
 
 PNG export needs a Chromium on this computer; kaleido never downloads one here (no
-``kaleido.get_chrome()``). Where none is installed, :func:`figure_png` raises a Dutch
-:class:`WijkdataError` and the HTML download, which needs nothing but a browser to open it,
-remains. Both leave the figure passed in unchanged: they work on a copy.
+``kaleido.get_chrome()``). Where none is installed, or rendering fails or takes too long,
+:func:`figure_png` raises a Dutch :class:`WijkdataError` (the cause goes to the log with its
+traceback) and never returns anything but a real PNG: the caller shows the message, and the
+HTML download, which needs nothing but a browser to open it, remains. Both leave the figure
+passed in unchanged: they work on a copy.
 """
 from __future__ import annotations
 
 import functools
 import html
+import logging
 import os
 import shutil
 import threading
@@ -19,10 +22,13 @@ import plotly.graph_objects as go
 
 from .errors import WijkdataError
 
+log = logging.getLogger(__name__)
+
 GEEN_CHROMIUM = ("PNG maken kan niet: op deze computer is geen Chromium geïnstalleerd. "
                  "Gebruik de HTML-download.")
 PNG_MISLUKT = ("PNG maken is niet gelukt: Chromium gaf geen afbeelding terug. Probeer het "
                "opnieuw of gebruik de HTML-download.")
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MIN_FONT_SIZE = 12
 # The first map of a process starts Chromium (~3 s); a render normally takes well under a
 # second. Beyond this, something is stuck: better a message than a page that hangs.
@@ -81,11 +87,16 @@ def figure_png(fig: go.Figure, *, width: int = 1200, height: int = 700,
                scale: float = 2) -> bytes:
     """The figure as PNG bytes of ``width·scale`` × ``height·scale`` pixels.
 
-    Raises :class:`WijkdataError` (Dutch) when no Chromium is installed or rendering fails.
+    Raises :class:`WijkdataError` (Dutch) when no Chromium is installed or rendering fails;
+    the cause of a failure is logged with its traceback.
     """
     if not chromium_available():
         raise WijkdataError(GEEN_CHROMIUM)
-    figure = _print_ready(fig)
+    try:
+        spec = _print_ready(fig).to_dict()
+    except Exception as exc:
+        log.exception("PNG: figure could not be prepared")
+        raise WijkdataError(PNG_MISLUKT) from exc
     result: dict = {}
 
     def render():
@@ -94,16 +105,17 @@ def figure_png(fig: go.Figure, *, width: int = 1200, height: int = 700,
             # kaleido's own call (plotly.io.to_image adds options the running server ignores,
             # with a warning each time).
             result["png"] = kaleido.calc_fig_sync(
-                figure.to_dict(), opts={"format": "png", "width": width, "height": height,
-                                        "scale": scale})
+                spec, opts={"format": "png", "width": width, "height": height,
+                            "scale": scale})
         except BaseException as exc:  # noqa: BLE001 - reported to the caller below
             result["error"] = exc
 
     with _render_lock:
         try:
             server = _server()
-        except Exception as exc:  # noqa: BLE001
-            raise WijkdataError(PNG_MISLUKT, []) from exc
+        except Exception as exc:
+            log.exception("PNG: kaleido's Chromium could not be started")
+            raise WijkdataError(PNG_MISLUKT) from exc
         # The sync server waits forever for an answer if its Chromium died; a worker thread
         # and a deadline keep this call from hanging with it.
         worker = threading.Thread(target=render, daemon=True, name="wijkdata-png")
@@ -112,13 +124,19 @@ def figure_png(fig: go.Figure, *, width: int = 1200, height: int = 700,
         while worker.is_alive():
             worker.join(0.05)
             thread = getattr(server, "_thread", None)
-            if time.monotonic() > deadline or (thread is not None and not thread.is_alive()
-                                               and worker.is_alive()):
+            if time.monotonic() > deadline:
+                log.error("PNG: no image after %s s; rendering given up", RENDER_TIMEOUT_S)
+                raise WijkdataError(PNG_MISLUKT)
+            if thread is not None and not thread.is_alive() and worker.is_alive():
+                log.error("PNG: kaleido's Chromium stopped during rendering")
                 raise WijkdataError(PNG_MISLUKT)
     if "error" in result:
-        raise WijkdataError(PNG_MISLUKT) from result["error"]
+        error = result["error"]
+        log.error("PNG: rendering failed", exc_info=(type(error), error, error.__traceback__))
+        raise WijkdataError(PNG_MISLUKT) from error
     png = result.get("png")
-    if not png or not png.startswith(b"\x89PNG"):
+    if not isinstance(png, bytes) or not png.startswith(PNG_SIGNATURE):
+        log.error("PNG: kaleido returned no PNG (%r)", png[:40] if png else png)
         raise WijkdataError(PNG_MISLUKT)
     return png
 
