@@ -23,6 +23,7 @@ from wijkdata.formatting import (
     fmt_meters,
     fmt_pct,
     fmt_tijdstip,
+    kolom_formatter,
     lees_getal,
     rond,
     rond_reeks,
@@ -164,3 +165,13 @@ def test_fmt_getal_is_half_up_of_the_written_number(value, decimals):
     expected = Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals),
                                              context=Context(prec=400, rounding=ROUND_HALF_UP))
     assert lees_getal(text) == expected
+
+
+def test_kolom_formatter_for_a_table_on_screen_matches_fmt_kolom():
+    fmt = kolom_formatter("Dichtstbijzijnde initiatief (m)", pd.Series([155.0, np.nan]))
+    assert fmt(155.0) == fmt_kolom("Dichtstbijzijnde initiatief (m)", 155.0) == "160"
+    assert fmt(np.nan) == "geen gegevens"
+    whole = kolom_formatter("Versie", pd.Series([1.0, 2.0]))
+    assert whole(2.0) == "2"
+    assert kolom_formatter("iets", pd.Series([0.25, 1.0]))(0.25) == "0,3"
+    assert kolom_formatter("witte_vlek", pd.Series([True]))(np.bool_(False)) == "nee"

@@ -278,6 +278,31 @@ def fmt_kolom(kolom, value, *, eenheid: bool | None = None,
     return fmt_waarde(soort_, value, eenheid=eenheid, missing=missing)
 
 
+def kolom_formatter(kolom, reeks=None, *, missing: str = GEEN_GEGEVENS):
+    """A function value → Dutch text for every cell of one column, for a table on screen
+    (``Styler.format``): the rule is found once, from the name and, for an unknown column,
+    from ``reeks`` (whole numbers only: ``aantal``). The same text as :func:`fmt_kolom`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> fmt = kolom_formatter("Rijen", pd.Series([3.0, None]))
+    >>> fmt(1745.0), fmt(None)
+    ('1.745', 'geen gegevens')
+    """
+    soort_ = soort(kolom, reeks)
+    eenheid = not re.search(r"\((%|m|km)\)\s*$", str(kolom))
+
+    def fmt(value) -> str:
+        if isinstance(value, (bool, np.bool_)):
+            return "ja" if value else "nee"
+        if soort_ == TEKST or (isinstance(value, str) and _decimal(value) is None):
+            return missing if _missing_text(value) else str(value)
+        return fmt_waarde(soort_, value, eenheid=eenheid, missing=missing)
+
+    return fmt
+
+
 def _missing_text(value) -> bool:
     if value is None:
         return True
