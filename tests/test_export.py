@@ -182,3 +182,19 @@ def test_a_missing_value_is_an_empty_cell_in_both_files(value):
     assert text == "eenzaam_pct;code\r\n;a\r\n1,0;b\r\n"
     sheet = openpyxl.load_workbook(io.BytesIO(export.to_xlsx_bytes(table))).active
     assert sheet["A2"].value is None and sheet["A3"].value == 1.0
+
+
+def test_the_initiatives_download_reads_back_through_the_projects_own_reader():
+    from wijkdata.upload import read_file
+
+    initiatieven = load_demo().initiatieven
+    table = rapportage.initiatieven_weergave(export.initiatieven_table(initiatieven))
+    ingelezen = read_file(export.to_excel_csv_bytes(table), "initiatieven.csv")
+    assert not ingelezen.rapport.errors
+    back = ingelezen.frame.reset_index(drop=True)
+    assert back["naam"].tolist() == table["Naam"].tolist()
+    shown = table["Breedtegraad"].notna()
+    expected = [rond("lat", v) for v in table.loc[shown, "Breedtegraad"]]
+    assert back.loc[shown, "lat"].tolist() == expected
+    starts = pd.to_datetime(table["Sinds"])
+    assert back["startdatum"].tolist() == starts.tolist()
