@@ -11,9 +11,10 @@ import streamlit as st
 
 import auth
 import ui
+from wijkdata.codes import NEDERLAND
 from wijkdata.columns import LEEFTIJDEN
 from wijkdata.errors import WijkdataError
-from wijkdata.codes import NEDERLAND
+from wijkdata.gegevens import met_code
 
 st.set_page_config(page_title="Kleine wij's", page_icon="🏘️", layout="wide",
                    initial_sidebar_state="expanded")
@@ -70,7 +71,7 @@ def sidebar(data) -> None:
             st.caption("Nog geen gebieden geladen.")
             return
         st.selectbox("Gemeente", list(names), key="gemeente",
-                     format_func=lambda c: names[c] if c == NEDERLAND else f"{names[c]} ({c})",
+                     format_func=lambda c: names[c] if c == NEDERLAND else met_code(names[c], c),
                      help="Typ een naam of een code (GM…) om te zoeken.")
         st.radio("Niveau", ["buurt", "wijk"], key="niveau", horizontal=True,
                  format_func=str.capitalize)

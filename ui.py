@@ -15,7 +15,7 @@ from wijkdata.columns import INDICATOREN, LONELINESS
 from wijkdata.errors import WijkdataError
 from wijkdata.figures import Drempels
 from wijkdata.formatting import escape_markdown, fmt_getal
-from wijkdata.gegevens import Gegevens, buurtcijfers, load_active
+from wijkdata.gegevens import Gegevens, buurtcijfers, load_active, tekst
 from wijkdata.rapportage import LEEFTIJD_LABELS
 from wijkdata.store import Store, database_url
 
@@ -37,7 +37,7 @@ def frame_guard() -> None:
         st.rerun()
 
 
-def page(title: str, intro: str | None = None) -> tuple[Gegevens, "Keuzes"]:
+def page(title: str, intro: str | None = None) -> tuple[Gegevens, Keuzes]:
     """The start every data page shares: frame guard, the active data and the shared
     choices, the title, the demo banner; stops with a friendly note when no buurten are
     loaded yet."""
@@ -93,7 +93,7 @@ def _cijfers(key: tuple, url: str, gemeente: str | None, periode, leeftijd: str,
                         eenzaamheid=eenzaamheid, drempels=drempels, initiatieven=chosen)
 
 
-def cijfers(keuzes: "Keuzes", *, filters: tuple = (None, None, None),
+def cijfers(keuzes: Keuzes, *, filters: tuple = (None, None, None),
             drempels: Drempels | None = None, periode="keuze") -> pd.DataFrame:
     """Figures per buurt for the shared choices (optionally with initiative filters)."""
     s = store()
@@ -105,8 +105,9 @@ def cijfers(keuzes: "Keuzes", *, filters: tuple = (None, None, None),
 
 def filtered_initiatieven(data: Gegevens, filters: tuple) -> pd.DataFrame:
     activiteiten, wij_types, doelgroepen = (list(f) if f else None for f in filters)
-    return figures.filter_initiatieven(figures.active_initiatieven(data.initiatieven), activiteiten=activiteiten,
-                                       wij_types=wij_types, doelgroepen=doelgroepen)
+    return figures.filter_initiatieven(figures.active_initiatieven(data.initiatieven),
+                                       activiteiten=activiteiten, wij_types=wij_types,
+                                       doelgroepen=doelgroepen)
 
 
 def _freeze(filters) -> tuple:
@@ -123,7 +124,7 @@ def _geojson(key: tuple, url: str, gemeente: str | None, niveau: str) -> tuple[s
     return laag.url, laag.view
 
 
-def geojson(keuzes: "Keuzes", niveau: str | None = None) -> tuple[str, dict]:
+def geojson(keuzes: Keuzes, niveau: str | None = None) -> tuple[str, dict]:
     """(URL of the prepared GeoJSON, starting view) of the chosen gemeente (or the country
     when no gemeente is chosen) at ``niveau``: pass both to kaart.choropleth."""
     s = store()
@@ -173,6 +174,12 @@ def keuzes() -> Keuzes:
     return Keuzes(None if gemeente == NEDERLAND else gemeente, ss.get("niveau", "buurt"),
                   ss.get("indicator", "eenzaam"),
                   ss.get("periode"), ss.get("leeftijd", "18+"))
+
+
+def is_waar(value) -> bool:
+    """True only for a true value: numpy and pandas booleans count, a missing one (pd.NA,
+    None, NaN) does not. ``value is True`` is always False for a numpy bool."""
+    return False if value is None or value is pd.NA or pd.isna(value) else bool(value)
 
 
 def show_error(exc: WijkdataError) -> None:
@@ -229,12 +236,15 @@ def table(frame: pd.DataFrame, *, name: str | None = None,
     for column in frame.columns:
         series = frame[column]
         if pd.api.types.is_bool_dtype(series) or str(series.dtype) == "boolean":
-            formats[column] = lambda v: "" if pd.isna(v) else ("ja" if v else "nee")
+            formats[column] = lambda v: "onbekend" if pd.isna(v) else ("ja" if v else "nee")
         elif pd.api.types.is_integer_dtype(series):
             formats[column] = lambda v: fmt_getal(v, 0, missing="geen gegevens")
         elif pd.api.types.is_float_dtype(series):
             places = decimals.get(column, 0 if _whole(series) else 1)
             formats[column] = lambda v, p=places: fmt_getal(v, p, missing="geen gegevens")
+        else:
+            # st.dataframe shows a missing text cell as 'None': a dash says "not given".
+            formats[column] = lambda v: tekst(v, "—")
     options.setdefault("hide_index", True)
     options.setdefault("width", "stretch")
     shown = frame
@@ -277,6 +287,40 @@ def uitgelicht_default(default: list, options: list) -> None:
     st.session_state["uitgelicht"] = current or [i for i in default if i in set(options)]
 
 
+# Choices that must outlive the widget that sets them live in plain session keys ("buurt",
+# "uitgelicht", mirrored in the URL by app.py). Streamlit forgets a widget's key as soon as a
+# run does not draw that widget (a page or presentation step without it), so each widget
+# gets its own key, is filled from the plain key before it is drawn, and copies a new pick
+# back in its on_change callback.
+
+def _bewaar(widget_key: str, key: str) -> None:
+    st.session_state[key] = st.session_state[widget_key]
+
+
+def blijvende_selectbox(label: str, options: list, *, key: str, default,
+                        format_func=str, **kwargs):
+    """A selectbox whose choice is kept in ``st.session_state[key]`` across pages, steps and
+    reloads; ``default`` when the kept choice is not among ``options``. Returns the choice."""
+    ss = st.session_state
+    if ss.get(key) not in options:
+        ss[key] = default
+    widget_key = f"_{key}_keuze"
+    ss[widget_key] = ss[key]
+    st.selectbox(label, options, key=widget_key, format_func=format_func,
+                 on_change=_bewaar, args=(widget_key, key), **kwargs)
+    return ss[key]
+
+
+def blijvende_multiselect(label: str, options: list, *, key: str, format_func=str, **kwargs):
+    """A multiselect kept in ``st.session_state[key]`` (see :func:`blijvende_selectbox`)."""
+    ss = st.session_state
+    widget_key = f"_{key}_keuze"
+    ss[widget_key] = [v for v in ss.get(key, []) if v in set(options)]
+    st.multiselect(label, options, key=widget_key, format_func=format_func,
+                   on_change=_bewaar, args=(widget_key, key), **kwargs)
+    return ss[key]
+
+
 def presentatie_css() -> None:
     from pathlib import Path
     css = (Path(__file__).parent / "presentatie.css").read_text(encoding="utf-8")
@@ -313,7 +357,8 @@ def bronnen_slide(data: Gegevens) -> str:
     if data.is_demo:
         regels = ["Voorbeelddata (fictief): een verzonnen gemeente."]
     else:
-        regels = [f"{v.name} ({v.kind}), versie {v.number}, {v.created_at:%d-%m-%Y}"
+        from wijkdata.rapportage import lokale_tijd
+        regels = [f"{v.name} ({v.kind}), versie {v.number}, {lokale_tijd(v.created_at, '%d-%m-%Y')}"
                   for v in data.versies]
     return bronnen_html(regels)
 
@@ -382,7 +427,7 @@ def _png_or_none(fig) -> bytes:
         return exc.message.encode("utf-8")
 
 
-def raadsinformatie_button(data: Gegevens, keuzes: "Keuzes", key: str) -> None:
+def raadsinformatie_button(data: Gegevens, keuzes: Keuzes, key: str) -> None:
     """Download of the PDF report for the agenda; made only when clicked (a few seconds)."""
     from wijkdata.raadsrapport import raadsinformatie_pdf
     if keuzes.gemeente is None:

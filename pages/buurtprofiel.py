@@ -5,21 +5,22 @@ import ui
 from wijkdata import codes, grafieken, rapportage
 from wijkdata.columns import INDICATOREN, LONELINESS
 from wijkdata.formatting import fmt_getal, fmt_meters
+from wijkdata.gegevens import met_code, tekst
 
 data, keuzes = ui.page("Buurtprofiel")
 
 cijfers = ui.cijfers(keuzes)
 namen = dict(zip(cijfers["buurtcode"], cijfers["buurtnaam"]))
-if st.session_state.get("buurt") not in namen:
-    st.session_state["buurt"] = next(iter(namen))
-st.selectbox("Buurt", list(namen), key="buurt", format_func=lambda c: f"{namen[c]} ({c})",
-             help="Typ om te zoeken. U kunt ook op de kaart op een buurt klikken.")
-buurtcode = st.session_state["buurt"]
+buurtcode = ui.blijvende_selectbox(
+    "Buurt", list(namen), key="buurt", default=next(iter(namen)),
+    format_func=lambda c: met_code(namen[c], c),
+    help="Typ om te zoeken. U kunt ook op de kaart op een buurt klikken.")
 rij = cijfers[cijfers["buurtcode"] == buurtcode].iloc[0]
 eenzaamheid = keuzes.indicator if keuzes.indicator in LONELINESS else "eenzaam"
 label = INDICATOREN[eenzaamheid].label
 
-st.subheader(f"{rij['buurtnaam']}, wijk {rij['wijknaam'] or codes.wijkcode(buurtcode)}")
+st.subheader(f"{tekst(rij['buurtnaam'], buurtcode)}, "
+             f"wijk {tekst(rij['wijknaam'], codes.wijkcode(buurtcode))}")
 cols = st.columns(4)
 cols[0].metric("Inwoners", fmt_getal(rij["inwoners"]))
 cols[1].metric("Initiatieven in de buurt", fmt_getal(rij["initiatieven"],
@@ -27,7 +28,8 @@ cols[1].metric("Initiatieven in de buurt", fmt_getal(rij["initiatieven"],
 cols[2].metric("Per 1.000 inwoners", fmt_getal(rij["initiatieven_per_1000"], 1,
                                                missing="te weinig inwoners"))
 cols[3].metric("Dichtstbijzijnde initiatief", fmt_meters(rij["afstand_initiatief_m"]))
-if rij["witte_vlek"] is True:
+# witte_vlek is a nullable boolean: True, False or unknown (pd.NA), never `is True`.
+if ui.is_waar(rij["witte_vlek"]):
     st.warning("Deze buurt is een **witte vlek**: veel eenzaamheid en weinig initiatieven, "
                "vergeleken met de andere buurten van de gemeente.", icon="🔎")
 
@@ -54,7 +56,7 @@ with left:
         with st.expander("Tabel"):
             ui.table(trend, name=f"trend_{buurtcode}")
 with right:
-    st.markdown(f"**{label} per leeftijdsgroep ({keuzes.periode})**")
+    st.markdown(f"**{label} per leeftijdsgroep ({tekst(keuzes.periode, 'geen jaar')})**")
     groepen = rapportage.leeftijdsgroepen(data, eenzaamheid, buurtcode, keuzes.periode)
     ui.chart(grafieken.leeftijd_chart(groepen, f"{label} (%)"),
              name=f"leeftijden_{buurtcode}", key="profiel_leeftijd")

@@ -4,8 +4,8 @@ import streamlit as st
 
 import ui
 from wijkdata import kaart, rapportage
-from wijkdata.gegevens import gemeente_naam
 from wijkdata.formatting import fmt_getal, fmt_interval, fmt_pct
+from wijkdata.gegevens import gemeente_naam, tekst
 
 data, keuzes = ui.page(
     "Kleine wij's",
@@ -20,11 +20,16 @@ st.subheader(f"{naam} in cijfers")
 cols = st.columns(4)
 cols[0].metric("Inwoners", fmt_getal(k["inwoners"]),
                help="CBS Kerncijfers wijken en buurten: som van de buurten.")
-cols[1].metric(f"Eenzaam ({k['periode'] or 'geen jaar'}, {keuzes.leeftijd})",
-               fmt_pct(k["eenzaam"]["waarde"]),
-               help="RIVM Gezondheidsmonitor, modelschatting. 95%-interval: "
-                    + (fmt_interval(k["eenzaam"]["ondergrens"], k["eenzaam"]["bovengrens"])
-                       or "niet bekend"))
+if k["eenzaam"].get("berekend"):
+    uitleg = ("RIVM Gezondheidsmonitor, modelschattingen per buurt. De geladen cijfers hebben "
+              "geen eigen schatting voor de gemeente: dit cijfer is berekend uit de buurten "
+              "(gewogen naar het aantal inwoners), zonder interval.")
+else:
+    uitleg = ("RIVM Gezondheidsmonitor, modelschatting. 95%-interval: "
+              + (fmt_interval(k["eenzaam"]["ondergrens"], k["eenzaam"]["bovengrens"])
+                 or "niet bekend"))
+cols[1].metric(f"Eenzaam ({tekst(k['periode'], 'geen jaar')}, {keuzes.leeftijd})",
+               fmt_pct(k["eenzaam"]["waarde"]), help=uitleg)
 cols[2].metric("Initiatieven", fmt_getal(k["initiatieven"], missing="geen lijst geladen"),
                help=f"{fmt_getal(k['per_1000'], 1)} per 1.000 inwoners.")
 cols[3].metric("Witte vlekken", fmt_getal(k["witte_vlekken"]),

@@ -4,7 +4,7 @@ import streamlit as st
 import ui
 from wijkdata import grafieken, kaart, presentatie, rapportage
 from wijkdata.figures import active_initiatieven, in_gemeente
-from wijkdata.gegevens import gemeente_naam
+from wijkdata.gegevens import gemeente_naam, met_code
 
 ui.frame_guard()
 data = ui.gegevens()
@@ -26,16 +26,15 @@ if stap == 0:
              "pijltjestoetsen, Page Up/Page Down (ook op een presentatieklikker) of de "
              "grote knoppen naar de volgende of vorige stap. Escape stopt de presentatie.")
     namen = dict(zip(cijfers["buurtcode"], cijfers["buurtnaam"]))
-    if ss.get("buurt") not in namen:
-        ss["buurt"] = presentatie.standaard_buurt(cijfers)
-    st.selectbox("Buurt om uit te lichten (stap 4)", list(namen), key="buurt",
-                 format_func=lambda c: f"{namen[c]} ({c})")
+    ui.blijvende_selectbox("Buurt om uit te lichten (stap 4)", list(namen), key="buurt",
+                           default=presentatie.standaard_buurt(cijfers),
+                           format_func=lambda c: met_code(namen[c], c))
     opties = list(initiatieven.index)
     ui.uitgelicht_default(presentatie.standaard_uitgelicht(initiatieven), opties)
-    st.multiselect(f"Initiatieven om te laten zien (stap 5, hooguit "
-                   f"{presentatie.MAX_UITGELICHT})", opties, key="uitgelicht",
-                   max_selections=presentatie.MAX_UITGELICHT,
-                   format_func=lambda i: str(initiatieven.loc[i, "naam"]))
+    ui.blijvende_multiselect(f"Initiatieven om te laten zien (stap 5, hooguit "
+                             f"{presentatie.MAX_UITGELICHT})", opties, key="uitgelicht",
+                             max_selections=presentatie.MAX_UITGELICHT,
+                             format_func=lambda i: presentatie.tekst(initiatieven.loc[i, "naam"]))
     with st.container(horizontal=True):
         st.button("Start de presentatie", type="primary", icon=":material/slideshow:",
                   on_click=ui.presentatie_naar, args=(1,))

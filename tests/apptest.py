@@ -42,3 +42,90 @@ def texts(at: AppTest) -> str:
     parts += [e.value for e in at.error] + [s.value for s in at.success]
     parts += [t.value for t in at.title] + [s.value for s in at.subheader]
     return unescape("\n".join(str(p) for p in parts))
+
+
+# --- every text a user can read, for the "no nan/None on screen" walks -------------------
+
+# Text that means a missing value leaked to the screen. Word boundaries: "Nanny" or "nonet"
+# are fine; case matters ("none" is CSS and plotly, never shown).
+LEAKED = re.compile(r"\b(nan|NaN|None|null|NaT)\b")
+# Proto fields people read (labels, bodies, options, help texts, placeholders, captions).
+_READ_FIELDS = {"label", "body", "help", "options", "placeholder", "caption", "text",
+                "delta"}
+
+
+def _proto_texts(message) -> list[str]:
+    out: list[str] = []
+    for field, value in message.ListFields():
+        if field.name in ("arrow_data", "spec", "data"):
+            continue
+        if field.type == field.TYPE_MESSAGE:
+            items = value if field.is_repeated else [value]
+            for item in items:
+                if hasattr(item, "ListFields"):
+                    out += _proto_texts(item)
+        elif field.name in _READ_FIELDS:
+            items = value if field.is_repeated else [value]
+            out += [v for v in items if isinstance(v, str)]
+    return out
+
+
+def _html_text(body: str) -> str:
+    body = re.sub(r"<(style|script)\b.*?</\1>", " ", body, flags=re.S | re.I)
+    return re.sub(r"<[^>]+>", " ", body)
+
+
+def _spec_strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() if k not in ("bdata", "dtype")
+                for s in _spec_strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _spec_strings(v)]
+    return []
+
+
+def _dataframe_texts(proto) -> list[str]:
+    import pyarrow as pa
+    arrow = proto.arrow_data
+    if arrow.HasField("styler") and arrow.styler.display_values:
+        shown = pa.ipc.open_stream(arrow.styler.display_values).read_all().to_pandas()
+        return [str(v) for v in shown.to_numpy().ravel()]
+    # Unstyled: Streamlit shows a missing cell as "None".
+    raw = pa.ipc.open_stream(arrow.data).read_all().to_pandas()
+    return ["None" if v is None or (isinstance(v, float) and v != v) else str(v)
+            for v in raw.to_numpy().ravel()]
+
+
+def _nodes(node):
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from _nodes(child)
+
+
+def readable_texts(at: AppTest) -> list[str]:
+    """Every text a user can read on the current page, sidebar included: widget labels and
+    options as formatted, metric values and help, HTML slides without their tags, table
+    cells as shown, and the text inside charts (hover labels, titles, legends)."""
+    import json
+    out: list[str] = []
+    for node in _nodes(at._tree):
+        proto = getattr(node, "proto", None)
+        if proto is None or not hasattr(proto, "ListFields"):
+            continue
+        kind = type(proto).__name__
+        if kind == "Html":
+            out.append(_html_text(proto.body))
+        elif kind == "Dataframe" or kind == "Arrow":
+            out += _dataframe_texts(proto)
+        elif kind == "PlotlyChart":
+            out += _spec_strings(json.loads(proto.spec))
+        else:
+            out += _proto_texts(proto)
+    return out
+
+
+def leaked(at: AppTest) -> list[str]:
+    """The readable texts that show a missing value as 'nan', 'None', 'null', 'NaT'."""
+    return [t for t in readable_texts(at) if LEAKED.search(t)]

@@ -84,7 +84,8 @@ def _apptest_keeps_app_frame():
         PagesManager.uses_pages_directory = False
 
     with mock.patch.object(PagesManager, "__init__", init), \
-            mock.patch.object(PagesManager, "uses_pages_directory", PagesManager.uses_pages_directory):
+            mock.patch.object(PagesManager, "uses_pages_directory",
+                              PagesManager.uses_pages_directory):
         yield
 
 
@@ -130,7 +131,8 @@ def store_url(request, tmp_path):
         with admin.connect() as conn:
             # FILE_COPY (PostgreSQL 15+) is several times faster for a tiny test database.
             fast = conn.dialect.server_version_info >= (15,)
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"' + (" STRATEGY = FILE_COPY" if fast else ""))
+            strategy = " STRATEGY = FILE_COPY" if fast else ""
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"' + strategy)
         yield server_url.set(database=name).render_as_string(hide_password=False)
         with admin.connect() as conn:
             # FORCE (PostgreSQL 13+) ends connections a Store under test left in its pool.
@@ -174,7 +176,8 @@ def page(chromium):
     council room): every other request is aborted."""
     context = chromium.new_context(viewport={"width": 1280, "height": 800}, locale="nl-NL")
     context.route("**/*", lambda route: route.continue_()
-                  if route.request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:"))
+                  if route.request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1",
+                                                   "data:", "blob:"))
                   else route.abort())
     page = context.new_page()
     yield page

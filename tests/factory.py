@@ -89,3 +89,64 @@ def publish(url: str, **variants) -> None:
     if len(initiatieven):
         store.publish("initiatieven", "testinitiatieven", initiatieven,
                       source_filename="test.csv", checksum="0", created_by="test")
+
+
+# --- real-shaped files, read and published as an analyst would --------------------------
+
+def initiatieven_csv(buurtcodes: list[str], n: int = 24, seed: int = 0) -> bytes:
+    """A municipal initiative list as Dutch Excel saves it: ';'-separated, UTF-8 with BOM,
+    CRLF, quoted cells with ';' and doubled quotes, coordinates left out (buurtcode only),
+    dates as 5-8-2024, and empty cells where a list has gaps (no frequency, no
+    description, no end date)."""
+    import csv
+    import io
+    import random
+
+    from wijkdata.columns import ACTIVITEITEN, DOELGROEPEN, WIJ_TYPES
+    rng = random.Random(seed)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["Naam initiatief", "Omschrijving", "Activiteit", "Wij-type", "Doelgroep",
+                     "Frequentie", "Startdatum", "Einddatum", "Organisator", "Buurtcode",
+                     "Contactpersoon"])
+    for i in range(n):
+        writer.writerow([
+            f"Koffie & \"praat\" {i}; met soesjes" if i % 5 == 0 else f"Buurtinitiatief {i}",
+            "" if i % 3 == 0 else f"Samen iets doen, keer {i}",
+            ACTIVITEITEN[i % len(ACTIVITEITEN)], WIJ_TYPES[i % len(WIJ_TYPES)],
+            "; ".join(rng.sample(DOELGROEPEN, 1 + i % 2)),
+            "" if i % 4 == 0 else rng.choice(["wekelijks", "maandelijks", "jaarlijks"]),
+            f"{1 + i % 28}-{1 + i % 12}-2023", "", "bewoners",
+            buurtcodes[(i * 7) % len(buurtcodes)], f"Persoon {i}"])
+    return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
+
+
+def publish_files(url: str, files: dict[str, bytes]) -> dict[str, object]:
+    """Read each file through the project's reader and publish it with the page's
+    defaults (the file name as dataset name). Returns file name → the reader's result."""
+    import hashlib
+    from pathlib import PurePath
+
+    from wijkdata.readers import read_file
+    from wijkdata.store import Store
+    store = Store(url)
+    results = {}
+    for name, data in files.items():
+        ingelezen = read_file(data, name)
+        assert ingelezen.usable(), (name, ingelezen.rapport.errors[:3])
+        store.publish(ingelezen.kind, PurePath(name).stem, ingelezen.frame,
+                      source_filename=name, checksum=hashlib.sha256(data).hexdigest(),
+                      created_by="test")
+        results[name] = ingelezen
+    store.dispose()
+    return results
+
+
+def almere_files(seed: int = 0) -> dict[str, bytes]:
+    """tests.realshapes.almere_scenario (PDOK buurten without gemeentenaam, CBS Kerncijfers
+    OData CSV, RIVM 50120NED with buurt rows only) plus a Dutch-Excel initiative list."""
+    from tests.realshapes import almere_scenario, gemeente_buurtcodes
+    files = almere_scenario(seed)
+    codes = [c for c in gemeente_buurtcodes() if c.startswith("BU")]
+    files["initiatieven_almere.csv"] = initiatieven_csv(codes, seed=seed)
+    return files

@@ -35,12 +35,14 @@ MEASURE = """() => {
     minText: Math.min(...texts.map(e => parseFloat(getComputedStyle(e).fontSize)), 999),
     minTitle: Math.min(...titles.map(e => parseFloat(getComputedStyle(e).fontSize)), 999),
     titles: titles.length,
-    minContrast: Math.min(...texts.concat(titles).map(e => contrast(getComputedStyle(e).color, bg)), 99),
+    minContrast: Math.min(...texts.concat(titles)
+        .map(e => contrast(getComputedStyle(e).color, bg)), 99),
     minChartFont: svgText.length ? Math.min(...svgText) : null,
     scrolls: document.scrollingElement.scrollHeight > window.innerHeight + 1 ||
              (main && main.scrollHeight > main.clientHeight + 1),
     sidebar: !!document.querySelector('[data-testid="stSidebar"]') &&
-             getComputedStyle(document.querySelector('[data-testid="stSidebar"]')).display !== 'none',
+             getComputedStyle(document.querySelector('[data-testid="stSidebar"]'))
+               .display !== 'none',
   };
 }"""
 

@@ -1,9 +1,25 @@
-"""buurtcijfers and the aggregation on the factory data, checked by hand."""
+"""buurtcijfers, names, references and the aggregation on the factory data, checked by hand."""
+from datetime import UTC, datetime
+
 import numpy as np
+import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.factory import make_frames
-from wijkdata.gegevens import assemble, buurtcijfers, gebiedcijfers
+from wijkdata import rapportage
+from wijkdata.columns import INDICATOREN_COLUMNS
+from wijkdata.formatting import fmt_pct
+from wijkdata.gegevens import (
+    MISSING_TEXTS,
+    assemble,
+    buurtcijfers,
+    gebiedcijfers,
+    gemeente_naam,
+    met_code,
+    tekst,
+)
 
 
 @pytest.fixture
@@ -63,3 +79,142 @@ def test_wijk_figures_prefer_nothing_invented(gegevens):
     # the gemeente has its own published estimate (36 % in 2022): that one is used
     assert gemeente.loc["GM0001", "eenzaam_pct"] == pytest.approx(36.0)
     assert gemeente.loc["GM0001", "eenzaam_ondergrens"] == pytest.approx(35.0)
+
+
+# --- names: from whichever loaded source has them --------------------------------------
+
+def _pdok_and_statistics():
+    """Boundaries as PDOK gives them (buurt names only: no wijknaam, no gemeentenaam) and
+    statistics that name the gemeente and one wijk (CBS Kerncijfers: gemeente and wijk rows
+    with a name, Gemeentenaam_1 on every row)."""
+    gebieden, indicatoren, initiatieven = make_frames()
+    gebieden = gebieden.assign(wijknaam=None, gemeentenaam=None)
+    gebieden.loc[gebieden["code"] == "BU00010001", "naam"] = "BU00010001"   # no name
+    extra = pd.DataFrame([
+        ["GM0001", "inwoners", 2024, "alle", 9060.0, np.nan, np.nan, "CBS", "Almere", "Almere"],
+        ["WK000100", "inwoners", 2024, "alle", 6000.0, np.nan, np.nan, "CBS", "Stad",
+         "Almere"],
+        ["WK000101", "inwoners", 2024, "alle", 3060.0, np.nan, np.nan, "CBS", "nan", "Almere"],
+        ["BU00010000", "inwoners", 2024, "alle", 1000.0, np.nan, np.nan, "CBS", "",
+         "Almere"],
+    ], columns=INDICATOREN_COLUMNS + ["naam", "gemeentenaam"])
+    return gebieden, [indicatoren, extra], initiatieven
+
+
+def test_names_come_from_the_statistics_when_the_boundaries_have_none():
+    gebieden, indicatoren, initiatieven = _pdok_and_statistics()
+    data = assemble([gebieden], indicatoren, [initiatieven], key=("x",))
+    assert gemeente_naam(data, "GM0001") == "Almere"
+    # GM0002 is named nowhere: its code, shown once ("GM0002", never "GM0002 (GM0002)")
+    assert gemeente_naam(data, "GM0002") == "GM0002"
+    assert dict(zip(data.gemeenten["code"], data.gemeenten["naam"])) == {
+        "GM0001": "Almere", "GM0002": "GM0002"}
+    assert met_code("Almere", "GM0001") == "Almere (GM0001)"
+    assert met_code("GM0002", "GM0002") == "GM0002"
+    cijfers = buurtcijfers(data, gemeentecode="GM0001").set_index("buurtcode")
+    assert cijfers.loc["BU00010000", "wijknaam"] == "Stad"
+    # 'nan' in a statistics file is no name: the code is shown instead
+    assert cijfers.loc["BU00010100", "wijknaam"] == "WK000101"
+    assert cijfers.loc["BU00010001", "buurtnaam"] == "BU00010001"
+    assert (cijfers["gemeentenaam"] == "Almere").all()
+    wijken = gebiedcijfers(data, cijfers.reset_index(), "wijk").set_index("code")
+    assert wijken.loc["WK000100", "naam"] == "Stad"
+
+
+def test_a_name_in_the_boundaries_wins_over_the_statistics():
+    gebieden, indicatoren, initiatieven = _pdok_and_statistics()
+    gebieden.loc[gebieden["gemeentecode"] == "GM0001", "gemeentenaam"] = "Almere-Stad"
+    data = assemble([gebieden], indicatoren, [initiatieven], key=("x",))
+    assert gemeente_naam(data, "GM0001") == "Almere-Stad"
+
+
+MISSING = st.sampled_from([None, np.nan, pd.NA, "", " ", "nan", "NaN", "None", "null", "NaT"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.one_of(MISSING, st.text(min_size=1, max_size=12)), min_size=12,
+                max_size=12),
+       st.lists(st.one_of(MISSING, st.text(min_size=1, max_size=12)), min_size=3, max_size=3))
+def test_no_name_is_ever_missing_or_the_text_of_a_missing_value(buurtnamen, andere):
+    gebieden, indicatoren, _ = make_frames()
+    gebieden["naam"] = pd.Series(buurtnamen, dtype=object).values
+    gebieden["wijknaam"] = None
+    gebieden["gemeentenaam"] = None
+    named = pd.DataFrame({"code": ["GM0001", "WK000100", "WK000101"], "indicator": "inwoners",
+                          "periode": 2024, "leeftijd": "alle", "waarde": 1.0,
+                          "ondergrens": np.nan, "bovengrens": np.nan, "bron": "x",
+                          "naam": pd.Series(andere, dtype=object)})
+    data = assemble([gebieden], [indicatoren, named], [], key=("x",))
+    for column in ("naam", "wijknaam", "gemeentenaam"):
+        values = data.buurten[column]
+        assert values.notna().all()
+        assert not values.astype(str).str.strip().isin(MISSING_TEXTS).any()
+    assert all(tekst(v) not in MISSING_TEXTS - {""} for v in buurtnamen + andere)
+
+
+# --- the buurt profile's references ----------------------------------------------------
+
+def _alleen_buurtrijen():
+    """The RIVM table with buurt rows only (as 50120NED is often downloaded per buurt)."""
+    gebieden, indicatoren, initiatieven = make_frames()
+    indicatoren = indicatoren[indicatoren["code"].str.startswith("BU")]
+    return assemble([gebieden], [indicatoren], [initiatieven], key=("buurt-only",))
+
+
+def test_profile_references_are_weighted_from_the_buurten_when_the_source_has_none():
+    data = _alleen_buurtrijen()
+    cijfers = buurtcijfers(data, gemeentecode="GM0001")
+    profiel = rapportage.profiel(data, cijfers, "BU00010002").set_index("indicator")
+    eenzaam = profiel.loc["eenzaam"]
+    # wijk 00: 32, 37, 42 % with 1000, 2000, 3000 inwoners
+    assert eenzaam["wijk"] == pytest.approx((32 * 1000 + 37 * 2000 + 42 * 3000) / 6000)
+    # the gemeente: the last buurt has no figure, so it carries no weight
+    kern = rapportage.kerncijfers(data, cijfers, "GM0001")
+    assert eenzaam["gemeente"] == pytest.approx(kern["eenzaam"]["waarde"])
+    assert eenzaam["gemeente"] == pytest.approx(
+        (32 * 1000 + 37 * 2000 + 42 * 3000 + 32 * 1000 + 37 * 2000) / 9000)
+    assert kern["eenzaam"]["berekend"]
+    assert eenzaam["wijk_berekend"] and eenzaam["gemeente_berekend"]
+    assert np.isnan(eenzaam["gemeente_onder"]) and np.isnan(eenzaam["gemeente_boven"])
+    # no interval on one side: never "hoger" or "lager"
+    assert eenzaam["vs_gemeente"] == "niet duidelijk verschillend"
+    assert np.isnan(eenzaam["nederland"]) and not eenzaam["nederland_berekend"]
+    tabel = rapportage.profiel_tabel(profiel.reset_index()).set_index("Indicator")
+    assert tabel.loc["Eenzaam", "Gemeente"] == f"{fmt_pct(kern['eenzaam']['waarde'])} " \
+                                               "(berekend uit de buurten)"
+    assert tabel.loc["Eenzaam", "Nederland"] == "geen gegevens"
+
+
+def test_a_published_reference_is_used_with_its_interval():
+    gebieden, indicatoren, initiatieven = make_frames()
+    data = assemble([gebieden], [indicatoren], [initiatieven], key=("t",))
+    cijfers = buurtcijfers(data, gemeentecode="GM0001")
+    eenzaam = rapportage.profiel(data, cijfers, "BU00010002").set_index("indicator").loc[
+        "eenzaam"]
+    assert eenzaam["gemeente"] == pytest.approx(36.0)
+    assert eenzaam["gemeente_onder"] == pytest.approx(35.0)
+    assert not eenzaam["gemeente_berekend"]
+    assert eenzaam["wijk_berekend"]          # the factory publishes no wijk rows
+
+
+# --- the witte-vlekken download and local times -----------------------------------------
+
+def test_witte_vlekken_table_holds_the_classification_and_its_reason(gegevens):
+    cijfers = buurtcijfers(gegevens, gemeentecode="GM0001")
+    tabel = rapportage.witte_vlekken_tabel(cijfers, alleen_vlekken=False).set_index("Buurtcode")
+    assert set(tabel["Witte vlek"]) <= {"ja", "nee", "onbekend"}
+    assert tabel.loc["BU00010102", "Witte vlek"] == "onbekend"
+    assert tabel.loc["BU00010102", "Kwadrant"] == "onbekend"
+    assert tabel.loc["BU00010102", "Waarom"] == "Geen cijfer over eenzaamheid."
+    known = cijfers.set_index("buurtcode")["witte_vlek"].dropna()
+    for code, value in known.items():
+        assert tabel.loc[code, "Witte vlek"] == ("ja" if value else "nee")
+        assert "grens" in tabel.loc[code, "Waarom"]
+    assert str(tabel["Inwoners"].dtype) == "Int64"          # counts are whole numbers
+
+
+def test_times_are_shown_as_the_clock_in_the_netherlands():
+    summer = datetime(2024, 7, 1, 22, 30, tzinfo=UTC)
+    winter = datetime(2024, 1, 15, 23, 30, tzinfo=UTC)
+    assert rapportage.lokale_tijd(summer) == "02-07-2024 00:30"          # CEST, UTC+2
+    assert rapportage.lokale_tijd(winter) == "16-01-2024 00:30"          # CET, UTC+1

@@ -1,12 +1,14 @@
 """Every page through AppTest, starting from app.py as the real server does.
 
-Runs on the demo (an empty store) and on the factory's small data in a real SQLite store:
-two gemeenten, missing values, and a gemeente without initiatives.
+Runs on the demo (an empty store), on the factory's small data in a real SQLite store (two
+gemeenten, missing values, and a gemeente without initiatives), and on real-shaped files
+read through the readers (tests.realshapes: PDOK buurten without gemeentenaam, CBS
+Kerncijfers, RIVM with buurt rows only, a Dutch-Excel initiative list).
 """
 import pytest
 
-from tests.apptest import start, texts, url_of
-from tests.factory import publish
+from tests.apptest import leaked, readable_texts, start, texts, url_of
+from tests.factory import almere_files, publish, publish_files
 
 PAGES = ["pages/overzicht.py", "pages/kaart.py", "pages/buurtprofiel.py",
          "pages/witte_vlekken.py", "pages/initiatieven.py", "pages/over_de_data.py",
@@ -56,7 +58,7 @@ def test_url_reopens_gemeente_and_buurt(store_dir):
     publish(url_of(store_dir))
     at = start("pages/buurtprofiel.py", gemeente="GM0002", buurt="BU00020101")
     assert at.sidebar.selectbox(key="gemeente").value == "GM0002"
-    assert at.selectbox(key="buurt").value == "BU00020101"
+    assert at.selectbox(key="_buurt_keuze").value == "BU00020101"
     assert "Buurt 0002-1-1" in texts(at)
 
 
@@ -122,3 +124,98 @@ def test_all_gemeenten_together(store_dir, page):
         metrics = {m.label: m.value for m in at.metric}
         assert metrics["Initiatieven"] == "3"          # GM0001's three, GM0002 has none
         assert metrics["Inwoners"] == "18.120"
+
+
+# --- real-shaped data: names, references, the witte-vlek notice, nothing shown as nan -----
+
+@pytest.fixture
+def almere(store_dir):
+    """The Almere scenario published into the app's store, each file with the page's
+    defaults; returns the reader results by file name."""
+    return publish_files(url_of(store_dir), almere_files())
+
+
+def _walk(at):
+    """Every page and every presentation step, as a user clicks through them."""
+    for page in PAGES[:-1]:
+        at.switch_page(page).run()
+        yield page, at
+    for stap in range(7):
+        at.session_state["stap"] = stap
+        at.switch_page("pages/presentatie.py").run()
+        yield f"presentatie stap {stap}", at
+
+
+def test_every_page_on_real_shaped_data_shows_names_and_never_nan(almere):
+    at = start()
+    assert not at.exception, at.exception
+    gemeente = at.sidebar.selectbox(key="gemeente")
+    # The gemeentenaam comes from the CBS Kerncijfers: PDOK boundaries have none.
+    assert gemeente.options == ["Almere (GM0034)"]
+    assert "Almere in cijfers" in texts(at)
+    seen = []
+    for where, step in _walk(at):
+        assert not step.exception, (where, step.exception)
+        assert leaked(step) == [], (where, leaked(step)[:5])
+        shown = " ".join(readable_texts(step))
+        assert "GM0034 (GM0034)" not in shown, where
+        seen.append(where)
+    assert len(seen) == len(PAGES) - 1 + 7
+    # the slides name the gemeente too
+    assert any("Almere" in t for t in readable_texts(at))
+
+
+def test_buurtprofiel_on_buurt_only_rivm_has_weighted_references_as_the_overzicht(almere):
+    at = start()
+    eenzaam_overzicht = {m.label.split(" (")[0]: m.value for m in at.metric}["Eenzaam"]
+    at.switch_page("pages/buurtprofiel.py").run()
+    table = at.dataframe[0].value.set_index("Indicator")
+    gemeente = table.loc["Eenzaam", "Gemeente"]
+    assert gemeente == f"{eenzaam_overzicht} (berekend uit de buurten)"
+    assert "berekend uit de buurten" in table.loc["Eenzaam", "Wijk"]
+    assert "geen gegevens" not in table.loc["Eenzaam", "Wijk"]
+
+
+def test_buurtprofiel_says_when_a_buurt_is_a_witte_vlek(store_dir):
+    # BU99990203 (Scheepmakersbuurt) is a witte vlek of the demo; witte_vlek is a numpy
+    # or pandas bool there, for which `is True` is always False.
+    at = start("pages/buurtprofiel.py", buurt="BU99990203")
+    assert any("witte vlek" in w.value for w in at.warning)
+    at = start("pages/buurtprofiel.py", buurt="BU99990101")      # Binnenstad: no witte vlek
+    assert not any("witte vlek" in w.value for w in at.warning)
+
+
+def _slide(at) -> str:
+    return " ".join(h.proto.body for h in at.get("html") if "kw-slide" in h.proto.body)
+
+
+def test_presentatie_keeps_the_chosen_buurt_and_initiatives_through_every_step(store_dir):
+    at = start("pages/presentatie.py")
+    default = at.session_state["buurt"]
+    chosen = next(o for o in ("BU99990101", "BU99990102") if o != default)
+    at.selectbox(key="_buurt_keuze").set_value(chosen).run()
+    featured = [at.session_state["uitgelicht"][-1]]          # one of the four defaults
+    at.multiselect(key="_uitgelicht_keuze").set_value(featured).run()
+    assert at.session_state["uitgelicht"] == featured
+    next(b for b in at.button if b.label == "Start de presentatie").click().run()
+    assert at.session_state["stap"] == 1
+    for stap in range(2, 7):
+        at.button(key="kw_volgende").click().run()
+        assert at.session_state["stap"] == stap
+        assert at.session_state["buurt"] == chosen, stap
+        assert at.query_params["buurt"] in ([chosen], chosen), stap
+        assert at.session_state["uitgelicht"] == featured
+    # back to step 4: the chosen buurt's slide
+    at.button(key="kw_vorige").click().run()
+    at.button(key="kw_vorige").click().run()
+    assert at.session_state["stap"] == 4
+    from wijkdata.gegevens import load_demo
+    naam = load_demo().buurten.set_index("code").loc[chosen, "naam"]
+    assert naam in _slide(at)
+
+
+def test_presentatie_reload_reopens_the_chosen_buurt(store_dir):
+    from wijkdata.gegevens import load_demo
+    naam = load_demo().buurten.set_index("code").loc["BU99990102", "naam"]
+    at = start("pages/presentatie.py", stap="4", buurt="BU99990102")
+    assert naam in _slide(at)

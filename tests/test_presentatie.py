@@ -2,6 +2,7 @@
 import pandas as pd
 import pytest
 
+from tests.apptest import LEAKED
 from wijkdata import presentatie
 from wijkdata.gegevens import buurtcijfers, load_demo
 
@@ -37,7 +38,8 @@ def test_uploaded_text_is_escaped_in_slides():
         "activiteit": "feest"}))])
     assert "<script>" not in cards and "&lt;script&gt;" in cards
     assert "<b>vet</b>" not in cards
-    assert "'" not in presentatie.bronnen_html(["naam' onclick='x"]).split("<ul class='kw-bronnen'>")[-1].replace("<li>", "").replace("</li>", "").replace("</ul>", "")
+    bronnen = presentatie.bronnen_html(["naam' onclick='x"]).split("<ul class='kw-bronnen'>")[-1]
+    assert "'" not in bronnen.replace("<li>", "").replace("</li>", "").replace("</ul>", "")
 
 
 def test_no_witte_vlekken_and_no_initiatives_are_said_plainly():
@@ -48,3 +50,19 @@ def test_no_witte_vlekken_and_no_initiatives_are_said_plainly():
     assert presentatie.top_vlekken(empty) == []
     assert presentatie.standaard_buurt(empty) == "BU00010001"
     assert "nog geen initiatieven" in presentatie.initiatieven_html([])
+
+
+@pytest.mark.parametrize("missing", [None, float("nan"), pd.NA, "nan", ""])
+def test_an_empty_cell_never_reads_as_nan_or_none_on_a_slide(missing):
+    kaart = presentatie.initiatief_kaart(pd.Series({
+        "naam": "Breiclub", "omschrijving": missing, "doelgroepen": missing,
+        "frequentie": missing, "wij_type": missing, "activiteit": missing}))
+    assert kaart == {"naam": "Breiclub", "wat": "", "voor": "iedereen", "hoe_vaak": "",
+                     "wij": "", "activiteit": ""}
+    html = presentatie.initiatieven_html([kaart])
+    assert not LEAKED.search(html) and "Voor:</b> iedereen</p>" in html
+    kern = {"eenzaam": {"waarde": float("nan")}, "periode": None, "initiatieven": pd.NA,
+            "buurten": 12, "witte_vlekken": 0}
+    zinnen = " ".join(presentatie.kerntekst(kern, "Almere"))
+    assert not LEAKED.search(zinnen)
+    assert "geen cijfer" in zinnen and "jaar onbekend" in zinnen

@@ -3,7 +3,7 @@ import dataclasses
 import re
 import shutil
 import subprocess
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
 import pandas as pd
@@ -147,7 +147,8 @@ def test_uploaded_names_are_escaped(demo, no_chromium):
 
 def test_a_published_dataset_is_named_and_not_called_demo(demo, no_chromium):
     versie = SimpleNamespace(name="Eenzaamheid 2022 (RIVM)", kind="indicatoren", number=3,
-                             rows=1234, created_at=datetime(2026, 10, 1, 9, 30),
+                             # the store keeps UTC; the report shows Dutch summer time
+                             rows=1234, created_at=datetime(2026, 10, 1, 7, 30, tzinfo=UTC),
                              created_by="analist", source_filename="50120NED.csv")
     data = dataclasses.replace(demo, is_demo=False, versies=[versie])
     text = one_line(pdf_text(raadsrapport.raadsinformatie_pdf(data, "GM9999",
@@ -197,3 +198,23 @@ def test_the_real_uitleg_and_kanttekeningen_become_items():
     assert len(raadsrapport.markdown_items(rapportage.KANTTEKENINGEN)) == 5
     items = raadsrapport.markdown_items(rapportage.UITLEG)
     assert all(item.startswith("<b>") for item in items)
+
+
+def test_real_shaped_data_names_the_gemeente_and_never_prints_nan(tmp_path, no_chromium):
+    # PDOK boundaries without gemeentenaam + CBS Kerncijfers (Gemeentenaam_1 = Almere) +
+    # RIVM with buurt rows only + a list with empty cells, read and published as on the
+    # Data page.
+    from tests.apptest import LEAKED
+    from tests.factory import almere_files, publish_files
+    from wijkdata.gegevens import load_active
+    from wijkdata.store import Store
+    url = f"sqlite:///{tmp_path / 'wijkdata.sqlite'}"
+    publish_files(url, almere_files())
+    data = load_active(Store(url))
+    text = one_line(pdf_text(raadsrapport.raadsinformatie_pdf(data, "GM0034",
+                                                              vandaag=VANDAAG)))
+    assert "Eenzaamheid en kleine wij's in Almere" in text
+    assert "in GM0034" not in text
+    # the gemeente's figure is weighted from the buurten, and says so
+    assert "(berekend uit de buurten)" in text
+    assert LEAKED.findall(text) == []

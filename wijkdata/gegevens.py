@@ -15,10 +15,25 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from . import figures
-from .columns import (BOVENGRENS, BRON, CODE, GEMEENTECODE, GEMEENTENAAM, INDICATOR,
-                      INDICATOREN_COLUMNS, LEEFTIJD, LEEFTIJD_ALLE, LONELINESS, NAAM,
-                      ONDERGRENS, PERIODE, WAARDE, WIJKCODE, WIJKNAAM)
+from . import codes, figures
+from .columns import (
+    BOVENGRENS,
+    BRON,
+    CODE,
+    GEMEENTECODE,
+    GEMEENTENAAM,
+    INDICATOR,
+    INDICATOREN_COLUMNS,
+    LEEFTIJD,
+    LEEFTIJD_ALLE,
+    LONELINESS,
+    NAAM,
+    ONDERGRENS,
+    PERIODE,
+    WAARDE,
+    WIJKCODE,
+    WIJKNAAM,
+)
 from .errors import WijkdataError
 from .figures import RD, Drempels
 
@@ -26,6 +41,8 @@ DEMO_DIR = Path(__file__).parent / "demo_data"
 DEMO_LABEL = "Voorbeelddata (fictief)"
 DEMO_FILES = {"buurten": "buurten.geojson", "indicatoren": "eenzaamheid_50120NED.csv",
               "initiatieven": "initiatieven.csv"}
+
+STANDAARD_DREMPELS = Drempels()
 
 # Context columns that boundary files (CBS Wijk- en buurtkaart) carry, as indicator keys.
 CONTEXT_COLUMNS = ["inwoners", "pct_65plus", "huishoudens", "pct_eenpersoonshuishoudens"]
@@ -39,6 +56,9 @@ class Gegevens:
     versies: list = field(default_factory=list)
     is_demo: bool = False
     key: tuple = ()
+    # code → name of every area some loaded source names (buurt, wijk, gemeente, NL01);
+    # see :func:`namen_uit`. The names in ``gebieden`` are already filled from it.
+    namen: pd.Series = field(default_factory=lambda: pd.Series(dtype=object))
 
     @cached_property
     def buurten(self) -> gpd.GeoDataFrame:
@@ -121,7 +141,8 @@ def context_to_indicatoren(gebieden: pd.DataFrame, bron: str) -> pd.DataFrame:
     present = [c for c in CONTEXT_COLUMNS if c in gebieden.columns]
     if not present or gebieden.empty:
         return pd.DataFrame(columns=INDICATOREN_COLUMNS)
-    periode = gebieden["periode"] if "periode" in gebieden else pd.Series(np.nan, index=gebieden.index)
+    periode = (gebieden["periode"] if "periode" in gebieden
+               else pd.Series(np.nan, index=gebieden.index))
     long = gebieden[[CODE] + present].assign(**{PERIODE: periode}).melt(
         id_vars=[CODE, PERIODE], var_name=INDICATOR, value_name=WAARDE)
     long[LEEFTIJD] = LEEFTIJD_ALLE
@@ -130,6 +151,84 @@ def context_to_indicatoren(gebieden: pd.DataFrame, bron: str) -> pd.DataFrame:
     long[BRON] = bron
     long[WAARDE] = pd.to_numeric(long[WAARDE], errors="coerce")
     return long[INDICATOREN_COLUMNS]
+
+
+# Text that stands for a missing value after a careless str() somewhere upstream: never a name.
+MISSING_TEXTS = frozenset({"", "nan", "NaN", "None", "none", "null", "NULL", "NaT", "<NA>"})
+
+
+def schone_naam(value) -> str | None:
+    """``value`` as a name, or None when it is missing (None, NaN, pd.NA, empty, or the
+    text of a missing value such as 'nan')."""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    text = str(value).strip()
+    return None if text in MISSING_TEXTS else text
+
+
+def tekst(value, missing: str = "") -> str:
+    """A cell as text; ``missing`` for an empty cell (None, NaN, pd.NA, 'nan'), so no page,
+    slide or PDF reads 'None' or 'nan'. A whole float (a year read as 2022.0) shows as 2022."""
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        value = int(value)
+    found = schone_naam(value)
+    return missing if found is None else found
+
+
+def _paren(codes_: pd.Series, names: pd.Series) -> pd.DataFrame:
+    """(code, naam) pairs with a real name, codes as text; a 'name' equal to its code is
+    no name (readers put the code where a file has none)."""
+    frame = pd.DataFrame({CODE: codes_.values, NAAM: names.values})
+    frame = frame[frame[CODE].notna()]
+    frame[CODE] = frame[CODE].astype(str).str.strip().str.upper()
+    unique = frame[NAAM].drop_duplicates()
+    cleaned = dict(zip(unique, (schone_naam(v) for v in unique)))
+    frame[NAAM] = frame[NAAM].map(cleaned)
+    return frame[frame[NAAM].notna() & (frame[NAAM] != frame[CODE])]
+
+
+def namen_uit(gebieden: list[pd.DataFrame], indicatoren: list[pd.DataFrame]) -> pd.Series:
+    """code → name from every loaded source: boundary files first (their own names, then
+    their wijknaam and gemeentenaam columns), then the statistics tables (the ``naam`` the
+    tabellen reader gives each code, and a ``gemeentenaam`` column where a table carries one
+    on every row, as CBS's ``Gemeentenaam_1``). The first source that names a code wins."""
+    paren = []
+    for frame in gebieden:
+        for code_col, naam_col in ((CODE, NAAM), (WIJKCODE, WIJKNAAM),
+                                   (GEMEENTECODE, GEMEENTENAAM)):
+            if code_col in frame and naam_col in frame:
+                paren.append(_paren(frame[code_col], frame[naam_col]))
+    for frame in indicatoren:
+        if CODE not in frame:
+            continue
+        # A long table repeats each code for every indicator, period and age: one row each.
+        if NAAM in frame:
+            eigen = frame[[CODE, NAAM]].drop_duplicates()
+            paren.append(_paren(eigen[CODE], eigen[NAAM]))
+        if GEMEENTENAAM in frame:
+            rows = frame[[CODE, GEMEENTENAAM]].drop_duplicates()
+            rows = rows[rows[CODE].astype(str).str.match(r"(BU|WK|GM)\d{4}")]
+            gemeente = rows[CODE].astype(str).map(codes.gemeentecode)
+            paren.append(_paren(gemeente, rows[GEMEENTENAAM]))
+    if not paren:
+        return pd.Series(dtype=object)
+    alle = pd.concat(paren, ignore_index=True).drop_duplicates(CODE, keep="first")
+    return pd.Series(alle[NAAM].values, index=alle[CODE].values, dtype=object)
+
+
+def vul_namen(geo: gpd.GeoDataFrame, namen: pd.Series) -> gpd.GeoDataFrame:
+    """The area, wijk and gemeente names of ``geo`` from ``namen`` where the file has none;
+    the code where no source names the area, so no name is ever missing or 'nan'."""
+    geo = geo.copy()
+    for code_col, naam_col in ((CODE, NAAM), (WIJKCODE, WIJKNAAM),
+                               (GEMEENTECODE, GEMEENTENAAM)):
+        if code_col not in geo:
+            continue
+        found = geo[code_col].map(namen) if len(namen) else pd.Series(None, index=geo.index)
+        code_text = geo[code_col].astype(object)
+        filled = found.where(found.notna(), code_text)
+        geo[naam_col] = filled.where(code_text.notna(), None).astype(object)
+    return geo
 
 
 def assemble(gebieden: list[gpd.GeoDataFrame], indicatoren: list[pd.DataFrame],
@@ -156,7 +255,11 @@ def assemble(gebieden: list[gpd.GeoDataFrame], indicatoren: list[pd.DataFrame],
     for column in (WAARDE, ONDERGRENS, BOVENGRENS):
         ind[column] = pd.to_numeric(ind[column], errors="coerce").astype(float)
     ini = pd.concat(initiatieven, ignore_index=True) if initiatieven else pd.DataFrame()
-    return Gegevens(geo, ind, ini, versies=list(versies), is_demo=is_demo, key=tuple(key))
+    # Names once, here, so every page, slide, PDF and export shows the same name.
+    namen = namen_uit(gebieden, indicatoren)
+    geo = vul_namen(geo, namen)
+    return Gegevens(geo, ind, ini, versies=list(versies), is_demo=is_demo, key=tuple(key),
+                    namen=namen)
 
 
 def _jaar(gebieden: pd.DataFrame) -> str:
@@ -193,16 +296,30 @@ def load_active(store) -> Gegevens:
 
 
 def gemeente_naam(gegevens: Gegevens, gemeentecode: str | None) -> str:
-    """The gemeente's name; "alle gemeenten" for None."""
+    """The gemeente's name (its code when no loaded source names it); "alle gemeenten" for
+    None."""
     if gemeentecode is None:
         return "alle gemeenten"
     found = gegevens.gemeenten[gegevens.gemeenten[CODE] == gemeentecode]
-    return found[NAAM].iloc[0] if not found.empty else gemeentecode
+    if not found.empty:
+        return found[NAAM].iloc[0]
+    return naam_van(gegevens, gemeentecode)
+
+
+def naam_van(gegevens: Gegevens, code: str) -> str:
+    """The name of any area code from the loaded sources, else the code itself."""
+    return gegevens.namen.get(code, code)
+
+
+def met_code(naam, code) -> str:
+    """'Almere (GM0034)'; just 'GM0034' when the name is unknown (it is the code then)."""
+    naam = schone_naam(naam)
+    return code if naam is None or naam == code else f"{naam} ({code})"
 
 
 def buurtcijfers(gegevens: Gegevens, *, gemeentecode: str | None = None,
                  periode: int | None = None, leeftijd: str = "18+",
-                 eenzaamheid: str = "eenzaam", drempels: Drempels = Drempels(),
+                 eenzaamheid: str = "eenzaam", drempels: Drempels = STANDAARD_DREMPELS,
                  initiatieven: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per buurt with every figure the dashboard and the export show.
 

@@ -11,6 +11,7 @@ import pandas as pd
 
 from .columns import INDICATOREN
 from .formatting import fmt_getal, fmt_pct
+from .gegevens import tekst
 
 STAPPEN = [
     "Eenzaamheid en kleine wij's",
@@ -36,7 +37,7 @@ def top_vlekken(cijfers: pd.DataFrame, n: int = 5, eenzaamheid: str = "eenzaam")
     rows = rows.sort_values([f"{eenzaamheid}_pct", "initiatieven_per_1000"],
                             ascending=[False, True]).head(n)
     label = INDICATOREN[eenzaamheid].label.lower()
-    return [Vlek(r["buurtcode"], r["buurtnaam"],
+    return [Vlek(r["buurtcode"], tekst(r["buurtnaam"], r["buurtcode"]),
                  f"{fmt_pct(r[f'{eenzaamheid}_pct'])} {label}, "
                  f"{_aantal(r['initiatieven'])} voor {fmt_getal(r['inwoners'])} inwoners")
             for _, r in rows.iterrows()]
@@ -45,7 +46,8 @@ def top_vlekken(cijfers: pd.DataFrame, n: int = 5, eenzaamheid: str = "eenzaam")
 def _aantal(n) -> str:
     if pd.isna(n):
         return "onbekend aantal initiatieven"
-    return "geen initiatieven" if n == 0 else ("1 initiatief" if n == 1 else f"{int(n)} initiatieven")
+    return "geen initiatieven" if n == 0 else ("1 initiatief" if n == 1 else
+                                                f"{fmt_getal(n)} initiatieven")
 
 
 def standaard_buurt(cijfers: pd.DataFrame) -> str | None:
@@ -84,12 +86,17 @@ def standaard_uitgelicht(initiatieven: pd.DataFrame, n: int = MAX_UITGELICHT) ->
 
 def kerntekst(kern: dict, gemeentenaam: str) -> list[str]:
     """Three short sentences for the first step, from rapportage.kerncijfers."""
-    lines = [f"{fmt_pct(kern['eenzaam']['waarde'])} van de volwassenen in {gemeentenaam} "
-             f"voelt zich eenzaam ({kern['periode'] or 'jaar onbekend'})."]
+    jaar = tekst(kern["periode"], "jaar onbekend")
+    if pd.isna(kern["eenzaam"]["waarde"]):
+        lines = [f"Over eenzaamheid in {gemeentenaam} is geen cijfer bekend ({jaar})."]
+    else:
+        lines = [f"{fmt_pct(kern['eenzaam']['waarde'])} van de volwassenen in {gemeentenaam} "
+                 f"voelt zich eenzaam ({jaar})."]
     if not pd.isna(kern["initiatieven"]):
         lines.append(f"{fmt_getal(kern['initiatieven'])} kleine initiatieven in "
-                     f"{kern['buurten']} buurten.")
-    lines.append(f"{kern['witte_vlekken']} witte vlekken: veel eenzaamheid, weinig aanbod.")
+                     f"{fmt_getal(kern['buurten'])} buurten.")
+    lines.append(f"{fmt_getal(kern['witte_vlekken'])} witte vlekken: veel eenzaamheid, "
+                 "weinig aanbod.")
     return lines
 
 
@@ -97,11 +104,11 @@ def initiatief_kaart(row: pd.Series) -> dict:
     """What a featured initiative card says: name, what, for whom, how often, wij-type."""
     wij = {"bonding": "verbindt mensen die op elkaar lijken (bonding)",
            "bridging": "verbindt mensen die van elkaar verschillen (bridging)",
-           "beide": "verbindt gelijken én verschillenden"}.get(row.get("wij_type"), "")
-    return {"naam": str(row["naam"]), "wat": str(row.get("omschrijving") or ""),
-            "voor": str(row.get("doelgroepen") or "iedereen"),
-            "hoe_vaak": str(row.get("frequentie") or ""), "wij": wij,
-            "activiteit": str(row.get("activiteit") or "")}
+           "beide": "verbindt gelijken én verschillenden"}.get(tekst(row.get("wij_type")), "")
+    return {"naam": tekst(row["naam"], "naam onbekend"), "wat": tekst(row.get("omschrijving")),
+            "voor": tekst(row.get("doelgroepen"), "iedereen"),
+            "hoe_vaak": tekst(row.get("frequentie")), "wij": wij,
+            "activiteit": tekst(row.get("activiteit"))}
 
 
 # --- slide HTML: every value from a file is escaped, so uploaded text stays text ----------
@@ -117,7 +124,7 @@ def buurt_html(rij: pd.Series, profiel: pd.DataFrame) -> str:
     eenzaam = profiel[profiel["indicator"] == "eenzaam"]
     oordeel = eenzaam["vs_gemeente"].iloc[0] if len(eenzaam) else None
     regels = [
-        f"<p class='kw-groot'>{esc(rij['buurtnaam'])}</p>",
+        f"<p class='kw-groot'>{esc(tekst(rij['buurtnaam'], rij.get('buurtcode', rij.name)))}</p>",
         f"<p>{esc(fmt_pct(rij['eenzaam_pct']))} eenzaam "
         f"{esc(fmt_interval(rij['eenzaam_ondergrens'], rij['eenzaam_bovengrens']))}</p>",
     ]
@@ -125,7 +132,8 @@ def buurt_html(rij: pd.Series, profiel: pd.DataFrame) -> str:
         regels.append(f"<p>Vergeleken met de gemeente: <b>{esc(oordeel)}</b>.</p>")
     regels.append(f"<p>{esc(fmt_getal(rij['inwoners']))} inwoners · "
                   f"{esc(_aantal(rij['initiatieven']))}</p>")
-    regels.append(f"<p>Dichtstbijzijnde initiatief: {esc(fmt_meters(rij['afstand_initiatief_m']))}</p>")
+    afstand = fmt_meters(rij["afstand_initiatief_m"])
+    regels.append(f"<p>Dichtstbijzijnde initiatief: {esc(afstand)}</p>")
     return "".join(regels)
 
 
@@ -135,7 +143,8 @@ def initiatieven_html(kaarten: list[dict]) -> str:
         return "<p>Er zijn nog geen initiatieven bekend in deze gemeente.</p>"
     cards = "".join(
         f"<div class='kw-card'><h2>{esc(k['naam'])}</h2><p>{esc(k['wat'])}</p>"
-        f"<p><b>Voor:</b> {esc(k['voor'])}{(' · ' + esc(k['hoe_vaak'])) if k['hoe_vaak'] else ''}</p>"
+        f"<p><b>Voor:</b> {esc(k['voor'])}"
+        f"{(' · ' + esc(k['hoe_vaak'])) if k['hoe_vaak'] else ''}</p>"
         f"<p>{esc(k['wij'])}</p></div>" for k in kaarten)
     return f"<div class='kw-cards'>{cards}</div>"
 

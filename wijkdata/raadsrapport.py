@@ -22,15 +22,24 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.pdfgen import canvas as pdfcanvas
-from reportlab.platypus import (CondPageBreak, Image, KeepTogether, PageBreak, Paragraph,
-                                SimpleDocTemplate, Spacer, Table, TableStyle)
+from reportlab.platypus import (
+    CondPageBreak,
+    Image,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from . import beeld, codes, export, figures, grafieken, kaart, rapportage
 from .columns import INDICATOREN
 from .errors import WijkdataError
 from .figures import Drempels
 from .formatting import GEEN_GEGEVENS, fmt_getal, fmt_interval, fmt_meters, fmt_pct
-from .gegevens import Gegevens, buurtcijfers, gebieden_op_niveau, gemeente_naam
+from .gegevens import Gegevens, buurtcijfers, gebieden_op_niveau, gemeente_naam, tekst
 
 MAANDEN = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
            "september", "oktober", "november", "december"]
@@ -56,9 +65,7 @@ def datum_nl(day: date) -> str:
 
 def markup(text) -> str:
     """Text as reportlab paragraph markup: escaped, so a name such as '<b>&' stays text."""
-    if text is None or (isinstance(text, float) and pd.isna(text)) or text is pd.NA:
-        return ""
-    return escape(str(text))
+    return escape(tekst(text))
 
 
 def markdown_items(text: str) -> list[str]:
@@ -243,7 +250,7 @@ def raadsinformatie_pdf(gegevens: Gegevens, gemeentecode: str, *, periode=None,
     caveats, and an appendix with the figures of every buurt. Raises :class:`WijkdataError`
     when the gemeente has no buurten in the data.
     """
-    vandaag = vandaag or date.today()
+    vandaag = vandaag or rapportage.vandaag()
     gemeentecode = str(gemeentecode).strip().upper()
     if not (gegevens.buurten["gemeentecode"] == gemeentecode).any():
         raise WijkdataError(f"Gemeente {gemeentecode} staat niet in de geladen gegevens: "
@@ -302,8 +309,10 @@ def _titelpagina(gegevens, naam, kern, vlekken, vandaag, styles) -> list:
                        "Initiatieven die nu lopen", "Initiatieven per 1.000 inwoners",
                        "Witte vlekken", "Buurten zonder cijfer over eenzaamheid"],
         "Waarde": [fmt_getal(kern["buurten"]), fmt_getal(kern["inwoners"]),
-                   f"{fmt_pct(eenzaam['waarde'])} "
-                   f"{fmt_interval(eenzaam['ondergrens'], eenzaam['bovengrens'])}".strip(),
+                   (f"{fmt_pct(eenzaam['waarde'])} ({rapportage.BEREKEND})"
+                    if eenzaam.get("berekend") else
+                    f"{fmt_pct(eenzaam['waarde'])} "
+                    f"{fmt_interval(eenzaam['ondergrens'], eenzaam['bovengrens'])}".strip()),
                    fmt_getal(kern["initiatieven"], missing="geen lijst geladen"),
                    fmt_getal(kern["per_1000"], 1), fmt_getal(kern["witte_vlekken"]),
                    fmt_getal(kern["zonder_gegevens"])]})

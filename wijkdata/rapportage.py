@@ -4,12 +4,27 @@ Pages call one function per output and show the result; nothing here knows Strea
 """
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
 import numpy as np
 import pandas as pd
 
 from . import codes, figures
-from .columns import (BOVENGRENS, CODE, INDICATOR, INDICATOREN, LEEFTIJD, LEEFTIJDEN,
-                      LONELINESS, ONDERGRENS, PERIODE, WAARDE)
+from .columns import (
+    BOVENGRENS,
+    CODE,
+    GEMEENTECODE,
+    INDICATOR,
+    INDICATOREN,
+    LEEFTIJD,
+    LEEFTIJDEN,
+    LONELINESS,
+    ONDERGRENS,
+    PERIODE,
+    WAARDE,
+    WIJKCODE,
+)
 from .gegevens import Gegevens, referentie
 
 LEEFTIJD_LABELS = {"18+": "18 jaar en ouder", "18-64": "18 tot 65 jaar",
@@ -23,10 +38,13 @@ def kerncijfers(gegevens: Gegevens, cijfers: pd.DataFrame, gemeentecode: str) ->
     # For all gemeenten together there is no published estimate: weighted from the buurten.
     eigen = (referentie(gegevens, gemeentecode, "eenzaam", periode, leeftijd) if gemeentecode
              else {"waarde": np.nan, "ondergrens": np.nan, "bovengrens": np.nan})
+    eigen["berekend"] = False
     if pd.isna(eigen["waarde"]) and len(cijfers):
+        # The same weighting as the Buurtprofiel's reference (rapportage.gewogen).
         cijfers = cijfers.assign(gemeentecode=gemeentecode or "alle")
         agg = figures.aggregate(cijfers, "gemeente")
         eigen["waarde"] = agg["eenzaam_pct"].iloc[0] if len(agg) else np.nan
+        eigen["berekend"] = not pd.isna(eigen["waarde"])
     inwoners = cijfers["inwoners"].sum(min_count=1)
     initiatieven = cijfers["initiatieven"].sum(min_count=1) if len(cijfers) else pd.NA
     return {
@@ -47,14 +65,18 @@ def witte_vlekken_tabel(cijfers: pd.DataFrame, eenzaamheid: str = "eenzaam",
                         alleen_vlekken: bool = True) -> pd.DataFrame:
     """The witte vlekken ranked: highest loneliness first, then fewest initiatives.
 
-    Columns are Dutch and every row says why it is listed.
+    Columns are Dutch and every row says why it is (or is not) a witte vlek: "Witte vlek"
+    is ja / nee / onbekend (a figure is missing), "Kwadrant" the box of the quadrant figure,
+    "Waarom" the reason with both thresholds.
     """
     rows = cijfers[cijfers["witte_vlek"].fillna(False)] if alleen_vlekken else cijfers
     rows = rows.sort_values([f"{eenzaamheid}_pct", "initiatieven_per_1000"],
                             ascending=[False, True])
     table = pd.DataFrame({
         "Buurt": rows["buurtnaam"], "Buurtcode": rows["buurtcode"], "Wijk": rows["wijknaam"],
-        "Inwoners": rows["inwoners"],
+        "Witte vlek": [_ja_nee(v) for v in rows["witte_vlek"]],
+        "Kwadrant": [k if isinstance(k, str) and k else "onbekend" for k in rows["kwadrant"]],
+        "Inwoners": _aantallen(rows["inwoners"]),
         f"{INDICATOREN[eenzaamheid].label} (%)": rows[f"{eenzaamheid}_pct"].round(1),
         "Ondergrens (%)": rows[f"{eenzaamheid}_ondergrens"].round(1),
         "Bovengrens (%)": rows[f"{eenzaamheid}_bovengrens"].round(1),
@@ -64,6 +86,17 @@ def witte_vlekken_tabel(cijfers: pd.DataFrame, eenzaamheid: str = "eenzaam",
         "Waarom": [_reden(r, eenzaamheid) for _, r in rows.iterrows()],
     })
     return table.reset_index(drop=True)
+
+
+def _aantallen(values: pd.Series) -> pd.Series:
+    """Counts as whole numbers (1745, not 1745.0); missing stays missing."""
+    return pd.to_numeric(values, errors="coerce").round().astype("Int64")
+
+
+def _ja_nee(value) -> str:
+    if value is None or value is pd.NA or pd.isna(value):
+        return "onbekend"
+    return "ja" if bool(value) else "nee"
 
 
 def _reden(row: pd.Series, eenzaamheid: str) -> str:
@@ -84,17 +117,47 @@ def _reden(row: pd.Series, eenzaamheid: str) -> str:
     return "; ".join(parts).capitalize() + "."
 
 
+BEREKEND = "berekend uit de buurten"
+INTERVAL_INDICATOREN = LONELINESS + ["mist_emotionele_steun", "mantelzorger",
+                                     "vrijwilligerswerk"]
+
+
+def gewogen(gegevens: Gegevens, cijfers: pd.DataFrame, indicator: str, niveau: str,
+            code: str) -> float:
+    """The population-weighted figure of wijk or gemeente ``code`` from its buurten in
+    ``cijfers``: sum(pct_i × inwoners_i) / sum(inwoners_i) over the buurten that have both
+    (:func:`figures.aggregate`, as the Overzicht computes it); NaN when none has both.
+    Percentages of the period and age group of ``cijfers``."""
+    key = {"wijk": WIJKCODE, "gemeente": GEMEENTECODE}[niveau]
+    buurten = cijfers[cijfers[key] == code]
+    if buurten.empty:
+        return np.nan
+    column = f"{indicator}_pct"
+    if column in buurten:
+        values = buurten[column]
+    else:
+        periode, leeftijd = buurten["periode"].iloc[0], buurten["leeftijd"].iloc[0]
+        values = buurten["buurtcode"].map(gegevens.waarden(indicator, periode, leeftijd)[WAARDE])
+    frame = pd.DataFrame({key: code, "inwoners": buurten["inwoners"].values,
+                          column: pd.to_numeric(values, errors="coerce").values})
+    agg = figures.aggregate(frame, niveau, counts=(), percentages=[column])
+    return float(agg[column].iloc[0]) if len(agg) else np.nan
+
+
 def profiel(gegevens: Gegevens, cijfers: pd.DataFrame, buurtcode: str) -> pd.DataFrame:
     """Every indicator of one buurt against its wijk, gemeente and Nederland.
 
     One row per indicator: value and 95% bounds for buurt, wijk, gemeente, Nederland (NaN
-    where not loaded), and the verdict against the gemeente and Nederland, which says
-    "hoger/lager dan gemiddeld" only when the intervals do not overlap.
+    where not loaded), ``<level>_berekend`` (True where the value is not published for the
+    area itself but computed from its buurten: counts summed, percentages weighted by
+    inwoners, without an interval), and the verdict against the gemeente and Nederland,
+    which says "hoger/lager dan gemiddeld" only when the intervals do not overlap.
     """
     row = cijfers[cijfers["buurtcode"] == buurtcode].iloc[0]
     periode, leeftijd = row["periode"], row["leeftijd"]
-    areas = {"buurt": buurtcode, "wijk": codes.wijkcode(buurtcode),
-             "gemeente": codes.gemeentecode(buurtcode), "nederland": codes.NEDERLAND}
+    areas = {"buurt": buurtcode, "wijk": row.get(WIJKCODE) or codes.wijkcode(buurtcode),
+             "gemeente": row.get(GEMEENTECODE) or codes.gemeentecode(buurtcode),
+             "nederland": codes.NEDERLAND}
     # Context figures the files give only per buurt: summed or population-weighted here.
     context = {}
     for level in ("wijk", "gemeente"):
@@ -108,19 +171,27 @@ def profiel(gegevens: Gegevens, cijfers: pd.DataFrame, buurtcode: str) -> pd.Dat
         if key in ("huishoudens",):
             continue
         record = {"indicator": key, "label": info.label, "eenheid": info.unit}
-        has_interval = key in LONELINESS or key in ("mist_emotionele_steun", "mantelzorger",
-                                                    "vrijwilligerswerk")
+        has_interval = key in INTERVAL_INDICATOREN
         for level, code in areas.items():
+            berekend = False
             if has_interval:
                 ref = referentie(gegevens, code, key, periode, leeftijd)
+                if pd.isna(ref["waarde"]) and level in ("wijk", "gemeente"):
+                    # The source has no estimate of its own for this area (a RIVM file
+                    # with buurt rows only): weighted from its buurten, without interval.
+                    value = gewogen(gegevens, cijfers, key, level, code)
+                    berekend = not pd.isna(value)
+                    ref = {"waarde": value, "ondergrens": np.nan, "bovengrens": np.nan}
             else:
-                value = figures.latest_values(gegevens.indicatoren, key).get(code, np.nan)
+                value = gegevens.laatste_waarden(key).get(code, np.nan)
                 if pd.isna(value) and level in context:
                     value = context[level].get(key, np.nan)
+                    berekend = not pd.isna(value)
                 ref = {"waarde": value, "ondergrens": np.nan, "bovengrens": np.nan}
             record[level] = ref["waarde"]
             record[f"{level}_onder"] = ref["ondergrens"]
             record[f"{level}_boven"] = ref["bovengrens"]
+            record[f"{level}_berekend"] = berekend
         if pd.isna(record["buurt"]) and all(pd.isna(record[lv]) for lv in ("wijk", "gemeente")):
             continue
         for level in ("gemeente", "nederland"):
@@ -135,7 +206,8 @@ def profiel(gegevens: Gegevens, cijfers: pd.DataFrame, buurtcode: str) -> pd.Dat
     return pd.DataFrame(records)
 
 
-def trend(gegevens: Gegevens, indicator: str, codes_: dict[str, str], leeftijd: str) -> pd.DataFrame:
+def trend(gegevens: Gegevens, indicator: str, codes_: dict[str, str],
+          leeftijd: str) -> pd.DataFrame:
     """Value and bounds per period for several areas: columns gebied, periode, waarde,
     ondergrens, bovengrens (long; periods without a value are left out, not zero)."""
     ind = gegevens.indicatoren
@@ -201,8 +273,24 @@ def geladen(gegevens: Gegevens) -> pd.DataFrame:
                              "Soort": list(DEMO_FILES), "Bestand": list(DEMO_FILES.values())})
     return pd.DataFrame([{
         "Dataset": v.name, "Soort": v.kind, "Versie": v.number, "Rijen": v.rows,
-        "Gepubliceerd": v.created_at.strftime("%d-%m-%Y %H:%M"), "Door": v.created_by,
+        "Gepubliceerd": lokale_tijd(v.created_at), "Door": v.created_by,
         "Bestand": v.source_filename} for v in gegevens.versies])
+
+
+TIJDZONE = ZoneInfo("Europe/Amsterdam")
+
+
+def lokale_tijd(moment, formaat: str = "%d-%m-%Y %H:%M") -> str:
+    """A stored moment (UTC) as the clock in the Netherlands shows it (CET/CEST)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(TIJDZONE).strftime(formaat)
+
+
+def vandaag() -> date:
+    """Today in the Netherlands (a server may run in UTC: at 00:30 CEST it is still
+    yesterday there)."""
+    return datetime.now(TIJDZONE).date()
 
 
 def profiel_tabel(profiel: pd.DataFrame) -> pd.DataFrame:
@@ -212,8 +300,13 @@ def profiel_tabel(profiel: pd.DataFrame) -> pd.DataFrame:
     def cell(row, level):
         value = row[level]
         if row["eenheid"] == "%":
-            return f"{fmt_pct(value)} {fmt_interval(row[f'{level}_onder'], row[f'{level}_boven'])}".strip()
-        return fmt_getal(value)
+            interval = fmt_interval(row[f"{level}_onder"], row[f"{level}_boven"])
+            text = f"{fmt_pct(value)} {interval}".strip()
+        else:
+            text = fmt_getal(value)
+        if row.get(f"{level}_berekend") is not None and bool(row.get(f"{level}_berekend")):
+            text += f" ({BEREKEND})"
+        return text
 
     return pd.DataFrame({
         "Indicator": profiel["label"],
