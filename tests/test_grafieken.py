@@ -68,6 +68,9 @@ def test_interval_trend_and_age_charts_say_geen_gegevens_for_a_gap():
                             "bovengrens": [32.0, None]})
     bars = grafieken.leeftijd_chart(groepen, "Eenzaam")
     assert list(bars.data[0].text) == ["30,1%", "geen gegevens"]
+    # No bar for 65+, so the gap is written where the bar would be.
+    assert [(a.x, a.text) for a in bars.layout.annotations] == [("65 jaar en ouder",
+                                                                 "geen gegevens")]
     assert_clean(bars)
 
 

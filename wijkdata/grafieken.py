@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from .formatting import fmt_kolom, fmt_pct
+from .formatting import GEEN_GEGEVENS, fmt_kolom, fmt_pct
 from .kaart import FONT, SEPARATORS, _plain, _tekst, naam_of_code
 
 # Okabe–Ito, safe with colour-vision deficiencies.
@@ -97,6 +97,11 @@ def leeftijd_chart(groepen: pd.DataFrame, label: str, *, height: int = 280,
         text=[fmt_pct(v) for v in groepen["waarde"]], textposition="inside",
         insidetextanchor="start", textfont={"color": "white"},
         hovertemplate="%{x}: %{text}<extra></extra>"))
+    for leeftijd, waarde in zip(groepen["leeftijd"], groepen["waarde"]):
+        if pd.isna(waarde):
+            # No bar to carry the text: the gap is named where the bar would stand.
+            fig.add_annotation(x=leeftijd, y=0, yanchor="bottom", showarrow=False,
+                               text=GEEN_GEGEVENS, font={"size": font_size, "color": "#444"})
     fig.update_yaxes(ticksuffix="%", title=label, rangemode="tozero")
     return _layout(fig, height=height, font_size=font_size)
 
