@@ -142,7 +142,10 @@ def _decimal(value) -> Decimal | None:
         return None
     if isinstance(value, Decimal):
         return value if value.is_finite() else None
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool) \
+            and abs(int(value)) <= 2 ** 53:
+        # Beyond 2**53 an integer goes through float below, as the rounded number does, so
+        # text and number stay the same value.
         return Decimal(int(value))
     try:
         number = float(value)
