@@ -6,6 +6,7 @@ import io
 import json
 import math
 import os
+import random
 import warnings
 import zipfile
 from pathlib import Path
@@ -14,11 +15,16 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
+import shapely.affinity
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from shapely.geometry import Polygon, box
 
+from tests import realshapes
 from wijkdata.columns import GEBIEDEN_COLUMNS
 from wijkdata.errors import WijkdataError
-from wijkdata.readers import gebieden
+from wijkdata.readers import gebieden, read_file
 from wijkdata.readers.gebieden import list_layers, looks_like_geo, read_gebieden
 
 X0, Y0 = 140_000, 480_000
@@ -520,3 +526,185 @@ def test_numbers_as_text_in_geojson_follow_cbs_missing_codes():
     assert math.isnan(rows.loc["BU00340101", "inwoners"])
     assert rows.loc["BU00340102", "inwoners"] == 12.5
     assert np.issubdtype(rows["inwoners"].dtype, np.floating)
+
+
+# --- real-shaped files (tests/realshapes.py) ----------------------------------------------
+
+def _features(data: bytes) -> dict:
+    return json.loads(data)
+
+
+def _collection(payload: dict) -> bytes:
+    return json.dumps(payload, ensure_ascii=False).encode()
+
+
+def test_pdok_gebiedsindeling_reads_every_buurt_with_repair_and_names_as_given():
+    result = read_gebieden(realshapes.pdok_buurten_geojson(), "buurten_pdok_2024.geojson")
+    frame = by_code(result)
+    assert result.source_format == "PDOK gebiedsindeling (GeoJSON)"
+    assert len(frame) == 238 and result.rapport.ok
+    assert frame["gemeentecode"].eq("GM0034").all() and frame["gemeentenaam"].isna().all()
+    assert frame.loc["BU0034AA01", "wijkcode"] == "WK0034AA"
+    assert "\u00de" in frame.iloc[4]["naam"]                    # shown as given
+    assert [p.code for p in result.rapport.warnings] == [frame.index[2]]   # the bowtie
+    assert frame["periode"].eq(2024).all()
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(order=st.permutations(["identificatie", "code", "cbsCode", "naam", "type"]))
+def test_municipal_export_takes_the_column_with_cbs_codes_in_any_order(order):
+    payload = _features(realshapes.gemeente_gebieden_geojson(buurten=6, wijken=2))
+    for feature in payload["features"]:
+        feature["properties"] = {k: feature["properties"][k] for k in order}
+    result = read_gebieden(_collection(payload), "gebieden.geojson")
+    assert result.rapport.ok, messages(result.rapport.errors)
+    assert list(result.frame["code"]) == [f["properties"]["cbsCode"]
+                                          for f in payload["features"]]
+    assert result.frame["wijkcode"].str.match(r"^WK0363A[AB]$").all()
+
+
+def test_municipal_export_with_wijken_gives_both_levels():
+    data = realshapes.gemeente_gebieden_geojson(buurten=6, wijken=2, met_wijken=True)
+    frame = by_code(read_gebieden(data, "gebieden.geojson"))
+    assert frame.loc["WK0363AA", "niveau"] == "wijk"
+    assert frame.loc["BU0363AB01", "niveau"] == "buurt"
+
+
+def test_only_municipal_codes_still_names_the_expected_form():
+    payload = _features(realshapes.gemeente_gebieden_geojson(buurten=3, wijken=1))
+    for feature in payload["features"]:
+        del feature["properties"]["cbsCode"]
+    result = read_gebieden(_collection(payload), "gebieden.geojson")
+    assert len(result.frame) == 0
+    assert "'AA01' heeft niet de vorm van een CBS-code" in messages(result.rapport.errors)
+
+
+def test_wfs_wijkbuurtkaart_year_from_jaarstatcode_water_and_empty_figures():
+    data = realshapes.wfs_wijkbuurtkaart_gpkg(buurten=12, wijken=2)
+    result = read_gebieden(data, "download.gpkg")                # no year in the name
+    frame = by_code(result)
+    assert len(frame) == 12 and result.rows == 14
+    assert frame["periode"].eq(2021).all()
+    assert not frame.index.str.match(r"^BU\d{6}9[7-9]$").any()
+    text = messages(result.rapport.warnings)
+    assert "2 waterdelen zijn weggelaten" in text
+    assert "'aantal_inwoners'" in text and "in elke rij leeg" in text
+    assert frame["inwoners"].isna().all()
+
+
+@pytest.mark.parametrize("water, kept", [(None, False), ("NEE", True), ("JA", False)])
+def test_water_part_by_code_ending_97_to_99(water, kept):
+    payload = _features(realshapes.pdok_buurten_geojson(buurten=4, wijken=1, invalid=False))
+    properties = payload["features"][-1]["properties"]
+    properties["statcode"] = "BU00340199"
+    if water is not None:
+        for feature in payload["features"]:
+            feature["properties"]["water"] = "NEE"
+        properties["water"] = water
+    frame = by_code(read_gebieden(_collection(payload), "b.geojson"))
+    assert ("BU00340199" in frame.index) is kept
+    assert len(frame) == 3 + kept
+
+
+def _moved(data: bytes, dx: float, dy: float) -> bytes:
+    payload = _features(data)
+    for feature in payload["features"]:
+        geometry = shapely.geometry.shape(feature["geometry"])
+        feature["geometry"] = shapely.affinity.translate(geometry, dx, dy).__geo_interface__
+    return json.dumps(payload).encode()
+
+
+def test_boundaries_in_australia_are_refused_by_the_reader_itself():
+    data = _moved(realshapes.pdok_buurten_geojson(buurten=5, wijken=1), 146.0, -86.0)
+    for result in (read_gebieden(data, "sydney.geojson"),
+                   read_file(data, "sydney.geojson")):       # command line and Data page
+        assert len(result.frame) == 0 and not result.usable(skip_invalid=True)
+        assert "liggen na omrekenen niet in Nederland" in messages(result.rapport.errors)
+        assert "sydney.geojson" in messages(result.rapport.errors)
+
+
+def test_rd_labelled_file_outside_the_netherlands_is_refused(tmp_path):
+    frame = new_buurten().iloc[:3].copy()
+    frame["geometry"] = frame.geometry.translate(-400_000, 0)      # west of the RD range
+    result = read_gebieden(gpkg_bytes(tmp_path, {"buurten": frame}), "kaart.gpkg")
+    assert len(result.frame) == 0
+    assert "niet in Nederland" in messages(result.rapport.errors)
+
+
+@pytest.mark.parametrize("key, value", [
+    ("statcode", ["BU00340101", "BU00340102"]),
+    ("statnaam", ["Centrum", "Haven"]),
+    ("statnaam", {"nl": "Centrum"}),
+    ("jrstatcode", [2024]),
+])
+def test_a_property_holding_an_array_or_object_is_a_value_not_a_crash(key, value):
+    payload = _features(realshapes.pdok_buurten_geojson(buurten=3, wijken=1, invalid=False))
+    payload["features"][0]["properties"][key] = value
+    result = read_gebieden(_collection(payload), "b.geojson")
+    if key == "statcode":
+        assert len(result.frame) == 2
+        assert "heeft niet de vorm van een CBS-code" in messages(result.rapport.errors)
+    else:
+        assert len(result.frame) == 3 and result.rapport.ok
+
+
+def _shapefile_zip_with_prj(tmp_path, damage) -> bytes:
+    """A zipped shapefile of three PDOK buurten whose .prj is changed by ``damage``."""
+    frame = gpd.read_file(io.BytesIO(realshapes.pdok_buurten_geojson(
+        buurten=3, wijken=1, invalid=False))).to_crs(28992)
+    data = shapefile_zip(tmp_path, frame, folder="map/", stem="buurt")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    members["map/buurt.prj"] = damage(members["map/buurt.prj"])
+    return zip_of(members)
+
+
+@pytest.mark.parametrize("damage", [
+    lambda prj: prj.replace(b"Greenwich", b"Green\x95ich"),     # not UTF-8 (found by fuzzing)
+    lambda prj: prj[:40],
+    lambda prj: b"\xff\xfe\x00garbage",
+])
+def test_damaged_prj_in_a_zip_is_a_dutch_error(tmp_path, damage):
+    try:
+        result = read_gebieden(_shapefile_zip_with_prj(tmp_path, damage), "buurten.zip")
+    except WijkdataError as error:
+        assert "buurten.zip" in str(error)
+    else:                      # GDAL ignores a .prj it cannot parse: then RD is guessed
+        assert len(result.frame) == 3
+
+
+def _mutations(rng: random.Random, data: bytes):
+    """Truncated, bit-flipped, inserted, blanked and shuffled copies of ``data``."""
+    for op in ("truncate", "flip", "insert", "blank", "shuffle") * 8:
+        copy = bytearray(data)
+        if op == "truncate":
+            yield bytes(copy[:rng.randrange(1, len(copy))])
+            continue
+        for _ in range(rng.randint(1, 12)):
+            i = rng.randrange(len(copy))
+            if op == "flip":
+                copy[i] ^= 1 << rng.randrange(8)
+            elif op == "insert":
+                copy[i:i] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 8)))
+            elif op == "blank":
+                copy[i:i + 40] = bytes(len(copy[i:i + 40]))
+            else:
+                j, n = rng.randrange(len(copy)), rng.randint(1, 30)
+                copy[i:i + n], copy[j:j + n] = copy[j:j + n], copy[i:i + n]
+        yield bytes(copy)
+
+
+@pytest.mark.parametrize("filename", ["buurten.geojson", "kaart.gpkg", "buurten.zip"])
+def test_mutated_boundary_files_give_only_dutch_errors(tmp_path, filename):
+    if filename.endswith(".geojson"):
+        data = realshapes.pdok_buurten_geojson(buurten=6, wijken=2)
+    elif filename.endswith(".gpkg"):
+        data = realshapes.wfs_wijkbuurtkaart_gpkg(buurten=4, wijken=1)
+    else:
+        data = _shapefile_zip_with_prj(tmp_path, lambda prj: prj)
+    rng = random.Random(filename)
+    for mutated in _mutations(rng, data):
+        try:
+            read_gebieden(mutated, filename)
+        except WijkdataError:
+            pass

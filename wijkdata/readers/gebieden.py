@@ -8,14 +8,21 @@ Recognised without configuration (see DATA_FORMATS.md, "Geometry"):
   upper-case ones (``BU_CODE``, ``AANT_INW``, ...), also as a zipped shapefile;
 - the PDOK / CBS gebiedsindelingen GeoJSON (``statcode``, ``statnaam``, ``jrstatcode``,
   ``rubriek``), in EPSG:4326;
+- the Wijk- en buurtkaart taken from the PDOK WFS (year only in ``jaarstatcode``);
 - any GeoJSON, GeoPackage or zipped shapefile with a column that holds CBS codes
-  (``buurtcode``, ``bu_code``, ``statcode``, ``code``, ...). The form of each code decides
-  its niveau (``BU`` + 8 → buurt, ``WK`` + 6 → wijk, ``GM`` + 4 → gemeente).
+  (``buurtcode``, ``bu_code``, ``statcode``, ``cbsCode``, ...). The column is chosen by
+  its values having the CBS form, so a municipal ``code`` (``AA01``) next to a ``cbsCode``
+  (``BU0363AA01``) is no problem. The form of each code decides its niveau (``BU`` + 8 →
+  buurt, ``WK`` + 6 → wijk, ``GM`` + 4 → gemeente).
 
 What the reader does to the areas, and why:
 
-- Water parts (``water == 'JA'``) are left out: CBS splits areas into land and water, and
-  maps and areas per inhabitant are about land. A warning says how many.
+- Water parts (``water == 'JA'``, or a buurtcode ending in 97–99 unless ``water`` says
+  ``NEE``) are left out: CBS splits areas into land and water, and maps and areas per
+  inhabitant are about land. A warning says how many.
+- Areas that after reprojection do not lie in the Netherlands (a wrong coordinate system
+  in the file) are a file-level error and leave no areas: the one location check for the
+  command line and the Data page.
 - Pseudo-areas without residents ("Buitenland", "Groot binnenwater", "Buitenwater") are left
   out with a warning naming each one: they are not neighbourhoods, and a huge empty polygon
   of sea or lake would dominate a choropleth.
@@ -29,9 +36,12 @@ What the reader does to the areas, and why:
   guessing a repair would corrupt names that are right.
 - Context figures, when the source has them, become float columns ``inwoners``,
   ``pct_65plus``, ``huishoudens``, ``pct_eenpersoonshuishoudens``; CBS codes for missing or
-  secret values (≤ −99990) become NaN, never numbers. ``periode`` (nullable integer year)
-  comes from ``jaar``, else the 4-digit prefix of ``jrstatcode``, else a year in the file
-  name.
+  secret values (≤ −99990) become NaN, never numbers; a figure column empty in every row
+  (a first release) gets a warning. ``periode`` (nullable integer year)
+  comes from ``jaar``, else the 4-digit prefix of ``jrstatcode``/``jaarstatcode``, else a
+  year in the file name.
+- A corrupt file (GeoJSON, GeoPackage, zip, shapefile) is a :class:`WijkdataError` naming
+  the file; a property holding a list or object is read as its JSON text.
 """
 from __future__ import annotations
 
@@ -40,6 +50,7 @@ import io
 import json
 import os
 import re
+import sqlite3
 import tempfile
 import warnings
 import zipfile
@@ -52,10 +63,21 @@ import pyogrio
 import pyogrio.errors
 import shapely
 from pyproj import CRS
+from pyproj.exceptions import CRSError, ProjError
 
 from .. import codes
-from ..columns import (CODE, GEBIEDEN_COLUMNS, GEMEENTECODE, GEMEENTENAAM, GEOMETRY, NAAM,
-                       NIVEAU, PERIODE, WIJKCODE, WIJKNAAM)
+from ..columns import (
+    CODE,
+    GEBIEDEN_COLUMNS,
+    GEMEENTECODE,
+    GEMEENTENAAM,
+    GEOMETRY,
+    NAAM,
+    NIVEAU,
+    PERIODE,
+    WIJKCODE,
+    WIJKNAAM,
+)
 from ..errors import Rapport, WijkdataError
 from .base import Ingelezen
 from .textio import CBS_MISSING_THRESHOLD, normalise_header, parse_number, spreadsheet_row
@@ -80,6 +102,9 @@ CONTEXT_COLUMNS = ["inwoners", "pct_65plus", "huishoudens", "pct_eenpersoonshuis
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _SHP_MAGIC = b"\x00\x00\x27\x0a"       # shapefile file code 9994, big-endian
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
+# What zipfile raises on a damaged directory: NotImplementedError for a garbled version or
+# compression method, EOFError for a cut-off one.
+_ZIP_ERRORS = (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError)
 _GEOJSON_TYPE = re.compile(rb'"type"\s*:\s*"(FeatureCollection|Feature)"')
 
 # Header variants, in normalise_header form (lower case, punctuation as single spaces).
@@ -95,7 +120,8 @@ _ALIASES: dict[str, tuple[str, ...]] = {
              "regiocode", "codering", "cbs code", "cbscode"),
     "naam": ("statnaam", "naam", "name", "gebiedsnaam", "gebiednaam", "regionaam",
              "regio naam", "gwb naam"),
-    "jrstatcode": ("jrstatcode",),
+    # 'jaarstatcode' in the Wijk- en buurtkaart taken from the PDOK WFS.
+    "jrstatcode": ("jrstatcode", "jaarstatcode"),
     "jaar": ("jaar", "jaartal", "year"),
     "water": ("water",),
     "rubriek": ("rubriek",),
@@ -110,7 +136,8 @@ _ALIASES: dict[str, tuple[str, ...]] = {
 # Which column holds the area's own code, in order of preference, with the niveau it
 # implies and the column that holds its name. A buurten layer also carries the wijkcode and
 # gemeentecode of the parents, so the most specific code wins; ``jrstatcode`` (``2024BU...``)
-# is a last resort because its year prefix is stripped by codes.clean_code.
+# is a last resort because its year prefix is stripped by codes.clean_code. The order only
+# breaks ties: a column is taken when its values have the CBS form (see _choose_code).
 _CODE_CHOICES = [
     ("buurtcode", "buurt", "buurtnaam"),
     ("code", None, "naam"),
@@ -118,6 +145,12 @@ _CODE_CHOICES = [
     ("gemeentecode", "gemeente", "gemeentenaam"),
     ("jrstatcode", None, "naam"),
 ]
+
+# A column is the code column when at least this share of its filled cells is a CBS code.
+_CODE_SHARE = 0.5
+
+# CBS numbers the water part of a wijk as a buurt ending in 97, 98 or 99 (``BU02339997``).
+_WATER_TAILS = ("97", "98", "99")
 
 _PSEUDO_AREA = re.compile(r"^\s*(groot\s+binnenwater|buitenwater|binnenwater|buitenland)\b",
                           re.IGNORECASE)
@@ -131,10 +164,12 @@ _LAYER_PREFERENCE = ("buurt", "wijk", "gemeente")
 _UNREADABLE = ("Het bestand '{name}' kan niet worden gelezen als kaartbestand. Verwacht een "
                "GeoPackage (.gpkg), GeoJSON (.geojson) of een shapefile in een zip-bestand.")
 
+# What pyogrio raises for a corrupt or unreadable file. UnboundLocalError: pyogrio 0.13's
+# get_crs fails that way on a damaged .prj inside a zip (found by mutating a shapefile zip).
 _GDAL_ERRORS = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError,
                 pyogrio.errors.FieldError, pyogrio.errors.GeometryError,
                 pyogrio.errors.FeatureError, pyogrio.errors.CRSError, RuntimeError, OSError,
-                ValueError)
+                ValueError, TypeError, UnboundLocalError, sqlite3.Error)
 
 
 def looks_like_geo(data: bytes, filename: str) -> bool:
@@ -162,7 +197,7 @@ def looks_like_geo(data: bytes, filename: str) -> bool:
         try:
             with zipfile.ZipFile(_bytes_io(data)) as archive:
                 return any(_is_shp(name) for name in archive.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError):
+        except _ZIP_ERRORS:
             return False
     head = data[:1_000_000].lstrip(b"\xef\xbb\xbf \t\r\n")
     if not head.startswith(b"{"):
@@ -240,12 +275,62 @@ def read_gebieden(data: bytes, filename: str, *, layer: str | None = None) -> In
     if len(raw) == 0:
         raise WijkdataError(f"Het bestand '{filename}' bevat geen gebieden: de laag "
                             f"{_layer_text(chosen)}is leeg.")
+    raw = _scalar_cells(raw)
     found = _find_columns(raw.columns)
     source_format = _source_format(found, container, chosen)
     raw = _to_rd(raw, filename, rapport)
     frame = _build(raw, found, filename, rapport, extra)
+    frame = _check_location(frame, filename, rapport)
     return Ingelezen(kind="buurten", frame=frame, rapport=rapport, rows=len(raw),
                      source_format=source_format)
+
+
+def _scalar_cells(raw: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Cells that hold a list or an object (a GeoJSON property ``["a", "b"]`` arrives from
+    GDAL as an array) become their JSON text, so every later step sees one value per cell
+    and can report it as a value, e.g. a code that is not in the CBS form. When one feature
+    holds a list, GDAL makes the whole column a list column: the other features' plain
+    values arrive as lists of one, which are unwrapped."""
+    for column in raw.columns:
+        if column == raw.geometry.name or raw[column].dtype != object:
+            continue
+        cells = raw[column]
+        nested = cells.map(lambda v: isinstance(v, (list, tuple, dict, np.ndarray)))
+        if nested.any():
+            raw[column] = cells.where(~nested, cells[nested].map(_json_text))
+    return raw
+
+
+def _json_text(value):
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, (list, tuple)) and len(value) == 1 \
+            and not isinstance(value[0], (list, tuple, dict)):
+        return value[0]
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _check_location(frame: gpd.GeoDataFrame, filename: str,
+                    rapport: Rapport) -> gpd.GeoDataFrame:
+    """The areas must lie in the Netherlands (``RD_BOUNDS``) after reprojection. A file
+    that names the wrong coordinate system (lon/lat numbers labelled as RD, or a file of
+    another country) gets a file-level error and no areas: it must not be published onto
+    the wrong place, also not by skipping invalid rows. One check for the command line and
+    the Data page."""
+    if len(frame) == 0:
+        return frame
+    xmin, ymin, xmax, ymax = frame.total_bounds
+    if np.isfinite([xmin, ymin, xmax, ymax]).all() and _within((xmin, ymin, xmax, ymax),
+                                                                RD_BOUNDS):
+        return frame
+    rapport.error(
+        f"De gebieden in '{filename}' liggen na omrekenen niet in Nederland. Waarschijnlijk "
+        "noemt het bestand het verkeerde coördinatenstelsel. Sla het opnieuw op met het "
+        "juiste stelsel, bij voorkeur Rijksdriehoeksmeting (EPSG:28992).")
+    return frame.iloc[0:0]
 
 
 def _detect(data: bytes, filename: str) -> str:
@@ -297,7 +382,7 @@ def check_zip(data: bytes, filename: str) -> list[zipfile.ZipInfo]:
     try:
         with zipfile.ZipFile(_bytes_io(data)) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except _ZIP_ERRORS:
         raise WijkdataError(f"Het bestand '{filename}' is een beschadigd zip-bestand (ook "
                             "een Excel-bestand is een zip); het is misschien niet helemaal "
                             "geüpload.") from None
@@ -497,7 +582,7 @@ def _to_rd(frame: gpd.GeoDataFrame, filename: str, rapport: Rapport) -> gpd.GeoD
             return frame.set_crs(RD, allow_override=True)
         with _quiet():
             converted = frame.to_crs(RD)
-    except Exception as exc:   # pyproj raises several types for an unusable definition
+    except (CRSError, ProjError, ValueError, TypeError) as exc:
         raise WijkdataError(
             f"Het coördinatenstelsel van '{filename}' kan niet worden omgerekend naar "
             f"Rijksdriehoeksmeting (EPSG:28992): {exc}") from None
@@ -518,20 +603,17 @@ def _within(bounds, box) -> bool:
 
 def _build(raw: gpd.GeoDataFrame, found: dict[str, str], filename: str, rapport: Rapport,
            wijknamen: dict[str, str] | None) -> gpd.GeoDataFrame:
-    choice = next(((role, level, name_role) for role, level, name_role in _CODE_CHOICES
-                   if role in found), None)
+    choice = _choose_code(raw)
     if choice is None:
         columns = ", ".join(str(c) for c in raw.columns if c != GEOMETRY) or "geen"
         raise WijkdataError(
             f"In '{filename}' is geen kolom met CBS-gebiedscodes gevonden (zoals buurtcode, "
             f"BU_CODE of statcode). Gevonden kolommen: {columns}.")
-    code_role, expected_level, name_role = choice
-    code_column = found[code_role]
+    code_role, code_column, expected_level, name_role = choice
     positions = np.arange(len(raw))
     rows = pd.Series([spreadsheet_row(i) for i in positions], index=raw.index)
     raw_codes = raw[code_column]
-    cleaned = _each(raw_codes, codes.clean_code)
-    levels = _each(cleaned, codes.niveau)
+    cleaned, levels = _clean_codes(raw_codes)
     if expected_level is None:
         # A generic column (statcode, code): the form of the valid codes tells the level
         # the file is about; only used to phrase the expected form in messages.
@@ -541,17 +623,15 @@ def _build(raw: gpd.GeoDataFrame, found: dict[str, str], filename: str, rapport:
         form_level = expected_level
     keep = pd.Series(True, index=raw.index)
 
-    if "water" in found:
-        water = _each(raw[found["water"]], lambda v: str(v).strip().upper() if v else "")
-        is_water = water == "JA"
-        if is_water.any():
-            count = int(is_water.sum())
-            parts = "1 waterdeel is" if count == 1 else f"{count} waterdelen zijn"
-            rapport.warning(
-                f"{parts} weggelaten (kolom "
-                f"'{found['water']}' is JA): de kaart toont alleen het land van elk gebied.",
-                column=found["water"])
-        keep &= ~is_water
+    is_water = _water(raw, found, cleaned, levels)
+    if is_water.any():
+        count = int(is_water.sum())
+        parts = "1 waterdeel is" if count == 1 else f"{count} waterdelen zijn"
+        why = (f"kolom '{found['water']}' is JA, of " if "water" in found else "") + \
+            "de buurtcode eindigt op 97, 98 of 99"
+        rapport.warning(f"{parts} weggelaten ({why}): de kaart toont alleen het land van elk "
+                        "gebied.", column=found.get("water"))
+    keep &= ~is_water
 
     if name_role in found:
         names = raw[found[name_role]]
@@ -652,9 +732,19 @@ def _build(raw: gpd.GeoDataFrame, found: dict[str, str], filename: str, rapport:
     for column in GEBIEDEN_COLUMNS:
         out[column] = out[column].astype("str").where(out[column].notna(), None)
 
+    empty = []
     for role in CONTEXT_COLUMNS:
         if role in found:
             out[role] = _numbers(part[found[role]])
+            if len(out) and out[role].isna().all():
+                empty.append(str(found[role]))
+    if empty:
+        # A first release of the Wijk- en buurtkaart has the areas but no figures yet.
+        listed = ", ".join(f"'{c}'" for c in empty)
+        rapport.warning(
+            f"{'De kolom' if len(empty) == 1 else 'De kolommen'} {listed} "
+            f"{'is' if len(empty) == 1 else 'zijn'} in elke rij leeg: dit bestand geeft "
+            "alleen de grenzen. Neem de cijfers uit de CBS Kerncijfers wijken en buurten.")
 
     periode = _periode(part, found, filename)
     if periode is not None:
@@ -664,6 +754,72 @@ def _build(raw: gpd.GeoDataFrame, found: dict[str, str], filename: str, rapport:
     result = gpd.GeoDataFrame(out, geometry=geometries[keep], crs=RD)
     result = result.rename_geometry(GEOMETRY) if result.geometry.name != GEOMETRY else result
     return result.reset_index(drop=True)
+
+
+def _clean_codes(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(cleaned codes, niveau) per cell; None where a cell holds no CBS code. Each distinct
+    value is looked at once."""
+    cleaned = _each(values, codes.clean_code)
+    return cleaned, _each(cleaned, codes.niveau)
+
+
+def _code_share(values: pd.Series, level: str | None) -> float:
+    """The share of filled cells that are CBS area codes (of ``level`` when given)."""
+    if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        return 0.0
+    text = _each(values, lambda v: str(v).strip() if v is not None else "")
+    filled = text[text != ""]
+    if filled.empty:
+        return 0.0
+    lookup = {v: codes.niveau(codes.clean_code(v)) for v in filled.unique()}
+    found = filled.map(lookup)
+    good = found.isin([level] if level else ["buurt", "wijk", "gemeente"])
+    return float(good.mean())
+
+
+def _choose_code(raw: gpd.GeoDataFrame) -> tuple[str, str, str | None, str] | None:
+    """(role, column, expected niveau, name role) of the column with the areas' own codes.
+
+    Decided by the values, not by the header alone: a municipal export can hold its own
+    code (``code`` = ``AA01``) next to the CBS code (``cbsCode`` = ``BU0363AA01``). Every
+    column whose header is a known code header is a candidate, in the order of
+    ``_CODE_CHOICES``; the first whose filled cells are mostly (≥ 50 %) CBS codes wins.
+    When no candidate has such values, any other text column that does is taken; when none
+    has, the first candidate, so its cells are reported as not having the CBS form.
+    """
+    columns = [c for c in raw.columns if c != raw.geometry.name]
+    by_role: dict[str, list[str]] = {}
+    for column in columns:
+        norm = normalise_header(column)
+        for role, aliases in _ALIASES.items():
+            if norm in aliases:
+                by_role.setdefault(role, []).append(column)
+    candidates = [(role, column, level, name_role)
+                  for role, level, name_role in _CODE_CHOICES
+                  for column in sorted(by_role.get(role, []),
+                                       key=lambda c: _ALIASES[role].index(normalise_header(c)))]
+    for candidate in candidates:
+        if _code_share(raw[candidate[1]], candidate[2]) >= _CODE_SHARE:
+            return candidate
+    listed = {column for _, column, _, _ in candidates}
+    for column in columns:
+        if column not in listed and _code_share(raw[column], None) >= _CODE_SHARE:
+            return ("code", column, None, "naam")
+    return candidates[0] if candidates else None
+
+
+def _water(raw: pd.DataFrame, found: dict[str, str], cleaned: pd.Series,
+           levels: pd.Series) -> pd.Series:
+    """Which rows are water parts: ``water == 'JA'``, or a buurtcode ending in 97–99 (how
+    CBS numbers the water of a wijk, also where a file has no water column). An explicit
+    ``water == 'NEE'`` keeps the row."""
+    if "water" in found:
+        water = _each(raw[found["water"]], lambda v: str(v).strip().upper() if v else "")
+    else:
+        water = pd.Series("", index=raw.index, dtype=object)
+    tail = _each(cleaned, lambda c: c[-2:] if c else "")
+    by_code = (levels == "buurt") & tail.isin(_WATER_TAILS)
+    return ((water == "JA") | ((water != "NEE") & by_code)).astype(bool)
 
 
 def _repair(geometry) -> tuple[object, str | None]:
