@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_store import bad_database
 from wijkdata.gegevens import DEMO_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -134,8 +135,8 @@ def test_export_period_and_age(db):
 def test_export_initiatives_without_personal_data_and_formulas(db, tmp_path):
     path = tmp_path / "lijst.csv"
     path.write_text("naam;omschrijving;activiteit;buurtcode;contactpersoon;e-mail\n"
-                    "=HYPERLINK(\"http://x\");Koffie;ontmoeting;BU99990101;Jan Jansen;jan@example.nl\n",
-                    encoding="utf-8")
+                    "=HYPERLINK(\"http://x\");Koffie;ontmoeting;BU99990101;Jan Jansen;"
+                    "jan@example.nl\n", encoding="utf-8")
     run("import", str(DEMO_BUURTEN), db=db)
     assert run("import", str(path), db=db).returncode == 0
     result = run("export", "--what", "initiatieven", db=db)
@@ -162,5 +163,130 @@ def test_export_geojson(db):
 
 
 def test_export_unknown_gemeente_is_a_dutch_error(db):
-    result = run("export", "--gemeente", "GM0000", db=db)
+    result = run("export", "--demo", "--gemeente", "GM0000", db=db)
     assert result.returncode == 1 and "komt niet voor" in result.stderr
+
+
+# --- every --db problem: exit 1, a Dutch message naming the URL, never a traceback ----------
+
+DB_PROBLEMS = {
+    "not a database": "geen database van Kleine wij's",
+    "folder instead of file": "wijst naar een map",
+    "file instead of folder": "daar moet een map staan",
+    "no permission": "Geen toestemming",
+    "unknown scheme": "onbekend soort database",
+    "missing driver": "niet geïnstalleerd",
+    "invalid": "niet geldig",
+    "server down": "niet bereikbaar",
+}
+
+
+# Every problem with `datasets`; the other commands that open the store with a few of them
+# (each run starts Python: the whole grid would take minutes on a busy machine).
+@pytest.mark.parametrize("command, case", [
+    *((["datasets"], case) for case in DB_PROBLEMS),
+    (["export"], "not a database"), (["export"], "no permission"),
+    (["import", str(DEMO_INITIATIEVEN)], "server down"),
+    (["import", str(DEMO_INITIATIEVEN)], "file instead of folder"),
+])
+def test_every_database_problem_exits_1_with_a_dutch_message(tmp_path, command, case):
+    fragment = DB_PROBLEMS[case]
+    url = bad_database(tmp_path, case)
+    result = run(*command, db=url)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert fragment in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "geheim" not in result.stderr + result.stdout              # the password
+    shown = url.replace("geheim", "***").replace("postgresql://", "postgresql+psycopg://")
+    assert shown in result.stderr or url.split("///", 1)[-1] in result.stderr
+
+
+# --- export: never the demo unasked; initiatives without boundaries --------------------------
+
+def test_export_on_an_empty_store_is_refused_unless_the_demo_is_asked(db, tmp_path):
+    out = tmp_path / "buurten.csv"
+    result = run("export", "--output", str(out), db=db)
+    assert result.returncode == 1
+    assert "Er zijn nog geen gegevens gepubliceerd" in result.stderr
+    assert "--demo" in result.stderr and not out.exists()
+    demo = run("export", "--demo", "--output", str(out), db=db)
+    assert demo.returncode == 0, demo.stderr
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert len(rows) == 38 and rows[0]["gemeentecode"] == "GM9999"
+
+
+def test_initiatives_without_boundaries_export_with_their_own_codes(db, tmp_path):
+    path = tmp_path / "lijst.csv"
+    path.write_text("naam;activiteit;buurtcode;lat;lon\n"
+                    "Koffie;ontmoeting;BU03630001;52,37;4,89\n"
+                    "Buurtfeest;feest;BU0363AA01;;\n"
+                    "Wandelen;sport en bewegen;;52,1;5,1\n", encoding="utf-8")
+    assert run("import", str(path), db=db).returncode == 0
+    result = run("export", "--what", "initiatieven", db=db)
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["naam"], r["buurtcode"], r["gemeentecode"]) for r in rows] == [
+        ("Koffie", "BU03630001", "GM0363"), ("Buurtfeest", "BU0363AA01", "GM0363"),
+        ("Wandelen", "", "")]
+    assert rows[0]["lat"] == "52.37" and rows[2]["lon"] == "5.1"
+    one = run("export", "--what", "initiatieven", "--gemeente", "GM0363", db=db)
+    assert one.returncode == 0 and len(list(csv.DictReader(io.StringIO(one.stdout)))) == 2
+    geo = json.loads(run("export", "--what", "initiatieven", "--format", "geojson",
+                         db=db).stdout)
+    lon, lat = geo["features"][0]["geometry"]["coordinates"]
+    assert round(lon, 2) == 4.89 and round(lat, 2) == 52.37
+    assert geo["features"][1]["geometry"] is None        # only a code, no boundaries: no point
+    buurten = run("export", db=db)
+    assert buurten.returncode == 1 and buurten.stdout == ""
+    assert "gebiedsindeling" in buurten.stderr and "Traceback" not in buurten.stderr
+
+
+# --- import: the dataset is chosen by what the file is, not by its name -----------------------
+
+KERNCIJFERS_CSV = ("ID;WijkenEnBuurten;Gemeentenaam_1;SoortRegio_2;Codering_3;"
+                   "AantalInwoners_5;k_65JaarOfOuder_12\n"
+                   "0;GM9999    ;Lindewaarde;Gemeente  ;GM9999;25000;5000\n"
+                   "1;BU99990101;Lindewaarde;Buurt     ;BU99990101;1070;200\n")
+
+
+def active_datasets(db) -> dict[str, str]:
+    """name → source kind of every active dataset, from `datasets`."""
+    from wijkdata.store import Store
+    return {v.name: v.source_kind for v in Store(db).active_versions()}
+
+
+def test_import_picks_the_dataset_by_what_the_file_is(db, tmp_path):
+    # A CBS table whose name suggests RIVM, and the RIVM file under two other names.
+    misleading = tmp_path / "eenzaamheid_50120NED.csv"
+    misleading.write_text(KERNCIJFERS_CSV, encoding="utf-8")
+    rivm_again = tmp_path / "kerncijfers_2024.csv"
+    rivm_again.write_bytes(DEMO_CIJFERS.read_bytes())
+    assert run("import", str(DEMO_CIJFERS), db=db).returncode == 0
+    result = run("import", str(misleading), "--period", "2024", db=db)
+    assert result.returncode == 0, result.stderr
+    assert "Opgeslagen: indicatoren 'CBS Kerncijfers 2024' versie 1" in result.stdout
+    result = run("import", str(rivm_again), db=db)
+    assert "Opgeslagen: indicatoren 'RIVM gezondheid 2022' versie 2" in result.stdout
+    assert "Let op: Dit bestand vervangt de actieve versie 1" in result.stdout
+    assert active_datasets(db) == {"RIVM gezondheid 2022": "RIVM gezondheid",
+                                   "CBS Kerncijfers 2024": "CBS Kerncijfers"}
+    # --name still decides; putting CBS figures into the RIVM set says what disappears
+    result = run("import", str(misleading), "--period", "2024", "--name",
+                 "RIVM gezondheid 2022", db=db)
+    assert result.returncode == 0
+    assert "Daarmee verdwijnen: Eenzaam, Ernstig eenzaam" in result.stdout
+    assert "versie 3" in result.stdout
+
+
+def test_check_and_import_refuse_what_the_data_page_refuses(db, tmp_path):
+    """One check for both ways in: a zip pointing outside itself is refused by the same words
+    on the command line as on the Data page (upload.check_upload)."""
+    import zipfile
+    path = tmp_path / "gebieden.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("../../buurten.shp", b"x")
+    for result in (run("check", str(path)), run("import", str(path), db=db)):
+        assert result.returncode == 1
+        assert "buiten het zip-bestand" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert "Nog geen datasets" in run("datasets", db=db).stdout

@@ -8,7 +8,7 @@ import struct
 import threading
 import time
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import geopandas as gpd
 import numpy as np
@@ -17,18 +17,18 @@ import pytest
 from shapely.geometry import box
 
 from tests.factory import make_frames
-from wijkdata import export, upload
+from wijkdata import datasets, export, upload
 from wijkdata.errors import WijkdataError
 from wijkdata.readers import read_file
 from wijkdata.readers.gebieden import MAX_ZIP_MEMBERS
 from wijkdata.store import Store, Versie
 
 INITIATIEVEN_CSV = (
-    "Naam initiatief;Activiteit;Wij-type;Doelgroep;Lat;Lon;E-mail\n"
-    "Koffietafel;ontmoeting;bonding;ouderen;52,1;5,1;a@voorbeeld.nl\n"
-    "Buurtfeest;feest;bridging;iedereen;52,2;5,2;b@voorbeeld.nl\n"
-    "Kapot;onbekend;bonding;ouderen;52,2;5,2;\n"
-).encode("utf-8")
+    b"Naam initiatief;Activiteit;Wij-type;Doelgroep;Lat;Lon;E-mail\n"
+    b"Koffietafel;ontmoeting;bonding;ouderen;52,1;5,1;a@voorbeeld.nl\n"
+    b"Buurtfeest;feest;bridging;iedereen;52,2;5,2;b@voorbeeld.nl\n"
+    b"Kapot;onbekend;bonding;ouderen;52,2;5,2;\n"
+)
 
 
 def zip_bytes(members: dict[str, bytes]) -> bytes:
@@ -59,7 +59,7 @@ def gebieden_geojson() -> bytes:
                              "gemeentenaam", "geometry"]])
 
 
-# --- check_upload ----------------------------------------------------------------------------
+# --- check_upload ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("data, options, fragment", [
     (b"", {}, "is leeg"),
@@ -91,13 +91,13 @@ def test_zip_bomb_in_an_xlsx_is_refused_too():
         upload.check_upload(declare_size(xlsx.getvalue(), 4_000_000_000), "lijst.xlsx")
 
 
-# --- recognise ----------------------------------------------------------------------------------
+# --- recognise ------------------------------------------------------------------------------------
 
 def test_recognise_kinds_and_columns():
     found = upload.recognise(INITIATIEVEN_CSV, "lijst.csv")
     assert found.kind == "initiatieven" and found.columns[0] == "Naam initiatief"
     assert upload.recognise(gebieden_geojson(), "buurten.geojson").kind == "buurten"
-    stats = "Codering_3;AantalInwoners_5\nBU00010000;100\n".encode()
+    stats = b"Codering_3;AantalInwoners_5\nBU00010000;100\n"
     assert upload.recognise(stats, "85984NED.csv").kind == "indicatoren"
 
 
@@ -142,7 +142,7 @@ def test_escape_markdown_leaves_no_active_character(text):
     assert re.sub(r"\\(.)", r"\1", escaped) == text.replace("\n", " ")
 
 
-# --- remembered mappings -------------------------------------------------------------------------
+# --- remembered mappings --------------------------------------------------------------------------
 
 def test_header_shape_ignores_order_case_and_accents_but_not_the_set():
     a = upload.header_shape(["Naam", "Categorie", "Coördinaat X"])
@@ -169,7 +169,7 @@ def test_initial_mapping_prefers_remembered_over_suggestions():
     columns = ["Naam initiatief", "Plek"]
     assert upload.initial_mapping(columns) == {"Naam initiatief": "naam", "Plek": None}
     earlier = upload.Onthouden({"Naam initiatief": None, "Plek": "buurtcode"}, "",
-                               datetime.now(timezone.utc))
+                               datetime.now(UTC))
     assert upload.initial_mapping(columns, earlier) == {"Naam initiatief": None,
                                                        "Plek": "buurtcode"}
 
@@ -182,7 +182,7 @@ def test_example_cells_hide_personal_data():
     assert upload.voorbeeld(raw, "Naam") == "Koffie; Feest"
 
 
-# --- report and preview ------------------------------------------------------------------------------
+# --- report and preview ---------------------------------------------------------------------------
 
 def test_report_table_has_dutch_columns_and_spreadsheet_rows():
     ingelezen = read_file(INITIATIEVEN_CSV, "lijst.csv")
@@ -197,8 +197,8 @@ def test_report_table_has_dutch_columns_and_spreadsheet_rows():
 
 
 def test_report_export_neutralises_formulas_and_keeps_html_as_text():
-    csv = ("naam;activiteit;lat;lon\n"
-           "<script>alert(1)</script>;=HYPERLINK(\"http://x\");52,1;5,1\n").encode()
+    csv = (b"naam;activiteit;lat;lon\n"
+           b"<script>alert(1)</script>;=HYPERLINK(\"http://x\");52,1;5,1\n")
     table = upload.rapport_table(read_file(csv, "lijst.csv"))
     text = export.to_csv_bytes(export.safe_table(table)).decode()
     assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
@@ -246,8 +246,8 @@ def test_dekking_counts_matches_per_level_and_names_the_missing_codes():
 
 
 def test_preview_map_escapes_html_in_hover_text():
-    csv = ("naam;activiteit;wij_type;lat;lon\n"
-           "<img src=x onerror=alert(1)>;feest;bonding;52,1;5,1\n").encode()
+    csv = (b"naam;activiteit;wij_type;lat;lon\n"
+           b"<img src=x onerror=alert(1)>;feest;bonding;52,1;5,1\n")
     frame = read_file(csv, "lijst.csv").frame
     points = upload.initiatief_points(frame, None)
     figure = upload.preview_map(None, points)
@@ -256,7 +256,7 @@ def test_preview_map_escapes_html_in_hover_text():
 
 
 def test_hidden_locations_are_not_shown_as_points_without_boundaries():
-    csv = ("naam;lat;lon;locatie verborgen\nThuis;52,1;5,1;ja\nBuurthuis;52,2;5,2;nee\n").encode()
+    csv = (b"naam;lat;lon;locatie verborgen\nThuis;52,1;5,1;ja\nBuurthuis;52,2;5,2;nee\n")
     points = upload.initiatief_points(read_file(csv, "lijst.csv").frame, None)
     assert points["naam"].tolist() == ["Buurthuis"]
 
@@ -264,7 +264,7 @@ def test_hidden_locations_are_not_shown_as_points_without_boundaries():
 def test_versies_table_shows_dutch_local_time():
     versie = Versie(id=7, dataset_id=1, kind="initiatieven", name="Wijkteams", number=3,
                     source_filename="lijst.csv", rows=12, checksum="", created_by="ana",
-                    created_at=datetime(2024, 7, 1, 12, 0, tzinfo=timezone.utc),
+                    created_at=datetime(2024, 7, 1, 12, 0, tzinfo=UTC),
                     note="Bron: welzijn\nversie juli", active=True)
     row = upload.versies_table([versie]).iloc[0]
     assert row["datum"] == "01-07-2024 14:00" and row["actief"] == "ja"
@@ -273,7 +273,7 @@ def test_versies_table_shows_dutch_local_time():
                                            "(actief) · 01-07-2024 14:00")
 
 
-# --- publish ---------------------------------------------------------------------------------------
+# --- publish --------------------------------------------------------------------------------------
 
 def test_refused_publish_leaves_the_store_unchanged(store_url):
     store = Store(store_url)
@@ -327,7 +327,7 @@ def test_concurrent_publishes_through_the_upload_path_all_land(store_url):
         store.dispose()
 
 
-# --- hostile files ------------------------------------------------------------------------------
+# --- hostile files --------------------------------------------------------------------------------
 
 def test_windows_1252_csv_keeps_its_accents():
     csv = "naam;activiteit;lat;lon\nCafé Zwaan;ontmoeting;52,1;5,1\n".encode("cp1252")
@@ -369,9 +369,9 @@ def test_200k_initiatives_are_read_and_published_in_reasonable_time(tmp_path, ca
 
 
 def test_preview_table_is_readable_text_without_personal_data():
-    csv = ("naam;activiteit;lat;lon;startdatum;locatie verborgen;telefoon\n"
-           "Koffie;ontmoeting;52,1;5,1;1-3-2024;nee;06-12345678\n"
-           "Feest;;52,2;5,2;;ja;\n").encode()
+    csv = (b"naam;activiteit;lat;lon;startdatum;locatie verborgen;telefoon\n"
+           b"Koffie;ontmoeting;52,1;5,1;1-3-2024;nee;06-12345678\n"
+           b"Feest;;52,2;5,2;;ja;\n")
     ingelezen = read_file(csv, "lijst.csv", keep_personal=True)
     assert "telefoon" in ingelezen.frame.columns
     table = upload.preview_table(ingelezen)
@@ -406,3 +406,134 @@ def test_reading_maps_leaves_no_temporary_files(tmp_path, monkeypatch):
         assert found.kind == "buurten"
         assert len(read_file(data, name, layer=found.layers[0]).frame) == 12
     assert list(scratch.iterdir()) == []
+
+
+# --- dataset identity (wijkdata.datasets): what the file IS, never its name -----------------------
+
+KERNCIJFERS_CSV = (b"ID;WijkenEnBuurten;Gemeentenaam_1;SoortRegio_2;Codering_3;"
+                   b"AantalInwoners_5;k_65JaarOfOuder_12\n"
+                   b"0;GM0001    ;Gemeente 0001;Gemeente  ;GM0001;9000;1800\n"
+                   b"1;BU00010000;Gemeente 0001;Buurt     ;BU00010000;1200;300\n")
+RIVM_CSV = (b"ID;WijkenEnBuurten;Gemeentenaam_1;SoortRegio_2;Codering_3;Leeftijd;Marges;"
+            b"Perioden;Eenzaam_27;ErnstigZeerErnstigEenzaam_28\n"
+            b"0;BU00010000;Gemeente 0001;Buurt     ;BU00010000;20300;MW00000;2022JJ00;"
+            b"45,1;11,0\n")
+
+
+@pytest.mark.parametrize("data, name, expected", [
+    (KERNCIJFERS_CSV, "rivm_50120NED_eenzaamheid_2024.csv", datasets.KERNCIJFERS),
+    (KERNCIJFERS_CSV, "kwb-2024.csv", datasets.KERNCIJFERS),
+    (RIVM_CSV, "85984NED_kerncijfers.csv", datasets.RIVM),
+    (RIVM_CSV, "gegevens.csv", datasets.RIVM),
+    (INITIATIEVEN_CSV, "rivm_gezondheid.csv", datasets.INITIATIEVEN),
+    (None, "kerncijfers.geojson", datasets.GEBIEDEN),
+])
+def test_the_source_kind_comes_from_the_content_not_the_name(data, name, expected):
+    data = gebieden_geojson() if data is None else data
+    ingelezen = upload.read_checked(data, name, periode=2024)
+    assert datasets.source_kind_of(ingelezen) == expected
+
+
+def test_the_source_kind_of_a_stored_frame_without_a_source_format():
+    _, indicatoren, _ = make_frames()
+    # the factory's figures are loneliness (a RIVM indicator) with bron 'test'
+    assert datasets.source_kind("indicatoren", indicatoren) == datasets.RIVM
+    cbs = indicatoren.assign(indicator="inwoners")
+    assert datasets.source_kind("indicatoren", cbs) == datasets.KERNCIJFERS
+    cbs = cbs.assign(bron="RIVM/CBS 50090NED")              # the bron column decides first
+    assert datasets.source_kind("indicatoren", cbs) == datasets.RIVM
+    assert datasets.source_kind("indicatoren", cbs.assign(indicator="iets", bron="")) is None
+
+
+def read(data: bytes, name: str):
+    return upload.read_checked(data, name, periode=2024)
+
+
+def publish_file(store, data, name, *, dataset=None):
+    ingelezen = read(data, name)
+    target = dataset or datasets.default_target(store, ingelezen).name
+    return upload.publish(store, ingelezen, name=target, filename=name, data=data)
+
+
+def test_a_file_of_another_source_defaults_to_a_new_dataset_named_after_it(store_url):
+    store = Store(store_url)
+    first = publish_file(store, KERNCIJFERS_CSV, "rivm.csv")
+    assert (first.name, first.source_kind) == ("CBS Kerncijfers 2024", datasets.KERNCIJFERS)
+    target = datasets.default_target(store, read(RIVM_CSV, "kerncijfers_2024.csv"))
+    assert target.is_new and target.name == "RIVM gezondheid 2022"
+    publish_file(store, RIVM_CSV, "kerncijfers_2024.csv")
+    # the same source again: the next version of that dataset
+    again = datasets.default_target(store, read(RIVM_CSV, "nieuw.csv"))
+    assert not again.is_new and again.name == "RIVM gezondheid 2022"
+    assert again.actief.source_kind == datasets.RIVM
+    # a new name is never one that is taken, whatever its source
+    store.publish("indicatoren", "CBS Kerncijfers 2023", make_frames()[1],
+                  source_filename="x.csv", checksum="0", source_kind=datasets.RIVM)
+    store.publish("buurten", "cbs kerncijfers 2023 ", make_frames()[0],
+                  source_filename="x.gpkg", checksum="0")
+    taken = [v.name for v in store.active_versions()]
+    frame_2023 = read(KERNCIJFERS_CSV, "k.csv").frame.assign(periode=2023)
+    assert datasets.new_name(datasets.KERNCIJFERS, frame_2023, taken) == \
+        "CBS Kerncijfers 2023 (2)"
+    assert datasets.unique_name("A", ["a", "A (2)"]) == "A (3)"
+    store.dispose()
+
+
+def test_a_version_stored_before_source_kinds_were_kept_is_derived_once(store_url):
+    store = Store(store_url)
+    gebieden, indicatoren, _ = make_frames()
+    old = store.publish("indicatoren", "eenzaamheid", indicatoren, source_filename="x.csv",
+                        checksum="0")
+    assert old.source_kind is None
+    assert datasets.source_kind_of_version(store, old) == datasets.RIVM
+    assert store.version(old.id).source_kind == datasets.RIVM     # recorded
+    target = datasets.default_target(store, read(RIVM_CSV, "rivm.csv"))
+    assert target.name == "eenzaamheid" and target.actief.id == old.id
+    store.dispose()
+
+
+def test_replacing_names_what_disappears(store_url):
+    store = Store(store_url)
+    publish_file(store, KERNCIJFERS_CSV, "kwb.csv")
+    rivm = read(RIVM_CSV, "rivm.csv")
+    assert datasets.replacement(store, "indicatoren", "RIVM gezondheid 2022", rivm) is None
+    change = datasets.replacement(store, "indicatoren", "CBS Kerncijfers 2024", rivm)
+    assert change.verdwijnt == ["Inwoners", "65 jaar of ouder"]
+    assert change.erbij == ["Eenzaam", "Ernstig eenzaam"]
+    assert "Daarmee verdwijnen: Inwoners, 65 jaar of ouder." in change.melding
+    assert "bevat CBS Kerncijfers, maar dit bestand is RIVM gezondheid" in change.melding
+    assert "actieve versie 1" in change.melding
+    # the same source with the same figures: a replacement, nothing disappears
+    same = datasets.replacement(store, "indicatoren", "CBS Kerncijfers 2024",
+                                read(KERNCIJFERS_CSV, "kwb.csv"))
+    assert same.verdwijnt == [] and "verdwijnen" not in same.melding
+    store.dispose()
+
+
+def test_a_rollback_says_which_version_rows_and_figures_change(store_url):
+    store = Store(store_url)
+    first = publish_file(store, KERNCIJFERS_CSV, "kwb.csv")
+    second = publish_file(store, RIVM_CSV, "rivm.csv", dataset=first.name)
+    text = datasets.rollback_change(store, first.id)
+    assert text.startswith("'CBS Kerncijfers 2024': versie 2 → versie 1. Rijen: 2 → 4.")
+    assert "Erbij komen: Inwoners, 65 jaar of ouder." in text
+    assert "Daarmee verdwijnen: Eenzaam, Ernstig eenzaam." in text
+    assert "al de actieve versie" in datasets.rollback_change(store, second.id)
+    store.dispose()
+
+
+def test_boundaries_replacement_names_the_gemeenten_that_disappear(store_url):
+    store = Store(store_url)
+    gebieden, _, _ = make_frames(gemeenten=("0001", "0002"))
+    store.publish("buurten", "Gebiedsindeling 2024", gebieden, source_filename="a.gpkg",
+                  checksum="0", source_kind=datasets.GEBIEDEN)
+    smaller = read(gebieden_geojson_of(make_frames(gemeenten=("0001",))[0]), "g.geojson")
+    change = datasets.replacement(store, "buurten", "Gebiedsindeling 2024", smaller)
+    assert change.verdwijnt == ["Gemeente 0002 (GM0002)"]
+    store.dispose()
+
+
+def gebieden_geojson_of(gebieden) -> bytes:
+    frame = gebieden.rename(columns={"code": "buurtcode", "naam": "buurtnaam"})
+    return geojson_of(frame[["buurtcode", "buurtnaam", "wijkcode", "gemeentecode",
+                             "gemeentenaam", "geometry"]])

@@ -1,7 +1,13 @@
 """Command line for scheduled jobs: ``python -m wijkdata check|import|export|datasets``.
 
 Exit status: 0 usable (warnings allowed), 1 not usable or refused (nothing stored), 2 wrong
-usage. Bad input gives a Dutch message, never a traceback.
+usage. Bad input gives a Dutch message, never a traceback; so does a database that cannot be
+opened (``--db``, see :mod:`wijkdata.store`).
+
+``check`` and ``import`` check a file exactly as the Data page does (:func:`upload.read_checked`,
+:func:`upload.publish`). ``import`` picks the dataset by what the file is
+(:func:`datasets.default_target`), unless ``--name`` says otherwise. ``export`` refuses a store
+without published data (exit 1) instead of writing the fictitious demo; ``--demo`` asks for it.
 """
 from __future__ import annotations
 
@@ -9,6 +15,9 @@ import argparse
 import getpass
 import json
 import sys
+import tempfile
+import traceback
+from datetime import datetime
 from pathlib import Path
 
 from .columns import KINDS, LEEFTIJDEN
@@ -32,7 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = sub.add_parser("import", help="controleer een bestand en sla het op als nieuwe versie")
     _file_options(imp)
-    imp.add_argument("--name", help="naam van de dataset (standaard: de bestandsnaam)")
+    imp.add_argument("--name", help="naam van de dataset (standaard: de dataset met dezelfde "
+                                    "bron, anders een nieuwe, genoemd naar de bron)")
     imp.add_argument("--note", default="", help="toelichting bij deze versie")
     imp.add_argument("--db", help="database-URL (standaard WIJKDATA_DATABASE_URL of SQLite)")
 
@@ -44,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--format", choices=["csv", "geojson"], default="csv")
     exp.add_argument("--output", help="bestand om naar te schrijven (standaard: het scherm)")
     exp.add_argument("--db", help="database-URL")
+    exp.add_argument("--demo", action="store_true",
+                     help="schrijf de voorbeelddata (fictief) weg in plaats van de database")
 
     ds = sub.add_parser("datasets", help="toon de datasets en hun versies")
     ds.add_argument("--db", help="database-URL")
@@ -65,20 +77,42 @@ def main(argv: list[str] | None = None) -> int:
         return {"check": cmd_check, "import": cmd_import, "export": cmd_export,
                 "datasets": cmd_datasets}[args.command](args)
     except WijkdataError as exc:
-        if getattr(args, "json", False):
-            print(json.dumps({"kind": None, "rows": 0,
-                              "errors": [Probleem(exc.message).as_dict()] +
-                              [p.as_dict() for p in exc.problems],
-                              "warnings": [p.as_dict() for p in exc.warnings]},
-                             ensure_ascii=False))
-        else:
-            print(f"Fout: {exc}", file=sys.stderr)
+        _print_error(args, exc)
+        return 1
+    except Exception:  # a bug: a Dutch message here, the details in a file for the makers
+        log = _save_traceback()
+        _print_error(args, WijkdataError(
+            "Er ging iets onverwachts mis; er is niets opgeslagen of weggeschreven. "
+            f"De technische details staan in {log}. Stuur dat bestand mee als u dit meldt."))
         return 1
 
 
+def _print_error(args, exc: WijkdataError) -> None:
+    if getattr(args, "json", False):
+        print(json.dumps({"kind": None, "rows": 0,
+                          "errors": [Probleem(exc.message).as_dict()] +
+                          [p.as_dict() for p in exc.problems],
+                          "warnings": [p.as_dict() for p in exc.warnings]},
+                         ensure_ascii=False))
+    else:
+        print(f"Fout: {exc}", file=sys.stderr)
+
+
+def _save_traceback() -> str:
+    try:
+        with tempfile.NamedTemporaryFile("w", prefix="wijkdata-fout-", suffix=".txt",
+                                         delete=False, encoding="utf-8") as handle:
+            handle.write(f"{datetime.now().isoformat()} python -m wijkdata "
+                         f"{' '.join(sys.argv[1:])}\n")
+            traceback.print_exc(file=handle)
+            return handle.name
+    except OSError:
+        return "(geen bestand: de tijdelijke map is niet beschrijfbaar)"
+
+
 def _read(args):
-    from .readers import read_path
-    return read_path(args.file, kind=args.kind, layer=args.layer, periode=args.period)
+    from .upload import read_checked_path
+    return read_checked_path(args.file, kind=args.kind, layer=args.layer, periode=args.period)
 
 
 def _print_report(ingelezen, skip_invalid: bool, out=sys.stdout):
@@ -119,18 +153,21 @@ def cmd_check(args) -> int:
 
 
 def cmd_import(args) -> int:
+    from . import datasets, upload
     from .store import Store
     ingelezen, data = _read(args)
     _print_report(ingelezen, args.skip_invalid)
     if not ingelezen.usable(args.skip_invalid):
         print("Niets opgeslagen.", file=sys.stderr)
         return 1
-    from .readers import checksum
     store = Store(args.db)
-    name = args.name or Path(args.file).stem
-    versie = store.publish(ingelezen.kind, name, ingelezen.frame,
-                           source_filename=Path(args.file).name, checksum=checksum(data),
-                           created_by=_user(), note=args.note)
+    name = (args.name or "").strip() or datasets.default_target(store, ingelezen).name
+    vervanging = datasets.replacement(store, ingelezen.kind, name, ingelezen)
+    if vervanging is not None:
+        print(f"Let op: {vervanging.melding}")
+    versie = upload.publish(store, ingelezen, name=name, filename=Path(args.file).name,
+                            data=data, source=ingelezen.source_format, note=args.note,
+                            created_by=_user(), skip_invalid=args.skip_invalid)
     print(f"Opgeslagen: {versie.kind} '{versie.name}' versie {versie.number} "
           f"({versie.rows} rijen).")
     return 0
@@ -145,19 +182,36 @@ def _user() -> str:
 
 def cmd_export(args) -> int:
     from . import export
-    from .gegevens import buurtcijfers, load_active
-    from .store import Store
-    gegevens = load_active(Store(args.db))
-    if args.gemeente and args.gemeente not in set(gegevens.gemeenten["code"]):
-        raise WijkdataError(f"Gemeente '{args.gemeente}' komt niet voor in de actieve "
-                            "gegevens.")
+    from .gegevens import buurtcijfers, load_active, load_demo
+    from .store import Store, shown_url
+    if args.demo:
+        gegevens = load_demo()
+    else:
+        store = Store(args.db)
+        if not store.has_data():
+            # A scheduled job must notice: the fictitious demo is never written unasked.
+            raise WijkdataError(
+                f"Er zijn nog geen gegevens gepubliceerd in de database "
+                f"'{shown_url(store.url)}', dus er is niets om weg te schrijven. Lees eerst "
+                "bestanden in (op de pagina Data, of met 'python -m wijkdata import BESTAND'), "
+                "of gebruik --demo voor de voorbeelddata (fictief).")
+        gegevens = load_active(store)
     if args.what == "buurten":
+        if gegevens.buurten.empty:
+            raise WijkdataError(
+                "Er is geen gebiedsindeling (buurtgrenzen) gepubliceerd, dus er zijn geen "
+                "buurten om cijfers voor te geven. Lees eerst een gebiedsindeling in, zoals de "
+                "CBS Wijk- en buurtkaart (GeoPackage) of de gebiedsindeling van PDOK (GeoJSON). "
+                "De initiatieven kunnen wel al weg: --what initiatieven.")
+        _check_gemeente(args.gemeente, set(gegevens.gemeenten["code"]))
         cijfers = buurtcijfers(gegevens, gemeentecode=args.gemeente, periode=args.period,
                                leeftijd=args.age)
         table = export.buurten_table(cijfers)
         geometry = gegevens.buurten.set_index("code").geometry.reindex(cijfers["buurtcode"])
     else:
         initiatieven = gegevens.initiatieven
+        _check_gemeente(args.gemeente, set(gegevens.gemeenten["code"])
+                        | set(initiatieven["gemeentecode"].dropna()))
         if args.gemeente:
             initiatieven = initiatieven[initiatieven["gemeentecode"] == args.gemeente]
         table = export.initiatieven_table(initiatieven)
@@ -181,17 +235,27 @@ def cmd_export(args) -> int:
     return 0
 
 
+def _check_gemeente(gemeentecode: str | None, known: set) -> None:
+    if gemeentecode and gemeentecode not in known:
+        raise WijkdataError(f"Gemeente '{gemeentecode}' komt niet voor in de actieve "
+                            "gegevens.")
+
+
 def cmd_datasets(args) -> int:
+    from .formatting import tijdstip
     from .store import Store
     store = Store(args.db)
     versies = store.versions()
     if not versies:
         print("Nog geen datasets opgeslagen; het dashboard toont de voorbeelddata (fictief).")
         return 0
-    print(f"{'':2}{'soort':<13}{'naam':<28}{'versie':>6}  {'rijen':>8}  {'datum':<17}{'door':<14}bestand")
+    print(f"{'':2}{'soort':<13}{'bron':<17}{'naam':<28}{'versie':>6}  {'rijen':>8}  "
+          f"{'datum':<17}{'door':<14}bestand")
     for v in versies:
         mark = "* " if v.active else "  "
-        print(f"{mark}{v.kind:<13}{v.name[:27]:<28}{v.number:>6}  {v.rows:>8}  "
-              f"{v.created_at:%Y-%m-%d %H:%M}  {v.created_by[:13]:<14}{v.source_filename}")
+        # Dutch time, as the Data page shows it.
+        print(f"{mark}{v.kind:<13}{(v.source_kind or '')[:16]:<17}{v.name[:27]:<28}"
+              f"{v.number:>6}  {v.rows:>8}  {tijdstip(v.created_at):%Y-%m-%d %H:%M}  "
+              f"{v.created_by[:13]:<14}{v.source_filename}")
     print("* = actieve versie")
     return 0

@@ -15,6 +15,8 @@ can be decided without a browser lives here, so it is tested without one:
 4. :func:`dekking`, :func:`gebieden_samenvatting`, :func:`initiatieven_samenvatting`,
    :func:`preview_map` — what the file holds and how it fits the active boundaries.
 5. :func:`publish` — one store transaction, or a :class:`WijkdataError` and nothing stored.
+   The command line (``python -m wijkdata check|import``) goes through the same
+   :func:`read_checked` and :func:`publish`, so both check a file the same way.
 6. :func:`versies_table` — the versions with Dutch headers and local times.
 
 Uploaded text (file names, headers, cell values) must never be rendered as Markdown or HTML:
@@ -24,7 +26,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import geopandas as gpd
@@ -33,17 +36,33 @@ import pandas as pd
 import plotly.graph_objects as go
 import sqlalchemy as sa
 
-from . import codes, kaart
-from .columns import (CODE, GEMEENTECODE, GEMEENTENAAM, INDICATOR, INDICATOREN, KINDS, NAAM,
-                      NIVEAU, PERIODE, PERSOONSGEGEVENS_COLUMNS, WIJKCODE)
-from .formatting import escape_markdown  # noqa: F401  (re-exported for pages)
+from . import codes, datasets, kaart
+from .columns import (
+    CODE,
+    GEMEENTECODE,
+    GEMEENTENAAM,
+    INDICATOR,
+    INDICATOREN,
+    KINDS,
+    NAAM,
+    NIVEAU,
+    PERIODE,
+    PERSOONSGEGEVENS_COLUMNS,
+    WIJKCODE,
+)
 from .errors import WijkdataError
-from .readers import Ingelezen, checksum, textio
+from .formatting import escape_markdown  # noqa: F401  (re-exported for pages)
+from .readers import MAX_FILE_BYTES, Ingelezen, checksum, read_file, textio
 from .readers.gebieden import RD_BOUNDS, check_zip, list_layers, looks_like_geo
+
 # _looks_personal: the reader's own test for e-mail and phone cells, so the example shown
 # while mapping hides exactly what the reader will drop.
-from .readers.initiatieven import (CANONICAL, _looks_personal,
-                                   looks_like_initiatieven, suggest_mapping)
+from .readers.initiatieven import (
+    CANONICAL,
+    _looks_personal,
+    looks_like_initiatieven,
+    suggest_mapping,
+)
 from .readers.tabellen import looks_like_indicatoren
 
 KIND_LABELS = {
@@ -187,7 +206,7 @@ class Koppelingen:
         mapping = {c: stored.get(textio.normalise_header(str(c))) for c in columns}
         updated_at = row.updated_at
         if updated_at.tzinfo is None:
-            updated_at = updated_at.replace(tzinfo=timezone.utc)
+            updated_at = updated_at.replace(tzinfo=UTC)
         return Onthouden(mapping, row.updated_by, updated_at)
 
     def remember(self, columns, mapping: dict, *, kind: str = "initiatieven",
@@ -197,7 +216,7 @@ class Koppelingen:
         stored = {textio.normalise_header(str(c)): (mapping.get(c) or None) for c in columns}
         values = {"shape": header_shape(columns, kind), "kind": kind,
                   "mapping": json.dumps(stored, ensure_ascii=False, sort_keys=True),
-                  "updated_by": by or "", "updated_at": datetime.now(timezone.utc)}
+                  "updated_by": by or "", "updated_at": datetime.now(UTC)}
         if self.engine.dialect.name == "sqlite":
             from sqlalchemy.dialects.sqlite import insert
         else:
@@ -239,6 +258,42 @@ def voorbeeld(raw: pd.DataFrame, column: str, limit: int = 3) -> str:
 
 
 # --- reading with the choices, and what it shows --------------------------------------------
+
+def read_checked(data: bytes, filename: str, *, kind: str | None = None,
+                 layer: str | None = None, periode: int | None = None,
+                 mapping: dict | None = None, keep_personal: bool = False,
+                 max_bytes: int | None = None) -> Ingelezen:
+    """The one check of a file, for the Data page and the command line alike: the cheap
+    checks (:func:`check_upload`), then the reader of its kind (``kind`` None: recognised
+    from the content), then the location of boundaries (:func:`check_location`).
+
+    Raises WijkdataError when the file cannot be read at all; problems in rows are in the
+    returned report."""
+    check_upload(data, filename, max_bytes=max_bytes)
+    ingelezen = read_file(data, filename, kind=kind, layer=layer, periode=periode,
+                          mapping=mapping, keep_personal=keep_personal)
+    return check_location(ingelezen)
+
+
+def read_checked_path(path, **options) -> tuple[Ingelezen, bytes]:
+    """:func:`read_checked` of a file on disk (the command line); a missing, unreadable or
+    too large path is a WijkdataError. Returns the result and the file's bytes."""
+    path = Path(path)
+    if not path.exists():
+        raise WijkdataError(f"Het bestand '{path}' bestaat niet.")
+    if path.is_dir():
+        raise WijkdataError(f"'{path}' is een map, geen bestand.")
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise WijkdataError(f"Het bestand '{path.name}' is te groot "
+                                f"({_mb(size)}); het mag hoogstens {_mb(MAX_FILE_BYTES)} zijn.")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise WijkdataError(f"Het bestand '{path}' kan niet gelezen worden: "
+                            f"{exc.strerror or exc}.") from None
+    return read_checked(data, path.name, **options), data
+
 
 def check_location(ingelezen: Ingelezen) -> Ingelezen:
     """Boundaries that do not lie in the Netherlands after reprojection (a wrong coordinate
@@ -485,7 +540,8 @@ def publish(store, ingelezen: Ingelezen, *, name: str, filename: str, data: byte
         raise WijkdataError(f"Onbekende soort gegevens '{ingelezen.kind}'.")
     return store.publish(ingelezen.kind, name, ingelezen.frame, source_filename=filename,
                          checksum=checksum(data), created_by=created_by,
-                         note=version_note(source, note))
+                         note=version_note(source, note),
+                         source_kind=datasets.source_kind_of(ingelezen))
 
 
 def versies_table(versies) -> pd.DataFrame:
