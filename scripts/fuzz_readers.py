@@ -1176,18 +1176,32 @@ class Worker:
         self._start()
 
     def stack(self) -> str:
-        """The worker's Python stack now (faulthandler), read from its log."""
+        """The worker's Python stack now (faulthandler), read from its log once the dump
+        has stopped growing."""
+        before = self._log_size()
         with contextlib.suppress(OSError):
             os.kill(self.process.pid, signal.SIGUSR1)
-            end = time.monotonic() + 2
-            while time.monotonic() < end and "File " not in self.log_tail():
-                time.sleep(0.05)
-        return self.log_tail()
+        end, size, stable_since = time.monotonic() + 3, before, time.monotonic()
+        while time.monotonic() < end:
+            time.sleep(0.05)
+            now = self._log_size()
+            if now != size:
+                size, stable_since = now, time.monotonic()
+            elif size > before and time.monotonic() - stable_since > 0.2:
+                break
+        return self.log_tail(start=before)
 
-    def log_tail(self) -> str:
+    def _log_size(self) -> int:
         try:
-            with open(self.log_path, errors="replace") as handle:
-                return handle.read()[-4000:]
+            return os.path.getsize(self.log_path)
+        except OSError:
+            return 0
+
+    def log_tail(self, start: int = 0, limit: int = 16_000) -> str:
+        try:
+            with open(self.log_path, "rb") as handle:
+                handle.seek(start)
+                return handle.read().decode("utf-8", errors="replace")[-limit:]
         except OSError:
             return ""
 
