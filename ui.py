@@ -14,7 +14,7 @@ from wijkdata import export, figures
 from wijkdata.columns import INDICATOREN, LONELINESS
 from wijkdata.errors import WijkdataError
 from wijkdata.figures import Drempels
-from wijkdata.formatting import escape_markdown, fmt_getal
+from wijkdata.formatting import GEEN_GEGEVENS, escape_markdown, fmt_getal, kolom_formatter
 from wijkdata.gegevens import Gegevens, buurtcijfers, load_active, tekst
 from wijkdata.rapportage import LEEFTIJD_LABELS
 from wijkdata.store import Store, database_url
@@ -187,9 +187,10 @@ def show_error(exc: WijkdataError) -> None:
     # Messages quote file names and cell values: shown literally, never as Markdown.
     st.error(escape_markdown(exc.message), icon="⚠️")
     if exc.problems:
-        st.dataframe(pd.DataFrame([p.as_dict() for p in exc.problems]).rename(columns={
+        problems = pd.DataFrame([p.as_dict() for p in exc.problems]).rename(columns={
             "row": "rij", "column": "kolom", "code": "gebied", "message": "melding",
-            "value": "waarde"}), hide_index=True)
+            "value": "waarde"})
+        st.dataframe(tabel_weergave(problems), hide_index=True, placeholder="")
 
 
 def demo_banner(data: Gegevens) -> None:
@@ -209,58 +210,62 @@ def no_data(data: Gegevens) -> bool:
 
 
 def download_buttons(table: pd.DataFrame, name: str, key: str) -> None:
-    """CSV and XLSX of a table, without personal data and with formulas neutralised; the
-    files are made only when a button is clicked."""
+    """The downloads of a table (export.download_files): a CSV that opens in Dutch Excel
+    (';', decimal comma, UTF-8 with BOM) and an Excel file; without personal data, formulas
+    neutralised, numbers rounded as on screen. Made only when a button is clicked."""
     with st.container(horizontal=True, gap="small"):
-        st.download_button("CSV", lambda: export.to_csv_bytes(export.safe_table(table)),
-                           f"{name}.csv", "text/csv", key=f"{key}_csv",
-                           icon=":material/download:")
-        st.download_button("Excel", lambda: export.to_xlsx_bytes(export.safe_table(table)),
-                           f"{name}.xlsx",
-                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           key=f"{key}_xlsx", icon=":material/download:")
+        for download in export.download_files(table, name):
+            extension = download.filename.rsplit(".", 1)[-1]
+            st.download_button(download.label, download.make, download.filename,
+                               download.mime, key=f"{key}_{extension}",
+                               icon=":material/download:", help=download.help)
 
 
 MAX_TABLE_ROWS = 1000
+# What a missing cell shows. st.dataframe draws a missing cell itself (as "None" unless a
+# placeholder is given): a Styler format never reaches it.
+ONTBREKEND_GETAL = GEEN_GEGEVENS
+ONTBREKENDE_TEKST = "—"
 
 
-def table(frame: pd.DataFrame, *, name: str | None = None,
-          decimals: dict[str, int] | None = None, **options) -> None:
-    """st.dataframe with Dutch number formats (12,5 and 1.234) and "geen gegevens" for a
-    missing value; the numbers underneath stay numbers, so sorting still works.
+def tabel_weergave(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` as st.dataframe should get it: text and yes/no columns as the words shown
+    (a missing text is "—", a missing yes/no "onbekend"); number columns stay numbers, so
+    sorting works, and their missing cells show the table's placeholder."""
+    shown = frame.copy()
+    for column in shown.columns:
+        series = shown[column]
+        if pd.api.types.is_bool_dtype(series) or str(series.dtype) == "boolean":
+            shown[column] = [("onbekend" if v is None or v is pd.NA or pd.isna(v) else
+                              ("ja" if v else "nee")) for v in series]
+        elif not pd.api.types.is_numeric_dtype(series):
+            shown[column] = [tekst(v, ONTBREKENDE_TEKST) for v in series]
+    return shown
+
+
+def table(frame: pd.DataFrame, *, name: str | None = None, **options) -> None:
+    """st.dataframe with Dutch numbers, each column rounded by its rule
+    (formatting.kolom_formatter: 12,5 and 1.234 and 160 m, as on slides, in the PDF and in
+    the downloads) and "geen gegevens" for a missing number; the numbers underneath stay
+    numbers, so sorting still works.
 
     With ``name``, CSV and Excel downloads of the same table follow it.
     """
-    decimals = decimals or {}
-    formats = {}
-    for column in frame.columns:
-        series = frame[column]
-        if pd.api.types.is_bool_dtype(series) or str(series.dtype) == "boolean":
-            formats[column] = lambda v: "onbekend" if pd.isna(v) else ("ja" if v else "nee")
-        elif pd.api.types.is_integer_dtype(series):
-            formats[column] = lambda v: fmt_getal(v, 0, missing="geen gegevens")
-        elif pd.api.types.is_float_dtype(series):
-            places = decimals.get(column, 0 if _whole(series) else 1)
-            formats[column] = lambda v, p=places: fmt_getal(v, p, missing="geen gegevens")
-        else:
-            # st.dataframe shows a missing text cell as 'None': a dash says "not given".
-            formats[column] = lambda v: tekst(v, "—")
     options.setdefault("hide_index", True)
     options.setdefault("width", "stretch")
+    options.setdefault("placeholder", ONTBREKEND_GETAL)
     shown = frame
     if len(frame) > MAX_TABLE_ROWS:
         # Styling is per cell: tens of thousands of rows would make every rerun slow.
         shown = frame.head(MAX_TABLE_ROWS)
         st.caption(f"De eerste {fmt_getal(MAX_TABLE_ROWS)} van {fmt_getal(len(frame))} rijen; "
                    "de download bevat ze allemaal.")
+    shown = tabel_weergave(shown)
+    formats = {column: kolom_formatter(column, frame[column], missing=ONTBREKEND_GETAL)
+               for column in shown.columns if pd.api.types.is_numeric_dtype(shown[column])}
     st.dataframe(shown.style.format(formats), **options)
     if name:
         download_buttons(frame, name, key=f"tabel_{name}")
-
-
-def _whole(series: pd.Series) -> bool:
-    values = series.dropna()
-    return len(values) > 0 and bool((values == values.round()).all())
 
 
 # ---------------------------------------------------------------- presentatie -----------
@@ -357,8 +362,8 @@ def bronnen_slide(data: Gegevens) -> str:
     if data.is_demo:
         regels = ["Voorbeelddata (fictief): een verzonnen gemeente."]
     else:
-        from wijkdata.rapportage import lokale_tijd
-        regels = [f"{v.name} ({v.kind}), versie {v.number}, {lokale_tijd(v.created_at, '%d-%m-%Y')}"
+        from wijkdata.formatting import fmt_datum
+        regels = [f"{v.name} ({v.kind}), versie {v.number}, {fmt_datum(v.created_at)}"
                   for v in data.versies]
     return bronnen_html(regels)
 

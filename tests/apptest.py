@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,15 +88,27 @@ def _spec_strings(value) -> list[str]:
 
 
 def _dataframe_texts(proto) -> list[str]:
+    """The cells of an st.dataframe as the browser draws them: a missing cell as the
+    table's placeholder, or "None" without one (a Styler format never reaches a missing
+    cell); any other cell as its Styler display value, or as written."""
     import pyarrow as pa
     arrow = proto.arrow_data
+    raw = pa.ipc.open_stream(arrow.data).read_all().to_pandas()
+    shown = None
     if arrow.HasField("styler") and arrow.styler.display_values:
         shown = pa.ipc.open_stream(arrow.styler.display_values).read_all().to_pandas()
-        return [str(v) for v in shown.to_numpy().ravel()]
-    # Unstyled: Streamlit shows a missing cell as "None".
-    raw = pa.ipc.open_stream(arrow.data).read_all().to_pandas()
-    return ["None" if v is None or (isinstance(v, float) and v != v) else str(v)
-            for v in raw.to_numpy().ravel()]
+    placeholder = proto.placeholder if proto.HasField("placeholder") else "None"
+    out = []
+    for i in range(len(raw)):
+        for j in range(raw.shape[1]):
+            value = raw.iat[i, j]
+            missing = value is None or value is pd.NA or (
+                isinstance(value, float) and value != value)
+            if missing:
+                out.append(placeholder)
+            else:
+                out.append(str(shown.iat[i, j]) if shown is not None else str(value))
+    return out
 
 
 def _nodes(node):

@@ -75,13 +75,88 @@ def start_server(env: dict[str, str], log: Path, timeout: float = 60) -> Server:
     raise RuntimeError(f"streamlit did not become healthy in {timeout} s")
 
 
-def wait_for_app(page, timeout: float = 60_000) -> None:
-    """Wait until the script run has finished (and the connection is up)."""
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']",
-                           state="attached", timeout=timeout)
-    page.wait_for_timeout(300)
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']",
-                           state="attached", timeout=timeout)
+APP = "[data-testid='stApp']"
+# True once the app has been connected and not running for ``quiet`` ms without a break:
+# a rerun requested by the last action may start a moment after it, and on a busy machine
+# that moment is longer. Polled in the page, so no fixed sleep decides anything.
+_QUIET = """(quiet) => {
+  const app = document.querySelector("[data-testid='stApp']");
+  const idle = app && app.getAttribute('data-test-script-state') === 'notRunning'
+      && app.getAttribute('data-test-connection-state') === 'CONNECTED';
+  const now = performance.now();
+  if (!idle) { window.__kwIdleSince = null; return false; }
+  if (window.__kwIdleSince == null) window.__kwIdleSince = now;
+  return now - window.__kwIdleSince >= quiet;
+}"""
+# Counts the script runs the page has seen (each switch of the app to 'running').
+_RUNS = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  if (window.__kwRuns === undefined && app) {
+    window.__kwRuns = 0;
+    new MutationObserver(() => {
+      if (app.getAttribute('data-test-script-state') === 'running') window.__kwRuns += 1;
+    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  }
+  return window.__kwRuns ?? 0;
+}"""
+# Every plotly chart drawn; every map's style and sources loaded (the borders come from a
+# URL of the server, so a map is painted some time after its figure mounts).
+_CHARTS_DRAWN = """() => [...document.querySelectorAll('.js-plotly-plot')].every(gd => {
+  if (!gd._fullLayout || !gd.querySelector('.main-svg')) return false;
+  const map = gd._fullLayout.map && gd._fullLayout.map._subplot
+      && gd._fullLayout.map._subplot.map;
+  return !gd._fullLayout.map || (!!map && map.loaded());
+})"""
+
+
+def wait_for_app(page, timeout: float = 90_000, quiet: int = 500) -> None:
+    """Wait until the connected app has finished its script run and stayed idle for
+    ``quiet`` ms (the state, polled in the page)."""
+    page.wait_for_selector(f"{APP}[data-test-script-state='notRunning']", state="attached",
+                           timeout=timeout)
+    page.evaluate("() => { window.__kwIdleSince = null; }")
+    page.wait_for_function(_QUIET, arg=quiet, timeout=timeout, polling=100)
+
+
+def after_rerun(page, action, timeout: float = 90_000) -> None:
+    """Do ``action`` (a click, a key press) that makes Streamlit rerun, and wait until that
+    new run has finished — not a run from before the action."""
+    before = page.evaluate(_RUNS)
+    action()
+    page.wait_for_function(
+        """(before) => (window.__kwRuns ?? 0) > before && document.querySelector(
+             "[data-testid='stApp']").getAttribute('data-test-script-state') === 'notRunning'""",
+        arg=before, timeout=timeout, polling=100)
+    wait_for_app(page, timeout)
+
+
+def wait_for_charts(page, timeout: float = 90_000) -> None:
+    """Wait until every chart on the page is drawn and every map has loaded its borders."""
+    page.wait_for_function(_CHARTS_DRAWN, timeout=timeout, polling=200)
+
+
+def choose_option(page, widget, name: str, timeout: float = 90_000) -> None:
+    """Pick option ``name`` in a selectbox or multiselect ``widget`` (a locator).
+
+    A busy machine may still be rerunning when the list is opened; the rerun redraws the
+    widget and closes the list, so opening is retried until the option shows, and the pick
+    is checked on the widget itself."""
+    import re
+    import time
+    deadline = time.monotonic() + timeout / 1000
+    option = page.get_by_role("option", name=re.compile(rf"^\s*{re.escape(name)}\s*$"))
+    while True:
+        wait_for_app(page, timeout)
+        widget.locator("input").first.click()
+        try:
+            option.first.wait_for(state="visible", timeout=5_000)
+            option.first.click(timeout=5_000)
+            break
+        except Exception:     # playwright's TimeoutError: the list closed or never opened
+            if time.monotonic() > deadline:
+                raise
+            page.keyboard.press("Escape")
+    page.keyboard.press("Escape")
 
 
 def exceptions(page) -> list[str]:

@@ -6,7 +6,14 @@ import re
 
 import pytest
 
-from tests.browser import exceptions, screenshot, wait_for_app
+from tests.browser import (
+    after_rerun,
+    choose_option,
+    exceptions,
+    screenshot,
+    wait_for_app,
+    wait_for_charts,
+)
 from wijkdata.presentatie import STAPPEN
 
 pytestmark = pytest.mark.browser
@@ -59,10 +66,18 @@ def projector(chromium):
     context.close()
 
 
-def open_step(page, server, stap):
-    page.goto(f"{server.url}/presentatie?stap={stap}")
+def open_step(page, server, stap, **query):
+    extra = "".join(f"&{k}={v}" for k, v in query.items())
+    page.goto(f"{server.url}/presentatie?stap={stap}{extra}")
     wait_for_app(page)
-    page.wait_for_timeout(2000)           # charts and the map settle
+    wait_for_charts(page)                 # charts drawn, the map's borders loaded
+
+
+def wait_for_step(page, stap: int) -> None:
+    page.wait_for_function(
+        f"() => new URLSearchParams(location.search).get('stap') === '{stap}'",
+        timeout=90_000, polling=100)
+    wait_for_app(page)
 
 
 @pytest.mark.parametrize("stap", range(1, len(STAPPEN) + 1))
@@ -91,10 +106,7 @@ def test_keys_and_clicker_move_the_steps_and_the_url_follows(projector, demo_ser
     for key, expected in (("ArrowRight", 2), ("PageDown", 3), ("ArrowRight", 4),
                           ("PageUp", 3), ("ArrowLeft", 2)):
         projector.keyboard.press(key)
-        projector.wait_for_function(
-            f"() => new URLSearchParams(location.search).get('stap') === '{expected}'",
-            timeout=20_000)
-        wait_for_app(projector)
+        wait_for_step(projector, expected)
         assert STAPPEN[expected - 1] in projector.inner_text("body")
     # a reload (or a second screen with the same URL) lands on the same step
     projector.reload()
@@ -106,8 +118,32 @@ def test_keys_and_clicker_move_the_steps_and_the_url_follows(projector, demo_ser
 def test_big_buttons_work_too(projector, demo_server):
     open_step(projector, demo_server, 5)
     projector.get_by_role("button", name=re.compile("Volgende")).first.click()
-    projector.wait_for_function(
-        "() => new URLSearchParams(location.search).get('stap') === '6'", timeout=20_000)
-    projector.get_by_role("button", name=re.compile("Stoppen")).first.click()
-    wait_for_app(projector)
+    wait_for_step(projector, 6)
+    after_rerun(projector,
+                lambda: projector.get_by_role("button", name=re.compile("Stoppen")).first.click())
+    projector.get_by_text("Presentatie voorbereiden").first.wait_for(timeout=90_000)
     assert "Presentatie voorbereiden" in projector.inner_text("body")
+
+
+def test_the_chosen_buurt_survives_every_step_and_a_reload(projector, demo_server):
+    from wijkdata.gegevens import buurtcijfers, load_demo
+    from wijkdata.presentatie import standaard_buurt
+    data = load_demo()
+    default = standaard_buurt(buurtcijfers(data))
+    chosen = next(c for c in ("BU99990101", "BU99990102") if c != default)
+    naam = data.buurten.set_index("code").loc[chosen, "naam"]
+    open_step(projector, demo_server, 0)
+    buurt = projector.get_by_test_id("stSelectbox").filter(has_text="Buurt om uit te lichten")
+    after_rerun(projector, lambda: choose_option(projector, buurt, f"{naam} ({chosen})"))
+    after_rerun(projector, lambda: projector.get_by_role(
+        "button", name=re.compile("Start de presentatie")).click())
+    for stap in range(2, len(STAPPEN) + 1):
+        projector.keyboard.press("ArrowRight")
+        wait_for_step(projector, stap)
+        assert f"buurt={chosen}" in projector.url, stap
+        if stap == 4:
+            assert naam in projector.locator(".kw-slide").first.inner_text()
+    # a reload of step 4 (a second screen, a crashed laptop) shows the same buurt
+    projector.goto(projector.url.replace("stap=6", "stap=4"))
+    wait_for_app(projector)
+    assert naam in projector.locator(".kw-slide").first.inner_text()

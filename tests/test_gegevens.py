@@ -213,8 +213,13 @@ def test_witte_vlekken_table_holds_the_classification_and_its_reason(gegevens):
     assert str(tabel["Inwoners"].dtype) == "Int64"          # counts are whole numbers
 
 
-def test_times_are_shown_as_the_clock_in_the_netherlands():
-    summer = datetime(2024, 7, 1, 22, 30, tzinfo=UTC)
-    winter = datetime(2024, 1, 15, 23, 30, tzinfo=UTC)
-    assert rapportage.lokale_tijd(summer) == "02-07-2024 00:30"          # CEST, UTC+2
-    assert rapportage.lokale_tijd(winter) == "16-01-2024 00:30"          # CET, UTC+1
+def test_publication_times_are_shown_as_the_clock_in_the_netherlands():
+    from types import SimpleNamespace
+    gegevens = SimpleNamespace(is_demo=False, versies=[
+        SimpleNamespace(name=name, kind="indicatoren", number=1, rows=10, created_by="a",
+                        source_filename="x.csv", created_at=moment)
+        for name, moment in (("zomer", datetime(2024, 7, 1, 22, 30, tzinfo=UTC)),
+                             ("winter", datetime(2024, 1, 15, 23, 30, tzinfo=UTC)))])
+    geladen = rapportage.geladen(gegevens).set_index("Dataset")
+    assert geladen.loc["zomer", "Gepubliceerd"] == "02-07-2024 00:30"     # CEST, UTC+2
+    assert geladen.loc["winter", "Gepubliceerd"] == "16-01-2024 00:30"    # CET, UTC+1

@@ -4,13 +4,12 @@ Pages call one function per output and show the result; nothing here knows Strea
 """
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
 
-from . import codes, figures
+from . import codes, figures, formatting
 from .columns import (
     BOVENGRENS,
     CODE,
@@ -76,21 +75,21 @@ def witte_vlekken_tabel(cijfers: pd.DataFrame, eenzaamheid: str = "eenzaam",
         "Buurt": rows["buurtnaam"], "Buurtcode": rows["buurtcode"], "Wijk": rows["wijknaam"],
         "Witte vlek": [_ja_nee(v) for v in rows["witte_vlek"]],
         "Kwadrant": [k if isinstance(k, str) and k else "onbekend" for k in rows["kwadrant"]],
-        "Inwoners": _aantallen(rows["inwoners"]),
-        f"{INDICATOREN[eenzaamheid].label} (%)": rows[f"{eenzaamheid}_pct"].round(1),
-        "Ondergrens (%)": rows[f"{eenzaamheid}_ondergrens"].round(1),
-        "Bovengrens (%)": rows[f"{eenzaamheid}_bovengrens"].round(1),
+        "Inwoners": rows["inwoners"],
+        f"{INDICATOREN[eenzaamheid].label} (%)": rows[f"{eenzaamheid}_pct"],
+        "Ondergrens (%)": rows[f"{eenzaamheid}_ondergrens"],
+        "Bovengrens (%)": rows[f"{eenzaamheid}_bovengrens"],
         "Initiatieven": rows["initiatieven"],
-        "Per 1.000 inwoners": rows["initiatieven_per_1000"].round(2),
-        "Dichtstbijzijnde initiatief (m)": rows["afstand_initiatief_m"].round(0),
+        "Per 1.000 inwoners": rows["initiatieven_per_1000"],
+        "Dichtstbijzijnde initiatief (m)": rows["afstand_initiatief_m"],
         "Waarom": [_reden(r, eenzaamheid) for _, r in rows.iterrows()],
     })
+    # One rounding rule per column (formatting.rond): the table, the slides and the PDF
+    # that quote it, and its downloads show the same number.
+    for column in table.columns:
+        if column not in ("Buurt", "Buurtcode", "Wijk", "Witte vlek", "Kwadrant", "Waarom"):
+            table[column] = formatting.rond_reeks(column, table[column])
     return table.reset_index(drop=True)
-
-
-def _aantallen(values: pd.Series) -> pd.Series:
-    """Counts as whole numbers (1745, not 1745.0); missing stays missing."""
-    return pd.to_numeric(values, errors="coerce").round().astype("Int64")
 
 
 def _ja_nee(value) -> str:
@@ -273,24 +272,14 @@ def geladen(gegevens: Gegevens) -> pd.DataFrame:
                              "Soort": list(DEMO_FILES), "Bestand": list(DEMO_FILES.values())})
     return pd.DataFrame([{
         "Dataset": v.name, "Soort": v.kind, "Versie": v.number, "Rijen": v.rows,
-        "Gepubliceerd": lokale_tijd(v.created_at), "Door": v.created_by,
+        "Gepubliceerd": formatting.fmt_tijdstip(v.created_at), "Door": v.created_by,
         "Bestand": v.source_filename} for v in gegevens.versies])
-
-
-TIJDZONE = ZoneInfo("Europe/Amsterdam")
-
-
-def lokale_tijd(moment, formaat: str = "%d-%m-%Y %H:%M") -> str:
-    """A stored moment (UTC) as the clock in the Netherlands shows it (CET/CEST)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(TIJDZONE).strftime(formaat)
 
 
 def vandaag() -> date:
     """Today in the Netherlands (a server may run in UTC: at 00:30 CEST it is still
     yesterday there)."""
-    return datetime.now(TIJDZONE).date()
+    return datetime.now(formatting.TIJDZONE).date()
 
 
 def profiel_tabel(profiel: pd.DataFrame) -> pd.DataFrame:
