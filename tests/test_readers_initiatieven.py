@@ -15,9 +15,18 @@ from wijkdata.columns import ACTIVITEITEN, DOELGROEPEN, INITIATIEF_COLUMNS, WIJ_
 from wijkdata.errors import WijkdataError
 from wijkdata.readers import textio
 from wijkdata.readers.initiatieven import (
-    OUTPUT_COLUMNS, VERWIJDERD, looks_like_initiatieven, neutralise_formula, parse_datum,
-    parse_doelgroepen, read_initiatieven, suggest_mapping, template_csv, template_frame,
-    template_xlsx)
+    OUTPUT_COLUMNS,
+    VERWIJDERD,
+    looks_like_initiatieven,
+    neutralise_formula,
+    parse_datum,
+    parse_doelgroepen,
+    read_initiatieven,
+    suggest_mapping,
+    template_csv,
+    template_frame,
+    template_xlsx,
+)
 
 # Amersfoort, the origin of RD New: x 155000, y 463000 is about lat 52.1552, lon 5.3872.
 AMERSFOORT = {"lat": "52,1552", "lon": "5,3872"}
@@ -465,8 +474,9 @@ def test_template_xlsx_sheets_and_explanation():
 
 
 def test_excel_with_typed_cells():
-    from openpyxl import Workbook
     import datetime as dt
+
+    from openpyxl import Workbook
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(["Naam initiatief", "Wijk", "Categorie", "Startdatum", "X", "Y", "E-mail"])
@@ -482,3 +492,40 @@ def test_excel_with_typed_cells():
     assert result.dropped_columns == ["E-mail"]
     [problem] = result.rapport.errors
     assert (problem.row, problem.message.startswith("Geen locatie")) == (3, True)
+
+
+# --- real-shaped files: Dutch Excel CSV, XLSX text that looks missing, formulas --------------
+
+def test_a_dutch_excel_list_is_read_without_problems():
+    data = ('\ufeffNaam initiatief;Omschrijving;Categorie;lat;lon;Startdatum\r\n'
+            '"Zingen op Koningsdag; met soesjes";"=HYPERLINK(""http://example.org"",""klik"")";'
+            'muziek;52,37;4,89;5-8-2024\r\n'
+            'Koffietafel;"Elke dinsdag\nkoffie; thee";ontmoeten;52,1552;5,3872;1-3-2024\r\n'
+            ).encode("utf-8")
+    result = read_initiatieven(textio.read_table(data, "lijst.csv"), "lijst.csv")
+    assert result.rapport.errors == []
+    frame = result.frame
+    assert frame["naam"].tolist() == ["Zingen op Koningsdag; met soesjes", "Koffietafel"]
+    assert frame["omschrijving"].tolist() == ['=HYPERLINK("http://example.org","klik")',
+                                              "Elke dinsdag\nkoffie; thee"]
+    assert frame["startdatum"].tolist() == [pd.Timestamp("2024-08-05"),
+                                            pd.Timestamp("2024-03-01")]
+    assert frame["lat"].tolist() == [52.37, 52.1552]
+    assert neutralise_formula(frame.loc[0, "omschrijving"]).startswith("'=")
+
+
+def test_xlsx_names_that_look_missing_and_formulas_stay_text():
+    from openpyxl import Workbook
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["naam", "omschrijving", "x", "y"])
+    for naam, omschrijving in (("NA", "null"), ("None", "nan"), ("#N/A", "NaN"),
+                               ('=A1&" samen"', "=1+1")):
+        sheet.append([naam, omschrijving, 155000, 463000])
+    buffer = io.BytesIO()
+    workbook.save(buffer)     # openpyxl stores formulas without a cached value
+    result = read_initiatieven(textio.read_table(buffer.getvalue(), "l.xlsx"), "l.xlsx")
+    assert result.rapport.errors == []
+    assert result.frame["naam"].tolist() == ["NA", "None", "#N/A", '=A1&" samen"']
+    assert result.frame["omschrijving"].tolist() == ["null", "nan", "NaN", "=1+1"]
+    assert result.frame["x"].tolist() == [155000.0] * 4

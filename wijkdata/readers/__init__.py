@@ -69,8 +69,8 @@ def read_file(data: bytes, filename: str, *, kind: str | None = None,
                 "een zip met een shapefile.")
         return read_gebieden(data, filename, layer=layer)
     if looks_like_geo(data, filename):
-        raise WijkdataError(f"'{filename}' is een kaartbestand met gebieden, geen "
-                            f"{'tabel met cijfers' if detected == 'indicatoren' else 'lijst met initiatieven'}.")
+        wanted = "tabel met cijfers" if detected == "indicatoren" else "lijst met initiatieven"
+        raise WijkdataError(f"'{filename}' is een kaartbestand met gebieden, geen {wanted}.")
     raw = textio.read_table(data, filename)
     if detected == "indicatoren":
         return read_indicatoren(raw, filename, periode=periode)

@@ -36,12 +36,16 @@ import numpy as np
 import pandas as pd
 
 from .. import codes
-from ..columns import (ACTIVITEITEN, DOELGROEPEN, INITIATIEF_COLUMNS,
-                       PERSOONSGEGEVENS_COLUMNS, WIJ_TYPES)
+from ..columns import (
+    ACTIVITEITEN,
+    DOELGROEPEN,
+    INITIATIEF_COLUMNS,
+    PERSOONSGEGEVENS_COLUMNS,
+    WIJ_TYPES,
+)
 from ..errors import Rapport, WijkdataError
 from .base import Ingelezen
-from .textio import (MISSING_SYMBOLS, NIL_SYMBOLS, normalise_header, parse_number,
-                     spreadsheet_row)
+from .textio import MISSING_SYMBOLS, NIL_SYMBOLS, normalise_header, parse_number, spreadsheet_row
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -609,20 +613,20 @@ def _check_structure(headers: dict[str, str], filename: str) -> None:
 def _summarise_missing(frame: pd.DataFrame, headers: dict[str, str], rapport: Rapport) -> None:
     if frame.empty:
         return
-    for column, label in (("activiteit", "activiteit"), ("wij_type", "wij-type"),
-                          ("doelgroepen", "doelgroep")):
+    for column, label in (("activiteit", "de activiteit"), ("wij_type", "het wij-type"),
+                          ("doelgroepen", "de doelgroep")):
         if column not in headers:
-            rapport.warning(f"Het bestand heeft geen kolom voor de {label}; die blijft leeg. "
+            rapport.warning(f"Het bestand heeft geen kolom voor {label}; die blijft leeg. "
                             "Filteren op dit kenmerk werkt dan niet.")
             continue
         empty = frame.loc[frame[column].isna(), "bron_rij"].tolist()
         if empty:
-            rapport.warning(f"Bij {len(empty)} initiatieven is de {label} leeg (rij "
+            rapport.warning(f"Bij {len(empty)} initiatieven is {label} leeg (rij "
                             f"{_join(empty)}). Ze tellen niet mee bij filteren op dit "
                             "kenmerk.", column=headers[column])
 
 
-def _fill_buurtcodes(frame: pd.DataFrame, buurten: "gpd.GeoDataFrame",
+def _fill_buurtcodes(frame: pd.DataFrame, buurten: gpd.GeoDataFrame,
                      rapport: Rapport) -> None:
     """Give rows with a point but no buurtcode the code of the buurt the point lies in."""
     import geopandas as gpd
@@ -663,7 +667,7 @@ def _empty_frame(keep_personal: bool) -> pd.DataFrame:
 
 def read_initiatieven(raw: pd.DataFrame, filename: str, *, mapping: dict[str, str] | None = None,
                       keep_personal: bool = False,
-                      buurten: "gpd.GeoDataFrame | None" = None) -> Ingelezen:
+                      buurten: gpd.GeoDataFrame | None = None) -> Ingelezen:
     """Check a list of initiatives and return its valid rows in the canonical columns.
 
     ``raw`` is a frame of text cells (:func:`textio.read_table`); its index is the 0-based
