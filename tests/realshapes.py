@@ -32,7 +32,8 @@ from shapely.geometry import MultiPoint, Polygon, box
 
 __all__ = [
     "gemeente_buurtcodes", "gebied", "pdok_buurten_geojson", "kerncijfers_odata_csv",
-    "rivm_csv", "rivm_xlsx", "rivm_national_xlsx", "kwb_xlsx", "statline_kerncijfers_csv",
+    "rivm_csv", "rivm_xlsx", "rivm_national_rows", "rivm_national_xlsx", "kwb_xlsx",
+    "statline_kerncijfers_csv",
     "gemeente_gebieden_geojson", "wfs_wijkbuurtkaart_gpkg", "almere_scenario",
     "RIVM_COLUMNS",
 ]
@@ -823,7 +824,7 @@ def _write_xlsx(sheet: str, header: list[str], rows) -> bytes:
 def _national_codes(rng: random.Random, rows: int) -> list[tuple[str, str, str]]:
     """(code, soort, gemeentenaam) of NL01, 342 gemeenten, their wijken and buurten:
     ``rows`` areas in total, in CBS order."""
-    gemeenten = 342
+    gemeenten = max(1, min(342, rows // 50))       # 342 gemeenten at the national size
     numbers = sorted(rng.sample(range(3, 2000), gemeenten))
     rest = rows - 1 - gemeenten
     wijk_total = max(gemeenten, rest // 5)
@@ -848,14 +849,10 @@ def _national_codes(rng: random.Random, rows: int) -> list[tuple[str, str, str]]
     return result
 
 
-def rivm_national_xlsx(rows: int = 17341, columns: int = 43, seed: int = 0,
-                       periode: int = 2012, table: str = "50090NED") -> bytes:
-    """A national RIVM export in Excel as shared around: ``rows`` data rows (NL01, every
-    GM, WK and BU), one Leeftijd (18+), one margin (the value), one period, ``columns``
-    columns (8 dimensions, the rest figures as padded text, ``'       .'`` for missing).
-    In ``periode`` 2012 the ``SociaalEenzaam`` column is empty ('       .') in every row: it
-    was first measured in 2016. Generated in a few seconds.
-    """
+def rivm_national_rows(rows: int = 17341, columns: int = 43, seed: int = 0,
+                       periode: int = 2012, table: str = "50090NED"):
+    """(header, rows) of the national RIVM export of :func:`rivm_national_xlsx`, every
+    cell as the Excel export holds it (``ID`` a number, the rest text)."""
     rng = random.Random(seed)
     header = _rivm_header(table, columns - 8)
     figures = header[8:]
@@ -865,19 +862,29 @@ def rivm_national_xlsx(rows: int = 17341, columns: int = 43, seed: int = 0,
     # pool keeps generation fast.
     pool = [f"{v / 10:8.1f}" for v in range(50, 800)]
     missing = "       ."
+    result = []
+    for i, (code, soort, naam) in enumerate(areas):
+        cells = [pool[rng.randrange(len(pool))] for _ in figures]
+        if soort == "Buurt" and rng.random() < 0.07:
+            cells = [missing] * len(figures)
+        if periode < _SOCIAAL_FROM:
+            for j in sociaal:
+                cells[j] = missing
+        result.append([i, "20300", "MW00000", _pad(code, 10), f"{periode}JJ00",
+                       _pad(naam, 40), _pad(soort, 10), _pad(code, 10), *cells])
+    return header, result
 
-    def generate():
-        for i, (code, soort, naam) in enumerate(areas):
-            cells = [pool[rng.randrange(len(pool))] for _ in figures]
-            if soort == "Buurt" and rng.random() < 0.07:
-                cells = [missing] * len(figures)
-            if periode < _SOCIAAL_FROM:
-                for j in sociaal:
-                    cells[j] = missing
-            yield [i, "20300", "MW00000", _pad(code, 10), f"{periode}JJ00", _pad(naam, 40),
-                   _pad(soort, 10), _pad(code, 10), *cells]
 
-    return _write_xlsx(table, header, generate())
+def rivm_national_xlsx(rows: int = 17341, columns: int = 43, seed: int = 0,
+                       periode: int = 2012, table: str = "50090NED") -> bytes:
+    """A national RIVM export in Excel as shared around: ``rows`` data rows (NL01, every
+    GM, WK and BU), one Leeftijd (18+), one margin (the value), one period, ``columns``
+    columns (8 dimensions, the rest figures as padded text, ``'       .'`` for missing).
+    In ``periode`` 2012 the ``SociaalEenzaam`` column is empty ('       .') in every row: it
+    was first measured in 2016. Generated in a few seconds.
+    """
+    header, data = rivm_national_rows(rows, columns, seed, periode, table)
+    return _write_xlsx(table, header, data)
 
 
 # --- CBS Excel edition kwb-YYYY.xlsx -------------------------------------------------------

@@ -3,6 +3,10 @@
 The wijkcode and gemeentecode are the leading digits of the buurtcode
 (``BU00340101`` → ``WK003401`` → ``GM0034``). CBS uses letters in the last positions when a
 gemeente has 100+ wijken or a wijk 100+ buurten, so the tail is alphanumeric.
+
+Nederland is ``NL01`` in RIVM and most CBS tables and ``NL00`` in the Kerncijfers wijken en
+buurten (StatLine, kwb-YYYY.xlsx): every ``NL0x`` is cleaned to :data:`NEDERLAND`, so one
+code stands for the country whichever source it came from.
 """
 from __future__ import annotations
 
@@ -21,15 +25,40 @@ _PATTERNS = {
 _PREFIX_NIVEAU = {"GM": "gemeente", "WK": "wijk", "BU": "buurt", "NL": "land"}
 
 
+_YEAR_PREFIX = re.compile(r"^\d{4}(?=GM|WK|BU)")
+
+
 def clean_code(value) -> str | None:
-    """Strip the padding CBS OData puts around codes; None for an empty cell."""
+    """Strip the padding CBS OData puts around codes; None for an empty cell.
+
+    >>> clean_code("BU00340101  "), clean_code("2024BU00340101"), clean_code("NL00")
+    ('BU00340101', 'BU00340101', 'NL01')
+    """
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return None
     text = str(value).strip().upper()
     # A year prefix as in jrstatcode (``2024BU00340101``) is not part of the code.
-    if re.match(r"^\d{4}(GM|WK|BU)", text):
-        text = text[4:]
+    text = _YEAR_PREFIX.sub("", text)
+    if _PATTERNS["land"].match(text):
+        return NEDERLAND
     return text or None
+
+
+def clean_codes(values: pd.Series) -> pd.Series:
+    """:func:`clean_code` for a whole column at once (object Series, None where empty)."""
+    text = values.astype(object).where(values.notna(), "").astype(str).str.strip().str.upper()
+    text = text.str.replace(_YEAR_PREFIX, "", regex=True)
+    text = text.where(~text.str.match(_PATTERNS["land"]), NEDERLAND)
+    return text.astype(object).where(text != "", None)
+
+
+def niveaus(cleaned: pd.Series) -> pd.Series:
+    """:func:`niveau` for a column of cleaned codes (object Series, None where invalid)."""
+    text = cleaned.astype(object).where(cleaned.notna(), "").astype(str)
+    result = pd.Series([None] * len(cleaned), index=cleaned.index, dtype=object)
+    for kind, pattern in _PATTERNS.items():
+        result[text.str.match(pattern).to_numpy()] = kind
+    return result
 
 
 def niveau(code: str | None) -> str | None:

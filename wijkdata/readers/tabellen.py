@@ -10,7 +10,16 @@ Three shapes arrive, all already read into a frame of text cells by
    (``Leeftijd``), margin (``Marges``: value, lower or upper 95% bound) and period
    (``Perioden``), columns ``Eenzaam_27``, ``ErnstigZeerErnstigEenzaam_28``, ...
 3. StatLine CSV downloads of either table, with label headers such as
-   ``Bevolking/Aantal inwoners (aantal)`` or ``Eenzaam (%)``.
+   ``Bevolking/Aantal inwoners (aantal)`` or ``Eenzaam (%)``, with a ``Nederland`` row coded
+   ``NL00`` (read as Nederland, :data:`codes.NEDERLAND`).
+4. CBS's Excel edition of the Kerncijfers (``kwb-2024.xlsx``): one row per area, short
+   lower-case columns ``gwb_code_10``, ``regio`` (name), ``gm_naam``, ``recs`` (level),
+   ``a_inw``, ``a_65_oo``, ``a_hh``, ``a_1p_hh`` (all counts), '.' for missing. The year
+   comes from the file name, else the sheet name.
+
+RIVM's predecessor table 50090NED has other suffixes (``Eenzaam_28``, ``SociaalEenzaam_31``)
+and, exported to Excel, values as padded text (``'    47.1'``, missing ``'       .'``): the
+stems and :func:`textio.parse_number` read it like 50120NED.
 
 A column is recognised by a *key*: the last part of a nested label, without its unit in
 parentheses and without the CBS ``_N`` suffix, lower-cased without spaces or punctuation.
@@ -26,16 +35,30 @@ import numpy as np
 import pandas as pd
 
 from .. import codes
-from ..columns import (BOVENGRENS, BRON, CODE, INDICATOR, INDICATOREN, INDICATOREN_COLUMNS,
-                       LEEFTIJD, LEEFTIJD_ALLE, LEEFTIJDEN, NAAM, NIVEAU, ONDERGRENS, PERIODE,
-                       WAARDE)
+from ..columns import (
+    BOVENGRENS,
+    BRON,
+    CODE,
+    GEMEENTENAAM,
+    INDICATOR,
+    INDICATOREN,
+    INDICATOREN_COLUMNS,
+    LEEFTIJD,
+    LEEFTIJD_ALLE,
+    LEEFTIJDEN,
+    NAAM,
+    NIVEAU,
+    ONDERGRENS,
+    PERIODE,
+    WAARDE,
+)
 from ..errors import Rapport, WijkdataError
 from . import textio
 from .base import Ingelezen
 
 __all__ = ["looks_like_indicatoren", "read_indicatoren", "TABLE_YEARS"]
 
-OUTPUT_COLUMNS = INDICATOREN_COLUMNS + [NIVEAU, NAAM]
+OUTPUT_COLUMNS = INDICATOREN_COLUMNS + [NIVEAU, NAAM, GEMEENTENAAM]
 
 # Kerncijfers wijken en buurten: the table has no period column, the table id tells the year.
 TABLE_YEARS = {
@@ -53,6 +76,13 @@ _DIMENSIONS = {
     "leeftijd": "leeftijd",
     "marges": "marges",
     "perioden": "perioden",
+    # CBS Excel edition kwb-YYYY.xlsx: gwb_code_10 / gwb_code (code), regio (the area's own
+    # name), gm_naam, recs (Gemeente / Wijk / Buurt). gwb_code_8 has the same key as
+    # gwb_code_10 once the _N suffix is gone, so the first of them (gwb_code_10) is taken.
+    "gwbcode": "code",
+    "regio": "naam",
+    "gmnaam": "gemeentenaam",
+    "recs": "soortregio",
 }
 _RIVM_COLUMNS = {
     "eenzaam": "eenzaam",
@@ -73,7 +103,13 @@ _CBS_COLUMNS = {
     "65jaarofouder": "aantal_65plus",
     "huishoudenstotaal": "huishoudens",
     "eenpersoonshuishoudens": "eenpersoonshuishoudens",
+    # kwb-YYYY.xlsx: a_ columns are counts (aantal), also a_65_oo and a_1p_hh.
+    "ainw": "inwoners",
+    "a65oo": "aantal_65plus",
+    "ahh": "huishoudens",
+    "a1phh": "eenpersoonshuishoudens",
 }
+_KWB_COUNTS = {"ainw", "a65oo", "ahh", "a1phh"}
 _ROLES = _DIMENSIONS | _RIVM_COLUMNS | _CBS_COLUMNS
 _INPUT_ROLES = set(_RIVM_COLUMNS.values()) | set(_CBS_COLUMNS.values())
 
@@ -135,15 +171,15 @@ def _roles(columns) -> tuple[dict[str, str], dict[str, str | None]]:
         role = _ROLES.get(key)
         if role and role not in found:
             found[role] = column
-            units[role] = unit
+            units[role] = "aantal" if key in _KWB_COUNTS else unit
     return found, units
 
 
 def looks_like_indicatoren(columns: list[str]) -> bool:
-    """True for a CBS Kerncijfers or RIVM 50120NED table, as OData or StatLine download:
-    at least one known figure column and a column with the area ('Codering' or
-    'WijkenEnBuurten'). A boundary file with ``aantal_inwoners`` but no such column is not
-    a statistics table."""
+    """True for a CBS Kerncijfers or RIVM 50120NED/50090NED table, as OData, StatLine
+    download or CBS's kwb-YYYY.xlsx: at least one known figure column and a column with the
+    area ('Codering', 'WijkenEnBuurten' or 'gwb_code_10'). A boundary file with
+    ``aantal_inwoners`` but no such column is not a statistics table."""
     found, _ = _roles(columns)
     return bool(_INPUT_ROLES & found.keys()) and bool({"code", "gebied"} & found.keys())
 
@@ -152,22 +188,42 @@ def read_indicatoren(raw: pd.DataFrame, filename: str, *,
                      periode: int | None = None) -> Ingelezen:
     """Read a CBS or RIVM statistics table into long indicator rows.
 
-    Output columns: :data:`columns.INDICATOREN_COLUMNS` plus ``niveau`` and ``naam``; one
-    row per (code, indicator, periode, leeftijd). Units: counts for ``inwoners`` and
-    ``huishoudens``, percentages (0–100) for all others. Derived figures:
+    Output columns, one row per (code, indicator, periode, leeftijd):
+
+    - :data:`columns.INDICATOREN_COLUMNS`: ``code`` (clean CBS code; Nederland is
+      ``NL01`` also where the file says ``NL00``), ``indicator``, ``periode`` (int year),
+      ``leeftijd`` ('18+', '18-64', '65+'; 'alle' for CBS figures), ``waarde``,
+      ``ondergrens``, ``bovengrens`` (floats, NaN when missing), ``bron``;
+    - ``niveau``: 'buurt', 'wijk', 'gemeente' or 'land', from the code;
+    - ``naam``: the area's name where the file has one (``regio`` in kwb, the
+      ``WijkenEnBuurten`` label in a StatLine download, ``Gemeentenaam_1`` on gemeente rows,
+      'Nederland' for the country), else '' (OData buurt rows carry only the code);
+    - ``gemeentenaam``: the name of the row's gemeente (``Gemeentenaam_1``, ``gm_naam``, or
+      the gemeente row of the same file), '' when unknown and for Nederland — so a
+      gemeentenaam reaches the screen when the boundaries (PDOK) have none.
+
+    Units: counts for ``inwoners`` and ``huishoudens``, percentages (0–100) for all others.
+    Derived figures:
 
     - ``pct_65plus = k_65JaarOfOuder / AantalInwoners * 100`` (NaN when either is missing
       or there are no inwoners);
     - ``pct_eenpersoonshuishoudens = Eenpersoonshuishoudens / HuishoudensTotaal * 100``
       when the column is a count, the column itself when it is a percentage.
 
-    Missing values (StatLine '.', 'x', empty, null) stay NaN; only '-' is 0. Rows with an
-    error are left out and reported in ``rapport``; a file without any known figure column
-    or without area codes raises :class:`WijkdataError`.
+    Missing values (StatLine '.', 'x', empty, null, padded text such as ``'       .'``)
+    stay NaN; only '-' is 0. A figure column empty in every row is left out with a warning
+    naming it; so is an indicator for a period in which every row is empty (sociaal
+    eenzaam in 2012). Rows with an error are left out and reported in ``rapport``; a file
+    without any known figure column or without area codes raises :class:`WijkdataError`.
+
+    Work is done per column (and per distinct value where parsing is needed), never per
+    cell of the whole table: a national RIVM file (17,341 × 43) reads in about a second.
     """
     rapport = Rapport()
-    raw = raw.astype(str)
+    sheet = raw.attrs.get("sheet") if isinstance(raw.attrs, dict) else None
     found, units = _roles(raw.columns)
+    # Only the recognised columns are used: converting the rest would cost time for nothing.
+    raw = raw[list(dict.fromkeys(found.values()))].astype(str)
     inputs = [role for role in found if role in _INPUT_ROLES]
     if not inputs:
         raise WijkdataError(
@@ -182,6 +238,7 @@ def read_indicatoren(raw: pd.DataFrame, filename: str, *,
     base = pd.DataFrame({"row": rows}, index=raw.index)
     base[CODE], base[NIVEAU] = _codes(raw[code_column], code_column, rows, rapport)
     base[NAAM] = _names(raw, found, code_column, base)
+    base[GEMEENTENAAM] = _gemeentenamen(raw, found, base)
     _check_soort_regio(raw, found, base, rapport)
 
     file_periode = None
@@ -190,7 +247,7 @@ def read_indicatoren(raw: pd.DataFrame, filename: str, *,
                                    rows, rapport, "Onbekende periode '{}'; verwacht een jaar, "
                                    "zoals 2022 of 2022JJ00.")
     else:
-        file_periode = _file_periode(filename, periode, rapport)
+        file_periode = _file_periode(filename, periode, rapport, sheet)
         base[PERIODE] = np.nan if file_periode is None else file_periode
 
     if "leeftijd" in found:
@@ -223,7 +280,9 @@ def read_indicatoren(raw: pd.DataFrame, filename: str, *,
     rapport.warnings.sort(key=lambda p: -1 if p.row is None else p.row)
     name = ("RIVM Gezondheid per wijk en buurt" if is_rivm
             else "CBS Kerncijfers wijken en buurten")
-    details = [d for d in (table_id, "StatLine-download" if statline else None) if d]
+    kwb = "code" in found and textio.normalise_header(found["code"]).startswith("gwb")
+    details = [d for d in (table_id, "StatLine-download" if statline else None,
+                           "Excel-editie kwb" if kwb else None) if d]
     source_format = f"{name} ({', '.join(details)})" if details else name
     return Ingelezen("indicatoren", frame, rapport, rows=len(raw), source_format=source_format)
 
@@ -243,13 +302,17 @@ def _table_id(filename: str) -> str | None:
     return match.group(1).upper() if match else None
 
 
-def _file_periode(filename: str, periode: int | None, rapport: Rapport) -> int | None:
+def _file_periode(filename: str, periode: int | None, rapport: Rapport,
+                  sheet: str | None = None) -> int | None:
     """The year of a table without a period column: from the known table id, else a year
-    20xx in the file name, else the ``periode`` argument."""
+    20xx in the file name (``kwb-2024.xlsx``), else in the sheet name (``kwb-2024``), else
+    the ``periode`` argument."""
     table_id = _table_id(filename)
     found = TABLE_YEARS.get(table_id) if table_id else None
-    if found is None:
-        match = re.search(r"(?<!\d)(20\d{2})(?!\d)", filename)
+    for text in (filename, sheet or ""):
+        if found is not None:
+            break
+        match = re.search(r"(?<!\d)(20\d{2})(?!\d)", text)
         found = int(match.group(1)) if match else None
     if found is None:
         if periode is None:
@@ -273,7 +336,7 @@ def _code_column(raw: pd.DataFrame, found: dict[str, str], filename: str) -> str
     if "gebied" in found:
         cells = raw[found["gebied"]]
         filled = cells[cells != ""]
-        valid = filled.map({v: codes.is_valid(codes.clean_code(v)) for v in filled.unique()})
+        valid = codes.niveaus(codes.clean_codes(filled)).notna()
         if len(filled) and valid.mean() >= 0.5:
             return found["gebied"]
     raise WijkdataError(
@@ -285,9 +348,8 @@ def _code_column(raw: pd.DataFrame, found: dict[str, str], filename: str) -> str
 
 def _codes(cells: pd.Series, column: str, rows: pd.Series,
            rapport: Rapport) -> tuple[pd.Series, pd.Series]:
-    lookup = {v: codes.clean_code(v) for v in cells.unique()}
-    cleaned = cells.map(lookup)
-    levels = cells.map({v: codes.niveau(c) for v, c in lookup.items()})
+    cleaned = codes.clean_codes(cells)
+    levels = codes.niveaus(cleaned)
     for index in levels.index[levels.isna()]:
         value = cells[index]
         what = f"'{value}' is geen geldige gebiedscode" if value else "De gebiedscode ontbreekt"
@@ -301,16 +363,38 @@ def _names(raw: pd.DataFrame, found: dict[str, str], code_column: str,
     """The area name: 'WijkenEnBuurten' when it holds a name rather than the code, else the
     gemeentenaam for gemeente rows and 'Nederland' for the country."""
     names = pd.Series("", index=raw.index, dtype=object)
-    if "gebied" in found and found["gebied"] != code_column:
-        cells = raw[found["gebied"]]
-        is_code = cells.map({v: codes.niveau(codes.clean_code(v)) is not None
-                             for v in cells.unique()})
+    if "naam" in found:
+        names = raw[found["naam"]].astype(object)
+    elif "gebied" in found and found["gebied"] != code_column:
+        cells = raw[found["gebied"]].astype(object)
+        is_code = codes.niveaus(codes.clean_codes(cells)).notna()
         names = cells.where(~is_code, "")
     if "gemeentenaam" in found:
         gemeente = (names == "") & (base[NIVEAU] == "gemeente")
         names = names.where(~gemeente, raw[found["gemeentenaam"]])
     names = names.where(~((names == "") & (base[NIVEAU] == "land")), "Nederland")
     return names.astype(str)
+
+
+def _gemeentenamen(raw: pd.DataFrame, found: dict[str, str], base: pd.DataFrame) -> pd.Series:
+    """The gemeentenaam of each row's gemeente: the file's gemeentenaam column, else the name
+    of the gemeente row with the same gemeentecode in this file; '' for Nederland and where
+    neither is known."""
+    niveau = base[NIVEAU]
+    if "gemeentenaam" in found:
+        names = raw[found["gemeentenaam"]].astype(object)
+    else:
+        names = pd.Series("", index=raw.index, dtype=object)
+    is_gemeente = niveau == "gemeente"
+    names = names.where(~(is_gemeente & (names == "")), base[NAAM])
+    known = base[CODE].where(is_gemeente & (names != ""))
+    lookup = dict(zip(known.dropna(), names[known.notna()]))
+    lower = niveau.isin(["wijk", "buurt"]) & (names == "")
+    if lower.any() and lookup:
+        parent = codes.gemeentecodes(base.loc[lower, CODE].astype(str))
+        names = names.where(~lower, parent.map(lookup))
+    names = names.where(niveau.isin(["gemeente", "wijk", "buurt"]), "")
+    return names.fillna("").astype(object)
 
 
 def _check_soort_regio(raw, found, base, rapport: Rapport) -> None:
@@ -401,6 +485,7 @@ def _indicator_values(raw, found, units, base, file_periode,
     and indicator key → the file column it comes from."""
     rows = base["row"]
     parsed: dict[str, pd.Series] = {}
+    empty: list[str] = []
     for role in [r for r in found if r in _INPUT_ROLES]:
         column = found[role]
         numbers, bad = _numbers(raw[column])
@@ -408,6 +493,14 @@ def _indicator_values(raw, found, units, base, file_periode,
             rapport.error(f"'{raw.at[index, column]}' is geen getal; verwacht een getal, zoals "
                           "12,5 (of '.' als het cijfer ontbreekt).", row=int(rows[index]),
                           column=column, code=_code(base, index), value=raw.at[index, column])
+        if len(numbers) and numbers.isna().all() and not bad.any():
+            # Not measured (RIVM's sociaal eenzaam before 2016), or left out of the export:
+            # rows of missing values would look like gaps in the data, so say it instead.
+            rapport.warning(f"{column} is in elke rij leeg: in dit bestand staat voor dit "
+                            "cijfer geen enkele waarde (zo meet RIVM sociaal eenzaam pas "
+                            "vanaf 2016). De kolom is overgeslagen.", column=column)
+            empty.append(column)
+            continue
         parsed[role] = numbers
 
     def is_percentage(role: str) -> bool:
@@ -461,6 +554,10 @@ def _indicator_values(raw, found, units, base, file_periode,
             rapport.warning(f"De kolom '{found['eenpersoonshuishoudens']}' telt "
                             "eenpersoonshuishoudens, maar er is geen kolom met het totaal "
                             "aantal huishoudens: het percentage kan niet berekend worden.")
+    if not values and empty and not parsed:
+        raise WijkdataError(f"Alle kolommen met cijfers zijn in elke rij leeg ("
+                            f"{', '.join(empty)}): er is niets in te lezen.", rapport.errors,
+                            rapport.warnings)
     if not values:
         raise WijkdataError("Uit de kolommen van dit bestand is geen enkel cijfer te halen. "
                             f"Verwacht bijvoorbeeld: {_EXPECTED_COLUMNS}.", rapport.errors,
@@ -530,63 +627,100 @@ def _bron(is_rivm: bool, table_id: str | None):
 
 def _long_frame(base: pd.DataFrame, values: dict[str, pd.Series], sources: dict[str, str],
                 bron, rapport) -> pd.DataFrame:
-    """Stack the indicator columns, pivot the margins onto one row per key, leave out every
-    key that has a row with an error, and warn about bounds on the wrong side."""
-    keys = [CODE, INDICATOR, PERIODE, LEEFTIJD]
+    """One row per (code, indicator, periode, leeftijd) with the margins side by side; leave
+    out every group that has a row with an error, and warn about bounds on the wrong side.
+
+    The margins are matched once on the file's rows (about 17,000 in a national file), and
+    each indicator is then a handful of array lookups, not a reshape of every cell.
+    """
+    keys = [CODE, PERIODE, LEEFTIJD]
     bad_rows = rapport.error_rows()
     # A row with an unknown margin still names its group, so that group goes as a whole;
     # a row without a valid code, period or age names no group and only goes itself.
-    usable = base.dropna(subset=[CODE, PERIODE, LEEFTIJD]).fillna({"marge": "onbekend"})
+    usable = base.dropna(subset=keys).fillna({"marge": "onbekend"})
     if usable.empty:
         return _empty()
-    order = {key: i for i, key in enumerate(INDICATOREN)}
-    pieces = []
-    for indicator, numbers in values.items():
-        piece = usable[["row", CODE, NIVEAU, NAAM, PERIODE, LEEFTIJD, "marge"]].copy()
-        piece[INDICATOR] = indicator
-        piece["value"] = numbers.loc[usable.index]
-        if indicator not in _RIVM_COLUMNS.values():
-            piece[LEEFTIJD] = LEEFTIJD_ALLE
-        pieces.append(piece)
-    long = pd.concat(pieces, ignore_index=True)
-    long[PERIODE] = long[PERIODE].astype(int)
-    long["bad"] = long["row"].isin(bad_rows)
-    bad_key = long.groupby(keys, sort=False)["bad"].transform("any")
-    long = long[~bad_key]
-    # Bounds without their value row (the value row was broken or filtered away) are not a
-    # figure to show: leave the group out rather than show bounds around nothing.
-    has_value = (long["marge"] == WAARDE).groupby([long[k] for k in keys], sort=False) \
-        .transform("any")
-    if not has_value.all():
-        lost = long[~has_value].drop_duplicates([CODE, PERIODE, LEEFTIJD])
+    group = usable.groupby(keys, sort=False).ngroup()
+    bad = usable["row"].isin(bad_rows)
+    if bad.any():
+        keep = ~bad.groupby(group).transform("any")
+        usable, group = usable[keep], group[keep]
+    is_value = usable["marge"] == WAARDE
+    has_value = is_value.groupby(group).transform("any")
+    if len(usable) and not has_value.all():
+        # Bounds without their value row (the value row was broken or filtered away) are
+        # not a figure to show: leave the group out rather than show bounds around nothing.
+        lost = usable[~has_value].drop_duplicates(keys)
         first = lost.iloc[0]
         rapport.warning(
             f"Bij {len(lost)} combinaties van gebied, periode en leeftijd staan alleen de "
             "onder- en bovengrens, niet de waarde (Marges = MW00000); die zijn weggelaten "
-            f"(eerste: {first[CODE]}, {first[PERIODE]}, {first[LEEFTIJD]}).",
+            f"(eerste: {first[CODE]}, {int(first[PERIODE])}, {first[LEEFTIJD]}).",
             row=int(first["row"]), code=first[CODE])
-        long = long[has_value]
-    if long.empty:
+        usable, group, is_value = usable[has_value], group[has_value], is_value[has_value]
+    if usable.empty:
         return _empty()
 
-    wide = long.set_index(keys + ["marge"])[["value", "row"]].unstack("marge")
-    frame = pd.DataFrame(index=wide.index)
-    for marge in _MARGES:
-        frame[marge] = wide["value"][marge] if marge in wide["value"] else np.nan
-    first = long.groupby(keys, sort=False).agg(row=("row", "min"), niveau=(NIVEAU, "first"),
-                                                naam=(NAAM, "first"))
-    frame = frame.join(first).reset_index()
-    value_row = (wide["row"][WAARDE] if WAARDE in wide["row"] else wide["row"].min(axis=1))
-    frame["value_row"] = value_row.reindex(pd.MultiIndex.from_frame(frame[keys])).to_numpy()
+    heads = usable[is_value]
+    head_group = group[is_value].to_numpy()
+    first_row = usable["row"].groupby(group).min()
+    # Position (within ``usable``) of each group's lower and upper bound row, -1 for none.
+    bounds = {}
+    for marge in (ONDERGRENS, BOVENGRENS):
+        chosen = (usable["marge"] == marge).to_numpy()
+        lookup = pd.Series(np.flatnonzero(chosen), index=group.to_numpy()[chosen])
+        lookup = lookup[~lookup.index.duplicated()]
+        bounds[marge] = lookup.reindex(head_group).fillna(-1).astype(int).to_numpy()
+    base_positions = base.index.get_indexer(usable.index)
+    value_positions = np.flatnonzero(is_value.to_numpy())
+    common = {
+        CODE: heads[CODE].to_numpy(dtype=object), PERIODE: heads[PERIODE].astype(int).to_numpy(),
+        LEEFTIJD: heads[LEEFTIJD].to_numpy(dtype=object),
+        NIVEAU: heads[NIVEAU].to_numpy(dtype=object), NAAM: heads[NAAM].to_numpy(dtype=object),
+        GEMEENTENAAM: heads[GEMEENTENAAM].to_numpy(dtype=object),
+        "row": first_row.reindex(head_group).to_numpy(),
+        "value_row": heads["row"].to_numpy(),
+    }
+    order = {key: i for i, key in enumerate(INDICATOREN)}
+    pieces = []
+    for indicator, numbers in values.items():
+        cells = numbers.to_numpy(dtype=float)[base_positions]
+        piece = dict(common)
+        piece[INDICATOR] = np.full(len(heads), indicator, dtype=object)
+        piece[WAARDE] = cells[value_positions]
+        for marge, positions in bounds.items():
+            piece[marge] = np.where(positions >= 0, cells[np.maximum(positions, 0)], np.nan)
+        if indicator not in _RIVM_COLUMNS.values():
+            piece[LEEFTIJD] = np.full(len(heads), LEEFTIJD_ALLE, dtype=object)
+        piece["_order"] = np.full(len(heads), order[indicator])
+        pieces.append(pd.DataFrame(piece))
+    frame = pd.concat(pieces, ignore_index=True)
     frame[BRON] = frame[PERIODE].map({p: bron(p) for p in frame[PERIODE].unique()})
-    frame["_order"] = frame[INDICATOR].map(order)
     frame = frame.sort_values(["row", "_order", LEEFTIJD], kind="stable")
+    frame = _drop_empty_periods(frame, sources, rapport)
     _warn_bounds(frame, sources, rapport)
     frame = frame[OUTPUT_COLUMNS].reset_index(drop=True)
     for column in (WAARDE, ONDERGRENS, BOVENGRENS):
         frame[column] = frame[column].astype(float)
     frame[PERIODE] = frame[PERIODE].astype(int)
     return frame
+
+
+def _drop_empty_periods(frame: pd.DataFrame, sources: dict[str, str],
+                        rapport: Rapport) -> pd.DataFrame:
+    """Leave out an indicator in a period where every row is empty (value and bounds): it
+    was not measured then (RIVM's sociaal eenzaam in 2012), so rows of missing values would
+    only look like gaps. A warning names the column and the year."""
+    filled = frame[[WAARDE, ONDERGRENS, BOVENGRENS]].notna().any(axis=1)
+    measured = filled.groupby([frame[INDICATOR], frame[PERIODE]]).transform("any")
+    if measured.all():
+        return frame
+    for _, row in frame.loc[~measured, [INDICATOR, PERIODE]].drop_duplicates().iterrows():
+        column = sources.get(row[INDICATOR]) or INDICATOREN[row[INDICATOR]].label
+        rapport.warning(f"{column} is in {int(row[PERIODE])} in elke rij leeg: voor dat jaar "
+                        "staat dit cijfer niet in het bestand en is het weggelaten.",
+                        column=column)
+    return frame[measured]
 
 
 def _warn_bounds(frame: pd.DataFrame, sources: dict[str, str], rapport: Rapport) -> None:
