@@ -14,11 +14,10 @@ import streamlit as st
 
 import auth
 import ui
-from wijkdata import upload
+from wijkdata import datasets, upload
 from wijkdata.errors import WijkdataError
-from wijkdata.readers import checksum, read_file, textio
-from wijkdata.readers.initiatieven import (TEMPLATE_COLUMNS, TOELICHTING, template_csv,
-                                           template_xlsx)
+from wijkdata.readers import checksum, textio
+from wijkdata.readers.initiatieven import TEMPLATE_COLUMNS, TOELICHTING, template_csv, template_xlsx
 
 ui.frame_guard()
 auth.refuse_unless_analyst()
@@ -146,9 +145,10 @@ def read(data, filename, kind, *, layer=None, periode=None, mapping=None,
          keep_personal=False, key=""):
     frozen = tuple(sorted((mapping or {}).items(), key=lambda kv: kv[0]))
     def compute():
-        ingelezen = read_file(data, filename, kind=kind, layer=layer, periode=periode,
-                              mapping=mapping, keep_personal=keep_personal)
-        return upload.check_location(ingelezen)
+        # The same check as `python -m wijkdata import` (upload.read_checked).
+        return upload.read_checked(data, filename, kind=kind, layer=layer, periode=periode,
+                                   mapping=mapping, keep_personal=keep_personal,
+                                   max_bytes=MAX_MB * 1024**2)
     with st.spinner("Het bestand wordt gelezen en gecontroleerd…"):
         return remembered("_ingelezen", (key, kind, layer, periode, frozen, keep_personal),
                           compute)
@@ -263,19 +263,41 @@ def publish_form(ingelezen, *, filename, data, skip, data_actief, mapping, colum
     st.subheader("5. Publiceren")
     kind = ingelezen.kind
     store = ui.store()
-    bestaand = sorted({v.name for v in store.versions(kind)})
+    actief = store.active_versions()
+    bestaand = sorted(v.name for v in actief if v.kind == kind)
+    # What the file IS decides the default, never its name: the next version of the dataset
+    # of the same source, else a new dataset named after the source.
+    doel = datasets.default_target(store, ingelezen)
     options = bestaand + [NIEUWE_SET]
     keuze = st.selectbox(
-        "Gegevensset", options, index=0 if len(bestaand) == 1 else len(options) - 1,
+        "Gegevensset", options,
+        index=len(options) - 1 if doel.is_new else options.index(doel.name),
+        format_func=lambda o: o if o == NIEUWE_SET else f"{o} (nieuwe versie)",
         key=f"publiceer_set_{key}",
         help="Een nieuwe versie vervangt de vorige versie van dezelfde gegevensset; u kunt "
              "altijd terug naar een eerdere versie. Een nieuwe gegevensset komt naast de "
              "bestaande.")
+    bron_soort = datasets.source_kind_of(ingelezen)
+    st.caption(f"Dit bestand is {datasets.source_label(bron_soort)}.")
+    dubbel = False
+    vervanging = None
     if keuze == NIEUWE_SET:
-        naam = st.text_input("Naam van de nieuwe gegevensset", value=PurePath(filename).stem,
-                             max_chars=200, key=f"publiceer_naam_{key}")
+        voorstel = doel.name if doel.is_new else datasets.new_name(
+            bron_soort, ingelezen.frame, [v.name for v in actief])
+        # The proposal in the key: when it changes (a year chosen above), the field follows.
+        naam = st.text_input("Naam van de nieuwe gegevensset", value=voorstel,
+                             max_chars=200, key=f"publiceer_naam_{key}_{voorstel}")
+        dubbel = naam.strip().casefold() in {v.name.strip().casefold() for v in actief}
+        if dubbel:
+            st.warning(upload.escape_markdown(
+                f"Er is al een gegevensset met de naam '{naam.strip()}'. Kies een andere "
+                "naam, of kies die gegevensset hierboven als u hem wilt vervangen."),
+                icon="⚠️")
     else:
         naam = keuze
+        vervanging = remembered(
+            "_vervanging", (key, kind, naam, store.state_key(), len(ingelezen.frame)),
+            lambda: datasets.replacement(store, kind, naam, ingelezen))
     bron = st.text_input("Bron", value=ingelezen.source_format, key=f"publiceer_bron_{key}",
                          help="Waar komt het bestand vandaan? Bijvoorbeeld: CBS, 2024.")
     toelichting = st.text_area("Toelichting (niet verplicht)", key=f"publiceer_toelichting_{key}",
@@ -284,12 +306,23 @@ def publish_form(ingelezen, *, filename, data, skip, data_actief, mapping, colum
         st.info("Nu staat de voorbeelddata (fictief) in het dashboard. Zodra u iets publiceert, "
                 "verdwijnt die. Publiceer ook een gebiedsindeling: zonder buurten toont het "
                 "dashboard geen kaart.", icon="ℹ️")
+    bevestigd = True
+    if vervanging is not None:
+        st.warning(upload.escape_markdown(vervanging.melding), icon="⚠️")
+        bevestigd = st.checkbox(
+            f"Ja, vervang de actieve versie {vervanging.actief.number} van deze gegevensset",
+            key=f"bevestig_{key}_{vervanging.actief.id}")
     usable = ingelezen.usable(skip)
     rijen = len(ingelezen.frame)
-    if st.button(f"Publiceren ({upload.aantal(rijen, 'rij', 'rijen')})", type="primary", disabled=not usable,
-                 key="publiceren", icon=":material/publish:"):
+    if st.button(f"Publiceren ({upload.aantal(rijen, 'rij', 'rijen')})", type="primary",
+                 disabled=not usable or dubbel or not bevestigd, key="publiceren",
+                 icon=":material/publish:"):
         auth.refuse_unless_analyst()
         try:
+            if vervanging is not None and not still_active(store, vervanging.actief):
+                raise WijkdataError(
+                    f"Intussen is er een andere versie van '{naam}' actief geworden. Bekijk "
+                    "wat er verandert en bevestig opnieuw.")
             versie = upload.publish(store, ingelezen, name=naam, filename=filename, data=data,
                                     source=bron, note=toelichting,
                                     created_by=auth.user_label(), skip_invalid=skip)
@@ -301,12 +334,21 @@ def publish_form(ingelezen, *, filename, data, skip, data_actief, mapping, colum
         ss["data_melding"] = (f"Gepubliceerd: {upload.versie_label(versie)}, {versie.rows} "
                               "rijen. Iedereen ziet de nieuwe gegevens bij de volgende klik.")
         ss["upload_ronde"] = ss.get("upload_ronde", 0) + 1
-        for name in ("_herkenning", "_ruw", "_ingelezen"):
+        for name in ("_herkenning", "_ruw", "_ingelezen", "_vervanging"):
             ss.pop(name, None)
         st.rerun()
     elif not usable:
         st.caption("Publiceren kan pas als er goede rijen zijn en de fouten zijn verbeterd "
                    "of overgeslagen.")
+    elif not bevestigd:
+        st.caption("Publiceren kan pas als u hierboven bevestigt dat de actieve versie "
+                   "vervangen mag worden.")
+
+
+def still_active(store, versie) -> bool:
+    """Whether ``versie`` is still the active version of its dataset (another analyst may
+    have published or rolled back since the page showed what would change)."""
+    return any(v.id == versie.id for v in store.active_versions())
 
 
 def new_data(data_actief) -> None:
@@ -374,18 +416,35 @@ def versions() -> None:
                            key="versie_keuze")
     versie = by_id[gekozen]
     left, right, _ = st.columns([2, 2, 3])
-    if left.button("Deze versie actief maken", disabled=versie.active, key="terugzetten",
+    if left.button("Deze versie actief maken…", disabled=versie.active, key="terugzetten",
                    icon=":material/history:"):
-        auth.refuse_unless_analyst()
-        try:
-            store.rollback(versie.id)
-        except WijkdataError as exc:
-            fout(exc)
-            return
-        ss["data_melding"] = f"Actief gemaakt: {upload.versie_label(store.version(versie.id))}."
-        st.rerun()
+        ss["terugzet_id"] = versie.id
+        ss.pop("verwijder_id", None)
+    if ss.get("terugzet_id") == versie.id and not versie.active:
+        verandering = remembered("_terugzet", (versie.id, store.state_key()),
+                                 lambda: datasets.rollback_change(store, versie.id))
+        st.warning(upload.escape_markdown(
+            f"Weet u zeker dat u deze versie actief wilt maken? {verandering}"), icon="⚠️")
+        st.text(upload.versie_label(versie))
+        yes, no, _ = st.columns([2, 2, 3])
+        if yes.button("Ja, actief maken", type="primary", key="terugzetten_ja"):
+            auth.refuse_unless_analyst()
+            ss.pop("terugzet_id", None)
+            try:
+                store.rollback(versie.id)
+            except WijkdataError as exc:
+                fout(exc)
+                return
+            ss["data_melding"] = (f"Actief gemaakt: "
+                                  f"{upload.versie_label(store.version(versie.id))}. "
+                                  f"{verandering}")
+            st.rerun()
+        if no.button("Annuleren", key="terugzetten_nee"):
+            ss.pop("terugzet_id", None)
+            st.rerun()
     if right.button("Verwijderen…", key="verwijderen", icon=":material/delete:"):
         ss["verwijder_id"] = versie.id
+        ss.pop("terugzet_id", None)
     if ss.get("verwijder_id") == versie.id:
         st.warning("Weet u zeker dat u deze versie wilt verwijderen? Dat kan niet ongedaan "
                    "worden gemaakt." + (" Het is de actieve versie: de vorige versie wordt "

@@ -2,11 +2,13 @@
 the Kaart page; hostile file names stay text."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from tests import browser as browser_support
+from tests import realshapes
 from tests.factory import publish
 
 pytestmark = pytest.mark.browser
@@ -47,26 +49,79 @@ def test_upload_publish_and_see_it_on_the_kaart_page(server, page, tmp_path):
     path.write_text(CSV, encoding="utf-8")
     upload(page, path)
     assert page.get_by_text("Geen problemen gevonden.").is_visible()
-    # a new dataset next to the factory's list (the default is a new version of that one)
+    # a new dataset next to the factory's list (the default is a new version of that one,
+    # since the file is a list of initiatives too)
     combobox = page.get_by_role("combobox", name="Gegevensset")
     combobox.click()
     # typing opens the list even when the click only focused the field
     combobox.press_sequentially("Nieuwe")
     page.get_by_role("option", name="Nieuwe gegevensset…").click()
     browser_support.wait_for_app(page)
-    assert page.get_by_label("Naam van de nieuwe gegevensset").input_value() == \
-        "initiatieven_wijkteam"
+    # named after what the file is, never after the file
+    assert page.get_by_label("Naam van de nieuwe gegevensset").input_value() == "Initiatieven"
     page.screenshot(path="/tmp/data_page_upload.png", full_page=True)
     page.get_by_role("button", name="Publiceren (2 rijen)").click()
     page.get_by_text("Gepubliceerd:").wait_for(timeout=60_000)
     browser_support.wait_for_app(page)
     assert not browser_support.exceptions(page)
     page.get_by_role("tab", name="Versies").click()
-    assert page.get_by_text("initiatieven_wijkteam", exact=False).first.is_visible()
+    assert page.get_by_text("Initiatieven · versie 1 (actief)", exact=False).first.is_visible()
     page.screenshot(path="/tmp/data_page_versies.png")
     open_page(page, f"{server.url}/kaart")
     page.get_by_text("5 initiatieven").first.wait_for(timeout=60_000)
     assert not browser_support.exceptions(page)
+
+
+@pytest.fixture
+def empty_server(tmp_path):
+    """A server on a fresh, empty SQLite store (the demo shows until something is published)."""
+    running = browser_support.start_server(
+        {"WIJKDATA_DATA_DIR": str(tmp_path), "WIJKDATA_DATABASE_URL": ""},
+        tmp_path / "server.log")
+    yield running
+    running.stop()
+
+
+def publish_with_defaults(page, path: Path) -> None:
+    """Upload ``path`` on the Data page and publish it without touching any choice."""
+    upload(page, path)
+    assert not browser_support.exceptions(page)
+    button = page.get_by_role("button", name=re.compile(r"^Publiceren \("))
+    assert button.is_enabled(), f"{path.name}: publishing is not possible with the defaults"
+    button.click()
+    page.get_by_text("Gepubliceerd:").wait_for(timeout=120_000)
+    browser_support.wait_for_app(page, timeout=120_000)
+    assert not browser_support.exceptions(page)
+
+
+def test_boundaries_cbs_and_rivm_each_published_with_the_defaults_stay_side_by_side(
+        empty_server, page, tmp_path):
+    """The real order of work in a gemeente: PDOK buurten (no gemeentenaam), then CBS
+    Kerncijfers, then RIVM gezondheid; each with the page's defaults. Every file becomes its
+    own dataset, all three active, and the gemeente gets its name from the CBS table."""
+    open_page(page, f"{empty_server.url}/data")
+    for name, data in realshapes.almere_scenario().items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        publish_with_defaults(page, path)
+    page.get_by_role("tab", name="Versies").click()
+    browser_support.wait_for_app(page)
+    choice = page.get_by_role("combobox", name="Kies een versie")
+    choice.click()
+    choice.press("ArrowDown")              # opens the list when the click only focused it
+    options = page.get_by_role("option")
+    options.first.wait_for(timeout=30_000)
+    labels = [o.inner_text() for o in options.all()]
+    page.keyboard.press("Escape")
+    active = sorted(label.split(" · ")[1] for label in labels if "(actief)" in label)
+    assert active == ["CBS Kerncijfers 2024", "Gebiedsindeling 2024", "RIVM gezondheid 2022"]
+    assert len(labels) == 3                              # nothing replaced anything
+    # the sidebar's gemeente choice: the name from the CBS table, as the boundaries have none
+    gemeente = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first
+    gemeente.wait_for(timeout=30_000)
+    shown = gemeente.locator("input").input_value() + gemeente.inner_text()
+    assert "Almere (GM0034)" in shown, shown
+    browser_support.screenshot(page, "data_three_sources")
 
 
 def test_hostile_file_name_and_values_stay_text(server, page, tmp_path):

@@ -290,3 +290,22 @@ def test_check_and_import_refuse_what_the_data_page_refuses(db, tmp_path):
         assert "buiten het zip-bestand" in result.stderr
         assert "Traceback" not in result.stderr
     assert "Nog geen datasets" in run("datasets", db=db).stdout
+
+
+def test_boundaries_lying_in_australia_are_refused_and_nothing_is_stored(db, tmp_path):
+    """The location check lives in the boundaries reader, so `import` refuses what the Data
+    page refuses: areas that do not lie in the Netherlands, also with --skip-invalid."""
+    import geopandas as gpd
+    from shapely.geometry import box
+    frame = gpd.GeoDataFrame({"buurtcode": ["BU00340101", "BU00340102"],
+                              "buurtnaam": ["Haven", "Kade"]},
+                             geometry=[box(151.20, -33.87, 151.21, -33.86),
+                                       box(151.21, -33.87, 151.22, -33.86)], crs=4326)
+    path = tmp_path / "sydney.geojson"
+    path.write_text(frame.to_json(), encoding="utf-8")
+    for extra in ([], ["--skip-invalid"]):
+        result = run("import", str(path), *extra, db=db)
+        assert result.returncode == 1, result.stdout
+        assert "niet in Nederland" in result.stdout + result.stderr
+        assert "Traceback" not in result.stderr
+    assert "Nog geen datasets" in run("datasets", db=db).stdout

@@ -24,10 +24,10 @@ SIGN_IN = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback",
            "wijkdata": {"analisten": ["@gemeente.nl", "baas@elders.nl"]}}
 
 # Two initiatives inside buurt BU00010000 of the factory (RD x/y), one with a bad activity.
-CSV = ("Naam initiatief;Activiteit;Wij-type;Doelgroep;x;y;Telefoon\n"
-       "Koffie in de Linde;ontmoeting;bonding;ouderen;100200;450200;06-12345678\n"
-       "Straatfeest Esdoorn;feest;bridging;iedereen;100300;450300;\n"
-       "Kapot;dansen op tafels;bonding;ouderen;100300;450300;\n").encode("utf-8")
+CSV = (b"Naam initiatief;Activiteit;Wij-type;Doelgroep;x;y;Telefoon\n"
+       b"Koffie in de Linde;ontmoeting;bonding;ouderen;100200;450200;06-12345678\n"
+       b"Straatfeest Esdoorn;feest;bridging;iedereen;100300;450300;\n"
+       b"Kapot;dansen op tafels;bonding;ouderen;100300;450300;\n")
 GOOD_CSV = b"\n".join(CSV.split(b"\n")[:3]) + b"\n"
 
 
@@ -50,6 +50,15 @@ def frame_with(at, column: str):
 
 def upload_file(at, name: str, data: bytes, mime="text/csv") -> AppTest:
     at.file_uploader[0].upload(name, data, mime).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def confirm_replacement(at) -> AppTest:
+    """Tick "Ja, vervang de actieve versie …" (a new version of an existing dataset)."""
+    box = [c for c in at.checkbox if c.key.startswith("bevestig_")]
+    assert len(box) == 1, [c.key for c in at.checkbox]
+    box[0].check().run()
     assert not at.exception, at.exception
     return at
 
@@ -92,10 +101,8 @@ def test_initiatives_flow_from_upload_to_the_kaart_page(store_dir):
     at.checkbox(key=[c.key for c in at.checkbox if c.key.startswith("overslaan")][0]).check().run()
     assert "Sla 1 rij met een fout over" in at.checkbox[-1].label or \
         any("Sla 1 rij" in c.label for c in at.checkbox)
-    at.selectbox(key=[s.key for s in at.selectbox
-                      if s.key.startswith("publiceer_set")][0]).set_value("Nieuwe gegevensset…").run()
-    at.text_input(key=[t.key for t in at.text_input
-                       if t.key.startswith("publiceer_naam")][0]).set_value("Wijkteams").run()
+    by_key(at.selectbox, "publiceer_set").set_value("Nieuwe gegevensset…").run()
+    by_key(at.text_input, "publiceer_naam").set_value("Wijkteams").run()
     at.button(key="publiceren").click().run()
     assert not at.exception, at.exception
     assert "Gepubliceerd" in texts(at)
@@ -122,6 +129,8 @@ def test_unrecognised_columns_are_mapped_and_remembered(store_dir):
     mapping = [s for s in at.selectbox if s.key.startswith("koppeling_")]
     mapping[2].set_value("buurtcode").run()
     assert not at.exception, at.exception
+    assert at.button(key="publiceren").disabled        # replaces 'testinitiatieven': ask
+    confirm_replacement(at)
     assert not at.button(key="publiceren").disabled
     at.button(key="publiceren").click().run()
     assert store_of(store_dir).load(
@@ -146,9 +155,9 @@ def test_hostile_file_name_and_cells_are_shown_as_text_only(store_dir):
         assert not re.search(r"(?<!\\)" + active, message), active   # only escaped forms
     assert "\\[klik\\]" in message and "\\<img" in message
     assert name in plain(at)
-    csv = ("naam;activiteit;lat;lon\n"
-           "<script>alert(1)</script>;ontmoeting;52,1;5,1\n"
-           "=HYPERLINK(\"http://kwaad.example\");feest;52,1;5,1\n").encode()
+    csv = (b"naam;activiteit;lat;lon\n"
+           b"<script>alert(1)</script>;ontmoeting;52,1;5,1\n"
+           b"=HYPERLINK(\"http://kwaad.example\");feest;52,1;5,1\n")
     at = upload_file(start(), "lijst.csv", csv)
     shown = "\n".join(str(e.value) for elements in (at.markdown, at.error, at.warning, at.info)
                       for e in elements)
@@ -222,8 +231,8 @@ def test_geopackage_with_two_layers_offers_the_choice(store_dir, tmp_path):
 
 def test_indicators_show_periods_and_codes_that_do_not_match(store_dir):
     publish(str(store_of(store_dir).url))
-    csv = ("Codering_3;SoortRegio_2;AantalInwoners_5\n"
-           "BU00010000;Buurt;1200\nBU99990000;Buurt;800\nGM0001;Gemeente;9000\n").encode()
+    csv = (b"Codering_3;SoortRegio_2;AantalInwoners_5\n"
+           b"BU00010000;Buurt;1200\nBU99990000;Buurt;800\nGM0001;Gemeente;9000\n")
     at = upload_file(start(), "kerncijfers_2024.csv", csv)
     assert at.radio[0].value == "indicatoren"
     shown = texts(at)
@@ -244,6 +253,13 @@ def test_versions_roll_back_and_delete_with_confirmation(store_dir):
     first = [v for v in store.versions("buurten") if v.number == 1][0]
     at.selectbox(key="versie_keuze").set_value(first.id).run()
     at.button(key="terugzetten").click().run()
+    # a rollback asks first and says what changes; cancel keeps the active version
+    assert "Weet u zeker dat u deze versie actief wilt maken? 'testgebieden': versie 2 → " \
+        "versie 1." in texts(at)
+    at.button(key="terugzetten_nee").click().run()
+    assert not store.version(first.id).active and "Weet u zeker" not in texts(at)
+    at.button(key="terugzetten").click().run()
+    at.button(key="terugzetten_ja").click().run()
     assert not at.exception, at.exception
     assert store.version(first.id).active and "Actief gemaakt" in texts(at)
     # delete asks first; cancel keeps it
@@ -257,6 +273,92 @@ def test_versions_roll_back_and_delete_with_confirmation(store_dir):
     assert not at.exception, at.exception
     assert second.id not in {v.id for v in store.versions()}
     assert "Verwijderd" in texts(at)
+
+
+# --- which dataset a file goes to, and asking before a replacement ---------------------------
+
+KERNCIJFERS = (b"ID;WijkenEnBuurten;Gemeentenaam_1;SoortRegio_2;Codering_3;AantalInwoners_5;"
+               b"k_65JaarOfOuder_12\n"
+               b"0;GM0001    ;Gemeente 0001;Gemeente  ;GM0001;9000;1800\n"
+               b"1;BU00010000;Gemeente 0001;Buurt     ;BU00010000;1200;300\n")
+RIVM = (b"ID;WijkenEnBuurten;Gemeentenaam_1;SoortRegio_2;Codering_3;Leeftijd;Marges;Perioden;"
+        b"Eenzaam_27;ErnstigZeerErnstigEenzaam_28\n"
+        b"0;BU00010000;Gemeente 0001;Buurt     ;BU00010000;20300;MW00000;2022JJ00;45,1;11,0\n"
+        b"1;BU00010001;Gemeente 0001;Buurt     ;BU00010001;20300;MW00000;2022JJ00;40,3;9,0\n")
+
+
+def by_key(widgets, prefix: str):
+    found = [w for w in widgets if w.key.startswith(prefix)]
+    assert len(found) == 1, [w.key for w in widgets]
+    return found[0]
+
+
+def only_boundaries(store_dir) -> Store:
+    store = store_of(store_dir)
+    gebieden, _, _ = make_frames(gemeenten=("0001",))
+    store.publish("buurten", "testgebieden", gebieden, source_filename="b.gpkg", checksum="0")
+    return store
+
+
+def test_each_source_defaults_to_its_own_dataset_by_what_the_file_is(store_dir):
+    store = only_boundaries(store_dir)
+    # a CBS table with a RIVM-like name: a new dataset named after what it is
+    at = upload_file(start(), "rivm_eenzaamheid_2024.csv", KERNCIJFERS)
+    assert by_key(at.selectbox, "publiceer_set").value == "Nieuwe gegevensset…"
+    assert by_key(at.text_input, "publiceer_naam").value == "CBS Kerncijfers 2024"
+    assert "Dit bestand is CBS Kerncijfers." in texts(at)
+    at.button(key="publiceren").click().run()
+    assert not at.exception, at.exception
+    # a RIVM file after it: again a NEW dataset, never version 2 of the CBS one
+    upload_file(at, "kerncijfers.csv", RIVM)
+    assert by_key(at.selectbox, "publiceer_set").value == "Nieuwe gegevensset…"
+    assert by_key(at.text_input, "publiceer_naam").value == "RIVM gezondheid 2022"
+    assert not [c for c in at.checkbox if c.key.startswith("bevestig_")]
+    at.button(key="publiceren").click().run()
+    assert {v.name: (v.number, v.source_kind) for v in store.active_versions()} == {
+        "testgebieden": (1, None), "CBS Kerncijfers 2024": (1, "CBS Kerncijfers"),
+        "RIVM gezondheid 2022": (1, "RIVM gezondheid")}
+    # the same source again: the next version of its dataset, after a confirmation
+    upload_file(at, "rivm_nieuw.csv", RIVM)
+    assert by_key(at.selectbox, "publiceer_set").value == "RIVM gezondheid 2022"
+    assert "Dit bestand vervangt de actieve versie 1 van 'RIVM gezondheid 2022'" in texts(at)
+    assert at.button(key="publiceren").disabled
+    confirm_replacement(at).button(key="publiceren").click().run()
+    assert not at.exception, at.exception
+    rivm = [v for v in store.active_versions() if v.name == "RIVM gezondheid 2022"][0]
+    assert rivm.number == 2
+
+
+def test_choosing_another_sources_dataset_names_what_disappears(store_dir):
+    store = only_boundaries(store_dir)
+    at = upload_file(start(), "kwb.csv", KERNCIJFERS)
+    by_key(at.number_input, "jaar_").set_value(2024).run()
+    at.button(key="publiceren").click().run()
+    upload_file(at, "rivm.csv", RIVM)
+    by_key(at.selectbox, "publiceer_set").set_value("CBS Kerncijfers 2024").run()
+    shown = texts(at)
+    assert "Daarmee verdwijnen: Inwoners, 65 jaar of ouder." in shown
+    assert "bevat CBS Kerncijfers, maar dit bestand is RIVM gezondheid" in shown
+    assert at.button(key="publiceren").disabled
+    confirm_replacement(at)
+    assert not at.button(key="publiceren").disabled
+    # changing one's mind: back to a new dataset, no question asked
+    by_key(at.selectbox, "publiceer_set").set_value("Nieuwe gegevensset…").run()
+    assert "Daarmee verdwijnen" not in texts(at)
+    assert not at.button(key="publiceren").disabled
+    assert [v.number for v in store.versions("indicatoren")] == [1]
+
+
+def test_a_new_dataset_never_takes_an_existing_name(store_dir):
+    only_boundaries(store_dir)
+    at = upload_file(start(), "kwb_2024.csv", KERNCIJFERS)
+    at.button(key="publiceren").click().run()
+    upload_file(at, "kwb_2024_opnieuw.csv", KERNCIJFERS)
+    by_key(at.selectbox, "publiceer_set").set_value("Nieuwe gegevensset…").run()
+    assert by_key(at.text_input, "publiceer_naam").value == "CBS Kerncijfers 2024 (2)"
+    by_key(at.text_input, "publiceer_naam").set_value(" cbs kerncijfers 2024").run()
+    assert "Er is al een gegevensset met de naam" in texts(at)
+    assert at.button(key="publiceren").disabled
 
 
 def test_templates_are_offered_as_csv_and_excel(store_dir):
@@ -313,7 +415,7 @@ def test_signed_in_analyst_publishes_under_their_address(store_dir):
     assert "Data" in nav_pages(at)
     at.switch_page(DATA).run()
     upload_file(at, "lijst.csv", GOOD_CSV)
-    at.button(key="publiceren").click().run()
+    confirm_replacement(at).button(key="publiceren").click().run()
     assert not at.exception, at.exception
     newest = store_of(store_dir).versions(kind="initiatieven")[0]
     assert newest.created_by == "A.Jansen@Gemeente.nl" and newest.number == 2

@@ -210,7 +210,7 @@ def test_boundaries_outside_the_netherlands_cannot_be_published(tmp_path):
                              geometry=[box(5.1, 52.1, 5.11, 52.11)], crs=28992)
     path = tmp_path / "fout.gpkg"
     frame.to_file(path)
-    ingelezen = upload.check_location(read_file(path.read_bytes(), path.name))
+    ingelezen = upload.read_checked(path.read_bytes(), path.name)
     assert "niet in Nederland" in ingelezen.rapport.errors[0].message
     assert not ingelezen.usable(skip_invalid=True)
     store = Store(f"sqlite:///{tmp_path / 's.sqlite'}")
@@ -221,7 +221,7 @@ def test_boundaries_outside_the_netherlands_cannot_be_published(tmp_path):
 
 
 def test_boundaries_in_the_netherlands_pass_the_location_check():
-    ingelezen = upload.check_location(read_file(gebieden_geojson(), "b.geojson"))
+    ingelezen = upload.read_checked(gebieden_geojson(), "b.geojson")
     assert ingelezen.rapport.ok
     table = upload.gebieden_samenvatting(ingelezen.frame)
     assert table.to_dict("list") == {"gemeentecode": ["GM0001", "GM0002"],
@@ -265,9 +265,11 @@ def test_versies_table_shows_dutch_local_time():
     versie = Versie(id=7, dataset_id=1, kind="initiatieven", name="Wijkteams", number=3,
                     source_filename="lijst.csv", rows=12, checksum="", created_by="ana",
                     created_at=datetime(2024, 7, 1, 12, 0, tzinfo=UTC),
-                    note="Bron: welzijn\nversie juli", active=True)
+                    note="Bron: welzijn\nversie juli", active=True,
+                    source_kind=datasets.INITIATIEVEN)
     row = upload.versies_table([versie]).iloc[0]
     assert row["datum"] == "01-07-2024 14:00" and row["actief"] == "ja"
+    assert row["bron"] == "Initiatieven"
     assert row["toelichting"] == "Bron: welzijn · versie juli"
     assert upload.versie_label(versie) == ("Lijst met initiatieven · Wijkteams · versie 3 "
                                            "(actief) · 01-07-2024 14:00")

@@ -53,7 +53,7 @@ from .columns import (
 from .errors import WijkdataError
 from .formatting import escape_markdown  # noqa: F401  (re-exported for pages)
 from .readers import MAX_FILE_BYTES, Ingelezen, checksum, read_file, textio
-from .readers.gebieden import RD_BOUNDS, check_zip, list_layers, looks_like_geo
+from .readers.gebieden import check_zip, list_layers, looks_like_geo
 
 # _looks_personal: the reader's own test for e-mail and phone cells, so the example shown
 # while mapping hides exactly what the reader will drop.
@@ -265,14 +265,13 @@ def read_checked(data: bytes, filename: str, *, kind: str | None = None,
                  max_bytes: int | None = None) -> Ingelezen:
     """The one check of a file, for the Data page and the command line alike: the cheap
     checks (:func:`check_upload`), then the reader of its kind (``kind`` None: recognised
-    from the content), then the location of boundaries (:func:`check_location`).
+    from the content), which also refuses boundaries that do not lie in the Netherlands.
 
     Raises WijkdataError when the file cannot be read at all; problems in rows are in the
     returned report."""
     check_upload(data, filename, max_bytes=max_bytes)
-    ingelezen = read_file(data, filename, kind=kind, layer=layer, periode=periode,
-                          mapping=mapping, keep_personal=keep_personal)
-    return check_location(ingelezen)
+    return read_file(data, filename, kind=kind, layer=layer, periode=periode,
+                     mapping=mapping, keep_personal=keep_personal)
 
 
 def read_checked_path(path, **options) -> tuple[Ingelezen, bytes]:
@@ -293,27 +292,6 @@ def read_checked_path(path, **options) -> tuple[Ingelezen, bytes]:
         raise WijkdataError(f"Het bestand '{path}' kan niet gelezen worden: "
                             f"{exc.strerror or exc}.") from None
     return read_checked(data, path.name, **options), data
-
-
-def check_location(ingelezen: Ingelezen) -> Ingelezen:
-    """Boundaries that do not lie in the Netherlands after reprojection (a wrong coordinate
-    system in the file, e.g. lon/lat numbers labelled as RD) get a file-level error, so they
-    cannot be published onto the wrong place, also not by skipping invalid rows: the frame is
-    emptied. Returns ``ingelezen`` (changed in place)."""
-    frame = ingelezen.frame
-    if ingelezen.kind != "buurten" or len(frame) == 0:
-        return ingelezen
-    xmin, ymin, xmax, ymax = frame.total_bounds
-    bxmin, bymin, bxmax, bymax = RD_BOUNDS
-    if not (np.isfinite([xmin, ymin, xmax, ymax]).all() and bxmin <= xmin and xmax <= bxmax
-            and bymin <= ymin and ymax <= bymax):
-        ingelezen.rapport.error(
-            "De gebieden liggen na omrekenen niet in Nederland. Waarschijnlijk noemt het "
-            "bestand het verkeerde coördinatenstelsel. Sla het opnieuw op met het juiste "
-            "stelsel, bij voorkeur Rijksdriehoeksmeting (EPSG:28992).")
-        # Not a row problem that skipping could get around: no area is usable.
-        ingelezen.frame = frame.iloc[0:0]
-    return ingelezen
 
 
 def rapport_table(ingelezen: Ingelezen) -> pd.DataFrame:
@@ -545,17 +523,19 @@ def publish(store, ingelezen: Ingelezen, *, name: str, filename: str, data: byte
 
 
 def versies_table(versies) -> pd.DataFrame:
-    """The versions of the store (newest first per dataset) with Dutch headers: soort, naam,
-    versie, actief, rijen, door, datum (Dutch local time), bestand, toelichting, id."""
+    """The versions of the store (newest first per dataset) with Dutch headers: soort, bron
+    (what the file is, see :mod:`wijkdata.datasets`; empty when not recorded), naam, versie,
+    actief, rijen, door, datum (Dutch local time), bestand, toelichting, id."""
     rows = [{
-        "soort": KIND_LABELS.get(v.kind, v.kind).split(" (")[0], "naam": v.name,
+        "soort": KIND_LABELS.get(v.kind, v.kind).split(" (")[0],
+        "bron": datasets.NAME_BASES.get(v.source_kind, ""), "naam": v.name,
         "versie": v.number, "actief": "ja" if v.active else "", "rijen": v.rows,
         "door": v.created_by, "datum": v.created_at.astimezone(TIMEZONE).strftime(
             "%d-%m-%Y %H:%M"),
         "bestand": v.source_filename, "toelichting": v.note.replace("\n", " · "), "id": v.id,
     } for v in versies]
-    return pd.DataFrame(rows, columns=["soort", "naam", "versie", "actief", "rijen", "door",
-                                       "datum", "bestand", "toelichting", "id"])
+    return pd.DataFrame(rows, columns=["soort", "bron", "naam", "versie", "actief", "rijen",
+                                       "door", "datum", "bestand", "toelichting", "id"])
 
 
 def versie_label(versie) -> str:
