@@ -62,8 +62,8 @@ class Cluster:
         if not self.root.exists():
             return
         try:
-            _run(self, [self.bindir / "pg_ctl", "-D", self.root / "data", "-m", "fast", "-w", "stop"],
-                 check=False)
+            _run(self, [self.bindir / "pg_ctl", "-D", self.root / "data", "-m", "fast", "-w",
+                        "stop"], check=False)
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
 
