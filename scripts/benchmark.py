@@ -2,6 +2,7 @@
 
     python scripts/benchmark.py            # full run: ~14,800 buurten, 100,000 initiatives
     python scripts/benchmark.py --quick    # smaller country, fewer runs (a minute or two)
+    python scripts/benchmark.py --lezen    # only reading files (national RIVM XLSX, stray cell)
 
 Prints one table: each figure is the median of several runs, next to the target from the
 issue and a naive baseline measured in the same run — a plotly ``choropleth_map`` with the
@@ -10,6 +11,12 @@ cached (see wijkdata/synthetic.py); the benchmark imports it into a temporary st
 the normal reader, so nothing of yours is touched. Measurements run through the same
 functions the Kaart page uses (ui, kaart, kaartcache, gegevens), through AppTest, and in
 Debian's Chromium against a real ``streamlit run`` server with no internet.
+
+The reading section (``--lezen``, also part of the default run) checks a generated national
+RIVM export in XLSX (17,341 rows x 43 columns, tests/realshapes.py) through
+``wijkdata.readers.read_file`` and compares it with a plain ``pandas.read_excel`` of the same
+sheet (openpyxl): the issue's target is a check of at most 1.5 x that time. It also reads a
+small workbook (a few KB) with one stray cell on row 1,048,576 (target < 2 s, < 300 MB).
 """
 from __future__ import annotations
 
@@ -122,6 +129,8 @@ def _fmt(value, unit):
         return f"{value:.2f} MB" if value < 100 else f"{value:.0f} MB"
     if unit == "GB":
         return f"{value:.2f} GB"
+    if unit == "×":
+        return f"{value:.2f}×"
     return f"{value} {unit}"
 
 
@@ -139,6 +148,91 @@ def median_time(func, runs: int, setup=None) -> tuple[float, object]:
 
 def mb(n: int) -> float:
     return n / 1e6
+
+
+# --- reading files ----------------------------------------------------------------------------
+
+def bench_lezen(table, args):
+    """Check of a national RIVM export in XLSX against a plain pandas.read_excel, and the
+    stray-cell workbook. The memo in textio is emptied before each run: every run parses."""
+    import io
+    import tracemalloc
+    from functools import partial
+
+    import pandas as pd
+
+    from tests.realshapes import rivm_national_xlsx
+    from wijkdata.readers import read_file, textio
+    from wijkdata.readers.tabellen import read_indicatoren
+
+    started = time.perf_counter()
+    data = rivm_national_xlsx()
+    print(f"National RIVM export generated in {time.perf_counter() - started:.1f} s "
+          f"({mb(len(data)):.1f} MB)", flush=True)
+    runs = min(args.runs, 3)
+    name = "rivm_50090NED_nationaal.xlsx"
+
+    def plain():
+        return pd.read_excel(io.BytesIO(data), sheet_name=0, dtype=str)
+
+    def check():
+        return read_file(data, name)
+
+    def parse():
+        return textio.read_table(data, name)
+
+    # Interleaved, so a change in the machine's load hits both sides of each ratio alike.
+    times: dict[str, list[float]] = {"plain": [], "check": [], "parse": [], "rows": []}
+    for _ in range(runs):
+        t, frame = median_time(plain, 1)
+        times["plain"].append(t)
+        t, result = median_time(check, 1, setup=textio._memo.clear)
+        times["check"].append(t)
+        t, raw = median_time(parse, 1, setup=textio._memo.clear)
+        times["parse"].append(t)
+        times["rows"].append(median_time(partial(read_indicatoren, raw.copy(), name), 1)[0])
+    t_plain, t_check, t_parse, t_rows = (statistics.median(times[k]) for k in times)
+    ratio = statistics.median(c / p for c, p in zip(times["check"], times["plain"]))
+    shape = f"{frame.shape[0]:,} rows x {frame.shape[1]} columns"
+    table.add("Plain pandas.read_excel of the national RIVM XLSX (openpyxl, dtype=str)",
+              t_plain, "s", note=shape)
+    table.add("Check of that file, bytes to Ingelezen (read_file)", t_check, "s",
+              note=f"kind {result.kind}, {len(result.frame):,} indicator rows, "
+                   f"{len(result.rapport.errors)} errors, {len(result.rapport.warnings)} "
+                   f"warnings; of which parsing the sheet (textio.read_table) {t_parse:.2f} s "
+                   f"and the indicator rows (read_indicatoren) {t_rows:.2f} s")
+    table.add("Check / plain read_excel", ratio, "×", target=1.5,
+              note="median of the ratios of interleaved runs")
+
+    stray = _stray_cell_xlsx()
+    textio._memo.clear()
+    tracemalloc.start()
+    started = time.perf_counter()
+    read = textio.read_xlsx(stray, "stray.xlsx")
+    seconds = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    table.add("Small XLSX with a stray cell on row 1,048,576: time", seconds, "s", target=2.0,
+              note=f"{len(stray) / 1024:.0f} KB, {len(read)} rows read")
+    table.add("Small XLSX with a stray cell on row 1,048,576: peak memory", mb(peak), "MB",
+              target=300.0, note="Python allocations while reading (tracemalloc)")
+
+
+def _stray_cell_xlsx() -> bytes:
+    """A list of 60 initiatives with one bold cell holding 'x' on the last row of the sheet."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["naam", "omschrijving", "activiteit", "lat", "lon"])
+    for i in range(60):
+        sheet.append([f"Koffietafel {i}", "Elke week koffie", "ontmoeting", 52.1552, 5.3872])
+    sheet.cell(row=1_048_576, column=1, value="x").font = Font(bold=True)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 # --- the steps ------------------------------------------------------------------------------
@@ -171,6 +265,7 @@ def import_boundaries(files, store_dirs: list[Path]):
 
 def publish_rest(files, folder: Path):
     import pandas as pd
+
     from wijkdata.store import Store
     store = Store(f"sqlite:///{folder / 'wijkdata.sqlite'}")
     store.publish("indicatoren", "Eenzaamheid (synthetisch)", pd.read_parquet(files.indicatoren),
@@ -186,6 +281,7 @@ def naive_map(buurten, cijfers, column, view, points=None):
     plotly.express choropleth_map (one trace, numeric colour), serialised as Streamlit does."""
     import plotly.express as px
     import plotly.io as pio
+
     from wijkdata import kaart
     geo = json.loads(buurten[["code", "geometry"]].to_crs("EPSG:4326").to_json(drop_id=True))
     fig = px.choropleth_map(cijfers, geojson=geo, locations="code",
@@ -201,6 +297,7 @@ def our_map(data, cijfers, niveau, gemeente, column, points=None):
     """What the Kaart page does for the map: figures per area, the prepared layer, the
     figure, and Streamlit's serialisation (plotly.io.to_json(validate=False))."""
     import plotly.io as pio
+
     from wijkdata import kaart, kaartcache
     from wijkdata.gegevens import gebiedcijfers
     gebieden = gebiedcijfers(data, cijfers, niveau)
@@ -332,6 +429,7 @@ def bench_join_export(table, data, args):
 def country_rerun_proxy(table, data, args):
     """A filter change for the whole country through the functions the Kaart page calls."""
     import plotly.io as pio
+
     from wijkdata import figures, kaart, kaartcache
     from wijkdata.gegevens import buurtcijfers, gebiedcijfers
     filters = iter(FILTERS * 3)
@@ -433,8 +531,8 @@ def bench_apptest(table, store_dir: Path, gemeente: str, args, proxy_country: fl
     return country
 
 
-COUNTRY_PAGE = '''"""Stand-in for the Kaart page with 'Heel Nederland' chosen (until the sidebar offers it):
-the same calls as pages/kaart.py, with gemeente None."""
+COUNTRY_PAGE = '''"""Stand-in for the Kaart page with 'Heel Nederland' chosen (until the sidebar
+offers it): the same calls as pages/kaart.py, with gemeente None."""
 import sys
 sys.path.insert(0, {root!r})
 import streamlit as st
@@ -500,7 +598,8 @@ def data():
 
 g = data()
 gemeente = st.query_params.get("gemeente")
-buurten = g.buurten if gemeente in (None, "NL01") else g.buurten[g.buurten["gemeentecode"] == gemeente]
+buurten = (g.buurten if gemeente in (None, "NL01")
+           else g.buurten[g.buurten["gemeentecode"] == gemeente])
 cijfers = buurtcijfers(g, gemeentecode=None if gemeente in (None, "NL01") else gemeente)
 cijfers = cijfers.rename(columns={"buurtcode": "code", "buurtnaam": "naam"})
 geo = json.loads(buurten[["code", "geometry"]].to_crs("EPSG:4326").to_json(drop_id=True))
@@ -708,6 +807,8 @@ def main(argv=None) -> int:
     parser.add_argument("--no-naive", action="store_true",
                         help="skip every naive baseline (no ratios; for a fast check)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary store")
+    parser.add_argument("--lezen", action="store_true",
+                        help="only the reading section: national RIVM XLSX and stray cell")
     args = parser.parse_args(argv)
     if args.quick:
         args.buurten, args.gemeenten, args.initiatieven = 3_000, 70, 20_000
@@ -720,15 +821,25 @@ def main(argv=None) -> int:
         args.cold_runs, args.naive_runs, args.browser_runs = 2, 2, 3
         args.naive_timeout = 180.0
     started = time.perf_counter()
-    print(f"Benchmark: {args.buurten:,} buurten, {args.gemeenten} gemeenten, "
-          f"{args.initiatieven:,} initiatives; {os.cpu_count()} cores; load average "
-          f"{os.getloadavg()[0]:.1f}", flush=True)
+    print(("Benchmark of reading files" if args.lezen else
+           f"Benchmark: {args.buurten:,} buurten, {args.gemeenten} gemeenten, "
+           f"{args.initiatieven:,} initiatives")
+          + f"; {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}", flush=True)
+
+    table = Table()
+    print("Reading files ...", flush=True)
+    bench_lezen(table, args)
+    if args.lezen:
+        table.notes.append(f"Load average at the end {os.getloadavg()[0]:.1f} on "
+                           f"{os.cpu_count()} cores (other work slows every figure; the ratio "
+                           "compares runs made under the same load).")
+        table.print()
+        return 0
 
     from wijkdata import kaartcache, synthetic
     from wijkdata.gegevens import load_active
 
     files = make_data(args)
-    table = Table()
     synthetic.cache_dir().mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="wijkdata-bench-", dir=synthetic.cache_dir()))
     args.work = work

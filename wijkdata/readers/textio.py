@@ -444,20 +444,21 @@ class _SheetReader:
 
     def rows(self, stream):
         """(row number, [(0-based column, text), ...]) for each row with a filled cell."""
-        row_tag = cell_tag = None
+        row_tag = None
         last_row = 0
         for _, element in ET.iterparse(stream):
             if row_tag is None:
                 ns = _namespace(element.tag)
-                row_tag, cell_tag = f"{ns}row", f"{ns}c"
+                row_tag = f"{ns}row"
                 self.ns, self.v, self.f, self.inline = ns, f"{ns}v", f"{ns}f", f"{ns}is"
+                self.t = f"{ns}t"
             if element.tag != row_tag:
                 continue
             number = element.get("r")
             last_row = int(number) if number else last_row + 1
             cells = []
             last_column = -1
-            for cell in element.iter(cell_tag):
+            for cell in element:
                 ref = cell.get("r")
                 last_column = self._column(ref) if ref else last_column + 1
                 text = self._text(cell, ref)
@@ -486,7 +487,11 @@ class _SheetReader:
         kind = cell.get("t", "n")
         if kind == "inlineStr":
             inline = cell.find(self.inline)
-            return "" if inline is None else _clean(_string_item(inline, self.ns))
+            if inline is None:
+                return ""
+            if len(inline) == 1 and inline[0].tag == self.t:      # plain text, no runs
+                return _clean(_unescape(inline[0].text or ""))
+            return _clean(_string_item(inline, self.ns))
         value = cell.find(self.v)
         if value is None:
             raw = None
