@@ -305,7 +305,7 @@ def _replace_part(data: bytes, part: str, content: bytes | None) -> bytes:
     (lambda: xlsx('<row r="1"><c r="A1"><v>twaalf</v></c></row>'), "ongeldige waarde"),
     (lambda: xlsx('<row r="1"><c r="1A"><v>1</v></c></row>'), "ongeldige waarde"),
     (lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "oud Excel-bestand (.xls)"),
-    (lambda: xlsx(""), "werkblad is leeg"),
+    (lambda: xlsx(""), "werkblad 'Blad1' is leeg"),
 ])
 def test_a_damaged_xlsx_gives_a_dutch_message(make, words):
     with pytest.raises(WijkdataError) as caught:
@@ -394,3 +394,11 @@ def test_recognising_and_reading_a_workbook_parse_it_once(monkeypatch):
     result = read_file(data, "sjabloon.xlsx")
     assert result.kind == "initiatieven" and len(result.frame) == 3
     assert len(calls) == 1
+
+
+def test_a_sheet_that_unpacks_too_large_is_refused_before_reading(monkeypatch):
+    # A real zip bomb is gigabytes; the limit is lowered instead.
+    monkeypatch.setattr(textio, "_MAX_SHEET_BYTES", 10_000)
+    rows = "".join(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(1, 500))
+    with pytest.raises(WijkdataError, match="uitgepakt groter dan"):
+        textio.read_xlsx(xlsx(rows), "bom.xlsx")

@@ -266,6 +266,9 @@ def _clean(cell: str) -> str:
 _BUILTIN_DATE_FORMATS = set(range(14, 23)) | set(range(27, 37)) | {45, 46, 47} \
     | set(range(50, 59))
 _BUILTIN_TIME_FORMATS = {18, 19, 20, 21, 45, 46, 47}
+# Excel's largest sheet (1,048,576 rows x 16,384 columns) never needs this much XML for the
+# tables read here; national CBS and RIVM tables are a few hundred MB at most.
+_MAX_SHEET_BYTES = 4 * 1024**3
 _EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 # Everything a damaged or foreign file can make the zip and XML layers raise.
 _XLSX_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, ET.ParseError,
@@ -406,17 +409,23 @@ class _Workbook:
             if not 0 <= sheet < len(self.sheets):
                 raise WijkdataError(f"'{self.filename}' heeft geen werkblad nummer {sheet + 1} "
                                     f"(wel: {', '.join(names) or 'geen enkel werkblad'}).")
-            path = self.sheets[sheet][1]
+            name, path = self.sheets[sheet]
         else:
             if sheet not in names:
                 raise WijkdataError(f"'{self.filename}' heeft geen werkblad '{sheet}' (wel: "
                                     f"{', '.join(names)}).")
-            path = self.sheets[names.index(sheet)][1]
+            name, path = self.sheets[names.index(sheet)]
+        # The declared size bounds what the zip module will inflate: a small file that
+        # unpacks to gigabytes (a zip bomb) is refused before any work.
+        if self.archive.getinfo(path).file_size > _MAX_SHEET_BYTES:
+            raise WijkdataError(f"Het werkblad '{name}' in '{self.filename}' is uitgepakt groter "
+                                f"dan {_MAX_SHEET_BYTES // 1024**3} GB; dat kan dit programma "
+                                "niet lezen. Lever een kleiner deel aan, of een CSV.")
         with self.archive.open(path) as stream:
             found = list(_SheetReader(self).rows(stream))
         if not found:
-            raise WijkdataError(f"Het bestand '{self.filename}' bevat geen gegevens: het eerste "
-                                "werkblad is leeg.")
+            raise WijkdataError(f"Het bestand '{self.filename}' bevat geen gegevens: het "
+                                f"werkblad '{name}' is leeg.")
         used = sorted({column for _, cells in found for column, _ in cells})
         position = {column: i for i, column in enumerate(used)}
         _, header_cells = found[0]
