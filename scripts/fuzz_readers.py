@@ -1042,17 +1042,9 @@ def _where(tb) -> tuple[str, str]:
     frames = traceback.extract_tb(tb)
     if not frames:
         return "", ""
-
-    def short(frame):
-        path = frame.filename
-        for marker in ("/wijkdata/", "/site-packages/", "/lib/python"):
-            if marker in path:
-                path = path[path.index(marker) + 1:]
-                break
-        return f"{path}:{frame.name}:{frame.lineno}"
-
     own = [f for f in frames if f"{os.sep}wijkdata{os.sep}" in f.filename]
-    return (short(own[-1]) if own else ""), short(frames[-1])
+    where = _short(own[-1].filename, own[-1].name, own[-1].lineno) if own else ""
+    return where, _short(frames[-1].filename, frames[-1].name, frames[-1].lineno)
 
 
 def run_path(path: str, data: bytes, filename: str) -> dict:
@@ -1099,7 +1091,7 @@ def run_path(path: str, data: bytes, filename: str) -> dict:
 
 
 def _worker(conn, log_path: str, address_limit: int) -> None:
-    """Worker loop: receive (data, filename), send one result per path."""
+    """Worker loop: receive (data, filename, paths), send one result per path."""
     log = open(log_path, "a", buffering=1)          # noqa: SIM115 - lives with the process
     os.dup2(log.fileno(), 1)
     os.dup2(log.fileno(), 2)
@@ -1116,24 +1108,17 @@ def _worker(conn, log_path: str, address_limit: int) -> None:
             return
         if task is None:
             return
-        data, filename = task
-        for path in PATHS:
+        data, filename, paths = task
+        for path in paths:
             conn.send(run_path(path, data, filename))
 
 
-def _vm_size() -> int:
-    with open("/proc/self/status") as handle:
-        for line in handle:
-            if line.startswith("VmSize:"):
-                return int(line.split()[1]) * 1024
-    return 0
-
-
-def _rss(pid: int) -> int:
+def _status(pid: int | str, field_name: str) -> int:
+    """A size from /proc/<pid>/status in bytes (0 when the process is gone)."""
     try:
         with open(f"/proc/{pid}/status") as handle:
             for line in handle:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field_name + ":"):
                     return int(line.split()[1]) * 1024
     except OSError:
         pass
@@ -1141,7 +1126,14 @@ def _rss(pid: int) -> int:
 
 
 class Worker:
-    """One worker process; killed and replaced after a timeout, memory blow-up or crash."""
+    """One worker process, reused from file to file; killed and replaced after a timeout,
+    a memory blow-up or a crash.
+
+    Reuse is safe for the outcomes: a reader's cache keyed on the bytes returns what a fresh
+    read of the same bytes gives, so running ``read_file`` before ``upload`` in one process
+    changes only how long the second takes (as on the Data page, which reads after it
+    recognises). ``read_file`` runs first, so its time is that of a first read.
+    """
 
     def __init__(self, context, log_dir: str, number: int, memory_limit: int):
         self.context, self.log_path = context, os.path.join(log_dir, f"worker{number}.log")
@@ -1151,23 +1143,62 @@ class Worker:
 
     def _start(self):
         parent, child = self.context.Pipe()
-        # The address-space limit catches a blow-up between two RSS polls; it is the
-        # memory limit on top of what the worker has mapped after start.
-        limit = _vm_size() + self.memory_limit
+        # The limits are on top of what the worker has after the fork; the address-space
+        # limit catches a blow-up between two polls of the resident size.
+        self.base_rss = _status("self", "VmRSS")
+        limit = _status("self", "VmSize") + self.memory_limit
         self.process = self.context.Process(target=_worker, args=(child, self.log_path, limit),
                                             daemon=True)
         self.process.start()
         child.close()
         self.conn = parent
 
-    def submit(self, task, fuzz_file) -> None:
-        self.task = fuzz_file
-        self.results: list[dict] = []
-        self.deadline = time.monotonic() + TIMEOUT_SECONDS
+    def submit(self, fuzz_file, paths: tuple[str, ...], results: list[dict]) -> None:
+        """Run ``paths`` on the file; ``results`` holds those of its paths already run."""
+        self.task, self.paths, self.results = fuzz_file, paths, results
         self.started = time.monotonic()
+        self.deadline = self.started + TIMEOUT_SECONDS
         with open(self.log_path, "w"):
             pass
-        self.conn.send(task)
+        self.conn.send((fuzz_file.data, fuzz_file.filename, paths))
+
+    def poll(self, ready) -> bool:
+        """Collect answers; stop the worker when it is too slow, too big or dead. True when
+        every path of the task has a result."""
+        if self.conn in ready or self.process.sentinel in ready:
+            with contextlib.suppress(EOFError, OSError):
+                while self.conn.poll():
+                    self.results.append(self.conn.recv())
+                    self.paths = self.paths[1:]
+                    self.started = time.monotonic()
+                    self.deadline = self.started + TIMEOUT_SECONDS
+        if not self.paths:
+            return True
+        now = time.monotonic()
+        grown = _status(self.process.pid, "VmRSS") - self.base_rss
+        if not self.process.is_alive():
+            result = _killed_result(self.paths[0], "crash", now - self.started,
+                                    f"De worker stopte (exitcode {self.process.exitcode}).",
+                                    self.log_tail())
+        elif now > self.deadline:
+            result = _killed_result(self.paths[0], "timeout", now - self.started,
+                                    f"Langer dan {TIMEOUT_SECONDS:g} s; de worker is gestopt.",
+                                    self.stack())
+        elif grown > self.memory_limit:
+            result = _killed_result(self.paths[0], "memory", now - self.started,
+                                    f"Geheugen {grown / 1024**3:.1f} GB boven de start, meer "
+                                    f"dan {self.memory_limit / 1024**3:.1f} GB; de worker is "
+                                    "gestopt.", self.stack())
+        else:
+            return False
+        self.restart()
+        remaining = self.paths[1:]
+        self.results.append(result)
+        if not remaining:
+            return True
+        # The file's other path runs all the same, in the new worker.
+        self.submit(self.task, remaining, self.results)
+        return False
 
     def restart(self):
         self.process.kill()
@@ -1217,34 +1248,33 @@ class Worker:
 _FAULT_FRAME = re.compile(r'File "([^"]+)", line (\d+) in (\S+)')
 
 
+def _short(name: str, function: str, line) -> str:
+    for marker in ("/wijkdata/", "/site-packages/", "/lib/python"):
+        if marker in name:
+            name = name[name.index(marker) + 1:]
+            break
+    return f"{name}:{function}:{line}"
+
+
 def _killed_result(path: str, outcome: str, seconds: float, detail: str,
                    stack: str = "") -> dict:
     """A path stopped from outside; ``stack`` is faulthandler's dump (innermost first)."""
     frames = _FAULT_FRAME.findall(stack)
-    where = deepest = ""
-    if frames:
-        def short(frame):
-            name, line, function = frame
-            for marker in ("/wijkdata/", "/site-packages/", "/lib/python"):
-                if marker in name:
-                    name = name[name.index(marker) + 1:]
-                    break
-            return f"{name}:{function}:{line}"
-        own = [f for f in frames if f"{os.sep}wijkdata{os.sep}" in f[0]]
-        where = short(own[0]) if own else ""
-        deepest = short(frames[0])
+    own = [f for f in frames if f"{os.sep}wijkdata{os.sep}" in f[0]]
+    where = _short(own[0][0], own[0][2], own[0][1]) if own else ""
+    deepest = _short(frames[0][0], frames[0][2], frames[0][1]) if frames else ""
     return {"path": path, "outcome": outcome, "type": outcome.upper(), "where": where,
             "deepest": deepest, "message": detail,
             "traceback": f"{detail}\n{stack}".strip(), "leak": "", "seconds": seconds,
             "logged": ""}
 
 
-def run_files(files, jobs: int, memory_limit: int = MEMORY_LIMIT_BYTES, on_result=None):
-    """Run every FuzzFile through both paths in ``jobs`` worker processes.
+def run_files(files, jobs: int, memory_limit: int = MEMORY_LIMIT_BYTES):
+    """Run every FuzzFile through each path in ``jobs`` worker processes.
 
-    Yields (FuzzFile, [result per path]). A path that does not answer within the time limit,
-    whose worker passes the memory limit, or whose worker dies, gets that outcome; the
-    paths after it are not run for that file.
+    Yields (FuzzFile, [result per path, in PATHS order]) as files complete. A path that does
+    not answer within the time limit, grows the worker past the memory limit or kills it
+    gets that outcome; the file's other path then runs in a fresh worker.
     """
     # Imported before the fork, so a replaced worker starts at once.
     import wijkdata.readers  # noqa: F401
@@ -1253,60 +1283,23 @@ def run_files(files, jobs: int, memory_limit: int = MEMORY_LIMIT_BYTES, on_resul
     with tempfile.TemporaryDirectory(prefix="fuzz-workers-") as log_dir:
         workers = [Worker(context, log_dir, n, memory_limit) for n in range(jobs)]
         pending = iter(files)
-        exhausted = False
         try:
             while True:
                 for worker in workers:
-                    if worker.task is None and not exhausted:
+                    if worker.task is None:
                         fuzz_file = next(pending, None)
                         if fuzz_file is None:
-                            exhausted = True
                             break
-                        worker.submit((fuzz_file.data, fuzz_file.filename), fuzz_file)
+                        worker.submit(fuzz_file, PATHS, [])
                 busy = [w for w in workers if w.task is not None]
                 if not busy:
                     return
                 ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy],
                              timeout=0.2)
-                now = time.monotonic()
                 for worker in busy:
-                    finished = None
-                    if worker.conn in ready or worker.process.sentinel in ready:
-                        try:
-                            while worker.conn.poll():
-                                worker.results.append(worker.conn.recv())
-                                worker.deadline = time.monotonic() + TIMEOUT_SECONDS
-                                worker.started = time.monotonic()
-                        except (EOFError, OSError):
-                            pass
-                        if len(worker.results) == len(PATHS):
-                            finished = worker.results
-                        elif not worker.process.is_alive():
-                            path = PATHS[len(worker.results)]
-                            finished = worker.results + [_killed_result(
-                                path, "crash", now - worker.started,
-                                f"De worker stopte (exitcode {worker.process.exitcode}).",
-                                worker.log_tail())]
-                            worker.restart()
-                    if finished is None and worker.task is not None:
-                        path = PATHS[len(worker.results)]
-                        rss = _rss(worker.process.pid)
-                        if now > worker.deadline:
-                            finished = worker.results + [_killed_result(
-                                path, "timeout", now - worker.started,
-                                f"Langer dan {TIMEOUT_SECONDS:g} s; de worker is gestopt.",
-                                worker.stack())]
-                            worker.restart()
-                        elif rss > memory_limit:
-                            finished = worker.results + [_killed_result(
-                                path, "memory", now - worker.started,
-                                f"Geheugen {rss / 1024**3:.1f} GB > "
-                                f"{memory_limit / 1024**3:.1f} GB; de worker is gestopt.",
-                                worker.stack())]
-                            worker.restart()
-                    if finished is not None:
-                        fuzz_file, worker.task = worker.task, None
-                        yield fuzz_file, finished
+                    if worker.poll(ready):
+                        fuzz_file, results, worker.task = worker.task, worker.results, None
+                        yield fuzz_file, results
         finally:
             for worker in workers:
                 worker.stop()
