@@ -309,3 +309,22 @@ def test_boundaries_lying_in_australia_are_refused_and_nothing_is_stored(db, tmp
         assert "niet in Nederland" in result.stdout + result.stderr
         assert "Traceback" not in result.stderr
     assert "Nog geen datasets" in run("datasets", db=db).stdout
+
+
+def test_an_unexpected_error_is_a_dutch_message_with_the_details_in_a_file(db):
+    # A bug cannot be made on purpose through the command line: this one is planted.
+    code = ("import sys, wijkdata.cli as cli, wijkdata.store as store\n"
+            "def broken(self, kind=None):\n"
+            "    raise KeyError('kolom')\n"
+            "store.Store.versions = broken\n"
+            f"sys.exit(cli.main(['datasets', '--db', {db!r}]))\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 1
+    assert "Er ging iets onverwachts mis" in result.stderr
+    assert "Traceback" not in result.stderr
+    log = Path(result.stderr.split("staan in ")[1].split(". Stuur")[0])
+    try:
+        assert "KeyError: 'kolom'" in log.read_text(encoding="utf-8")
+    finally:
+        log.unlink()

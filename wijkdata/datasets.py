@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .columns import GEMEENTECODE, GEMEENTENAAM, INDICATOR, INDICATOREN, NIVEAU, PERIODE, WAARDE
+from .errors import WijkdataError
 from .formatting import fmt_getal
 
 GEBIEDEN = "gebieden"
@@ -104,7 +105,10 @@ def source_kind_of_version(store, versie) -> str | None:
     else:
         found = source_kind(versie.kind, store.load(versie.id))
     if found:
-        store.set_source_kind(versie.id, found)
+        try:
+            store.set_source_kind(versie.id, found)
+        except WijkdataError:
+            pass        # only a shortcut for next time (a read-only database user, say)
     return found
 
 

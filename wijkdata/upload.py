@@ -498,7 +498,9 @@ def publish(store, ingelezen: Ingelezen, *, name: str, filename: str, data: byte
             source: str = "", note: str = "", created_by: str = "",
             skip_invalid: bool = False):
     """Store the valid rows of ``ingelezen`` as a new version of dataset (kind, ``name``),
-    active at once, in one transaction (:meth:`Store.publish`).
+    active at once, in one transaction (:meth:`Store.publish`), with what the file is
+    (:func:`datasets.source_kind_of`). Which ``name`` to use by default is
+    :func:`datasets.default_target`'s to say.
 
     Refused — a WijkdataError, nothing stored — when the file has errors and
     ``skip_invalid`` is False, or when no valid rows remain.
