@@ -205,6 +205,8 @@ def read_csv_text(data: bytes, filename: str = "bestand.csv") -> pd.DataFrame:
     header = [_clean(f) for f in records[header_at]]
     width = len(header)
     rows, index, too_long = [], [], []
+    # Only a quoted cell can hold a line break; without quotes or CRs plain strip suffices.
+    breaks = '"' in text and "\r" in text
     for position in range(header_at + 1, len(records)):
         record = records[position]
         if len(record) > width:
@@ -212,7 +214,10 @@ def read_csv_text(data: bytes, filename: str = "bestand.csv") -> pd.DataFrame:
                 too_long.append((starts[position], _trimmed_length(record)))
                 continue
             record = record[:width]
-        rows.append([_clean(f) for f in record])
+        if breaks:
+            rows.append([_clean(f) if "\r" in f else f.strip() for f in record])
+        else:
+            rows.append([f.strip() for f in record])
         # Excel shows each record on one row, the header on row header_at + 1.
         index.append(position - 1)
     if too_long:
@@ -745,7 +750,8 @@ def _frame(header: list[str], rows: list[list[str]], index: list[int],
                             "alleen een kopregel.")
     rows = [rows[i] for i in filled]
     index = [index[i] for i in filled]
-    columns = [[row[c] if c < len(row) else "" for row in rows] for c in range(width)]
+    short = [row + [""] * (width - len(row)) if len(row) < width else row for row in rows]
+    columns = list(zip(*short)) if short else [()] * width
     names: list[str] = []
     keep: list[int] = []
     taken: set[str] = set()
@@ -762,7 +768,8 @@ def _frame(header: list[str], rows: list[list[str]], index: list[int],
         taken.add(unique)
         names.append(unique)
         keep.append(c)
-    frame = pd.DataFrame({n: pd.Series(columns[c], dtype=object) for n, c in zip(names, keep)})
+    frame = pd.DataFrame({n: pd.Series(list(columns[c]), dtype=object)
+                          for n, c in zip(names, keep)})
     frame.index = pd.Index(index, dtype="int64")
     return frame
 
