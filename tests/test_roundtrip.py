@@ -7,8 +7,9 @@ Initiative names and descriptions additionally go through the initiatives reader
 replaces e-mail addresses and phone numbers by ``[verwijderd]`` (privacy); formula-like text
 (``=``, ``+``, ``-``, ``@``) comes back as it was and is neutralised only on export.
 
-Examples are derandomised (seeded from the test) so CI is reproducible; set
-``WIJKDATA_HYPOTHESIS_RANDOM=1`` to explore new examples locally.
+Examples are derandomised (seeded from the test) so CI is reproducible; to explore new
+examples locally set ``WIJKDATA_HYPOTHESIS_RANDOM=1`` (and ``WIJKDATA_HYPOTHESIS_EXAMPLES=2000``
+for more of them).
 """
 from __future__ import annotations
 
@@ -25,8 +26,13 @@ from openpyxl import Workbook
 from wijkdata.readers import textio
 from wijkdata.readers.initiatieven import _EMAIL, _PHONE, VERWIJDERD, read_initiatieven
 
+
+def _examples(default: int) -> int:
+    return int(os.environ.get("WIJKDATA_HYPOTHESIS_EXAMPLES") or default)
+
+
 ROUNDTRIP = settings(
-    max_examples=150, deadline=None,
+    max_examples=_examples(150), deadline=None,
     derandomize=os.environ.get("WIJKDATA_HYPOTHESIS_RANDOM") != "1",
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
@@ -207,7 +213,7 @@ def assert_initiatieven(result, lijst) -> None:
     assert frame["lon"].round(4).tolist() == lon
 
 
-@settings(ROUNDTRIP, max_examples=100)
+@settings(ROUNDTRIP, max_examples=_examples(100))
 @given(initiatieven(), dialects(), st.sampled_from([",", "."]))
 def test_csv_initiatieven_keep_names_and_descriptions(lijst, dialect, decimal):
     header, rows = _as_rows(lijst, decimal)
@@ -217,7 +223,7 @@ def test_csv_initiatieven_keep_names_and_descriptions(lijst, dialect, decimal):
     assert_initiatieven(read_initiatieven(raw, "initiatieven.csv"), lijst)
 
 
-@settings(ROUNDTRIP, max_examples=100)
+@settings(ROUNDTRIP, max_examples=_examples(100))
 @given(initiatieven())
 def test_xlsx_initiatieven_keep_names_and_descriptions(lijst):
     naam, omschrijving, lat, lon = lijst

@@ -218,13 +218,14 @@ def test_xlsx_as_excel_writes_it():
         '<row r="7"><c r="A7" t="str"><f>"null"</f><v>null</v></c><c r="B7" t="b"><v>1</v></c>'
         '</row>'
         '<row r="8"><c r="A8" t="inlineStr"><is><t>None</t></is></c>'
-        '<c r="B8"><f>B2+1</f><v>1746</v></c></row>')
+        '<c r="B8"><f>B2+1</f><v>1746</v></c></row>'
+        '<row r="9"><c r="A9" t="s"><v>0</v></c><c r="B9"><v>nan</v></c></row>')
     frame = textio.read_table(xlsx(rows, shared=shared), "excel.xlsx")
     assert list(frame.columns) == ["naam", "waarde"]
     assert frame.values.tolist() == [
         ["NA", "1745"], ["Koffie & thee", "52.37"], ["Rijke tekst", "2024-08-05"],
         ["regel\r\nnieuw".replace("\r\n", "\n"), "2024-08-05 14:30:00"],
-        ["spaties", "#N/A"], ["null", "WAAR"], ["None", "1746"]]
+        ["spaties", "#N/A"], ["null", "WAAR"], ["None", "1746"], ["naam", ""]]
 
 
 def test_a_formula_without_a_cached_value_reads_as_its_formula():

@@ -37,6 +37,7 @@ import hashlib
 import io
 import json
 import logging
+import math
 import re
 import threading
 import xml.etree.ElementTree as ET
@@ -529,6 +530,8 @@ class _SheetReader:
         if not raw.strip():
             return ""
         number = float(raw)
+        if not math.isfinite(number):
+            return ""       # "nan"/"inf" is no Excel number; a program meant an empty cell
         style = cell.get("s")
         if style is not None:
             time_only = self.book.date_styles.get(int(style))
