@@ -1,4 +1,5 @@
 """Buurtprofiel: every figure of one buurt against its wijk, the gemeente and Nederland."""
+import pandas as pd
 import streamlit as st
 
 import ui
@@ -39,6 +40,12 @@ st.markdown(f"**Vergeleken met wijk, gemeente en Nederland** ({ui.periode_label(
             "'Hoger' of 'lager' staat er alleen als de intervallen niet overlappen.")
 ui.chart(grafieken.interval_chart(profiel, LONELINESS), name=f"profiel_{buurtcode}",
          key="profiel_intervallen")
+berekend = [naam for level, naam in (("wijk", "de wijk"), ("gemeente", "de gemeente"))
+            if profiel.get(f"{level}_berekend", pd.Series(dtype=bool)).fillna(False).any()]
+if berekend:
+    st.caption(f"De geladen cijfers geven geen eigen schatting voor {' en '.join(berekend)}. "
+               "Die cijfers zijn berekend uit de buurten (gewogen naar het aantal inwoners) "
+               "en hebben daarom geen interval.")
 ui.table(rapportage.profiel_tabel(profiel), name=f"profiel_{buurtcode}")
 
 left, right = st.columns(2)
@@ -53,6 +60,9 @@ with left:
     else:
         ui.chart(grafieken.trend_chart(trend, f"{label} (%)"), name=f"trend_{buurtcode}",
                  key="profiel_trend")
+        if trend["berekend"].any():
+            st.caption("De lijn van de gemeente is berekend uit de buurten (gewogen naar het "
+                       "aantal inwoners), zonder interval.")
         with st.expander("Tabel"):
             ui.table(trend, name=f"trend_{buurtcode}")
 with right:

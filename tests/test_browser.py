@@ -148,11 +148,18 @@ def test_a_shared_url_reopens_gemeente_and_buurt(page, tmp_path):
     ("PNG", ".png", b"\x89PNG"), ("HTML", ".html", b"<html lang=\"nl\">"),
 ])
 def test_chart_downloads_png_and_offline_html(page, demo_server, label, suffix, magic):
+    from wijkdata.beeld import PNG_MISLUKT
     open_page(page, demo_server, "witte_vlekken")
-    with page.expect_download(timeout=60_000) as info:
-        page.get_by_test_id("stDownloadButton").get_by_text(label, exact=True).first.click()
-    path = info.value.path()
-    data = open(path, "rb").read()
+    button = page.get_by_test_id("stDownloadButton").get_by_text(label, exact=True).first
+    for _attempt in range(2):
+        with page.expect_download(timeout=180_000) as info:
+            button.click()
+        data = open(info.value.path(), "rb").read()
+        # The first PNG of a server starts kaleido's Chromium; on a machine whose cores are
+        # all busy that start can fail once, and the file then says "probeer het opnieuw":
+        # a person would click again, and so does this test (once).
+        if label != "PNG" or not data.startswith(PNG_MISLUKT.encode()[:30]):
+            break
     assert info.value.suggested_filename.endswith(suffix)
     assert magic in data[:200]
     if label == "HTML":

@@ -223,3 +223,18 @@ def test_publication_times_are_shown_as_the_clock_in_the_netherlands():
     geladen = rapportage.geladen(gegevens).set_index("Dataset")
     assert geladen.loc["zomer", "Gepubliceerd"] == "02-07-2024 00:30"     # CEST, UTC+2
     assert geladen.loc["winter", "Gepubliceerd"] == "16-01-2024 00:30"    # CET, UTC+1
+
+
+def test_trend_of_a_gemeente_without_own_figures_is_weighted_per_year():
+    data = _alleen_buurtrijen()
+    trend = rapportage.trend(data, "eenzaam", {"Buurt": "BU00010002", "Gemeente": "GM0001"},
+                             "18+")
+    gemeente = trend[trend["gebied"] == "Gemeente"].set_index("periode")
+    assert list(gemeente.index) == [2020, 2022]
+    assert gemeente["berekend"].all() and gemeente["ondergrens"].isna().all()
+    # 2022: the same weighting as the profile (32/37/42 % twice, the 60-inwoner buurt
+    # has no figure); 2020 is two points lower in every buurt
+    assert gemeente.loc[2022, "waarde"] == pytest.approx(
+        (32 * 1000 + 37 * 2000 + 42 * 3000 + 32 * 1000 + 37 * 2000) / 9000)
+    assert gemeente.loc[2020, "waarde"] == pytest.approx(gemeente.loc[2022, "waarde"] - 2)
+    assert not trend.loc[trend["gebied"] == "Buurt", "berekend"].any()

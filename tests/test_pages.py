@@ -144,6 +144,9 @@ def _walk(at):
         at.session_state["stap"] = stap
         at.switch_page("pages/presentatie.py").run()
         yield f"presentatie stap {stap}", at
+    at.switch_page("pages/kaart.py").run()
+    at.sidebar.radio(key="niveau").set_value("wijk").run()       # wijken: names from codes
+    yield "kaart per wijk", at
 
 
 def test_every_page_on_real_shaped_data_shows_names_and_never_nan(almere):
@@ -160,7 +163,7 @@ def test_every_page_on_real_shaped_data_shows_names_and_never_nan(almere):
         shown = " ".join(readable_texts(step))
         assert "GM0034 (GM0034)" not in shown, where
         seen.append(where)
-    assert len(seen) == len(PAGES) - 1 + 7
+    assert len(seen) == len(PAGES) - 1 + 7 + 1
     # the slides name the gemeente too
     assert any("Almere" in t for t in readable_texts(at))
 

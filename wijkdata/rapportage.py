@@ -208,14 +208,47 @@ def profiel(gegevens: Gegevens, cijfers: pd.DataFrame, buurtcode: str) -> pd.Dat
 def trend(gegevens: Gegevens, indicator: str, codes_: dict[str, str],
           leeftijd: str) -> pd.DataFrame:
     """Value and bounds per period for several areas: columns gebied, periode, waarde,
-    ondergrens, bovengrens (long; periods without a value are left out, not zero)."""
+    ondergrens, bovengrens, berekend (long; periods without a value are left out, not
+    zero).
+
+    A wijk or gemeente the source gives no figures of its own for (a RIVM file with buurt
+    rows only) gets, per period, the figure of its buurten weighted by their inwoners
+    (the latest count), without an interval, and ``berekend`` True — as the profile does.
+    """
     ind = gegevens.indicatoren
     rows = ind[(ind[INDICATOR] == indicator) & ind[CODE].isin(codes_.values())
                & (ind[LEEFTIJD] == leeftijd) & ind[WAARDE].notna()]
     names = {code: label for label, code in codes_.items()}
-    out = rows.assign(gebied=rows[CODE].map(names))[["gebied", PERIODE, WAARDE, ONDERGRENS,
-                                                       BOVENGRENS]]
+    out = rows.assign(gebied=rows[CODE].map(names), berekend=False)[
+        ["gebied", PERIODE, WAARDE, ONDERGRENS, BOVENGRENS, "berekend"]]
+    eigen = set(rows[CODE])
+    for label, code in codes_.items():
+        if code not in eigen and codes.niveau(code) in ("wijk", "gemeente"):
+            reeks = _gewogen_reeks(gegevens, indicator, code, leeftijd)
+            if len(reeks):
+                out = pd.concat([out, reeks.assign(gebied=label, berekend=True)],
+                                ignore_index=True)
     return out.sort_values(["gebied", PERIODE]).reset_index(drop=True)
+
+
+def _gewogen_reeks(gegevens: Gegevens, indicator: str, code: str,
+                   leeftijd: str) -> pd.DataFrame:
+    """Per period: sum(waarde_i × inwoners_i) / sum(inwoners_i) over the buurten of wijk or
+    gemeente ``code`` that have both (inwoners: the latest count)."""
+    key = WIJKCODE if codes.niveau(code) == "wijk" else GEMEENTECODE
+    buurten = gegevens.buurten.loc[gegevens.buurten[key] == code, CODE]
+    inwoners = gegevens.laatste_waarden("inwoners")
+    ind = gegevens.indicatoren
+    rows = ind[(ind[INDICATOR] == indicator) & (ind[LEEFTIJD] == leeftijd)
+               & ind[CODE].isin(set(buurten)) & ind[WAARDE].notna()]
+    gewicht = rows[CODE].map(inwoners)
+    rows, gewicht = rows[gewicht.notna()], gewicht[gewicht.notna()]
+    if rows.empty:
+        return pd.DataFrame(columns=[PERIODE, WAARDE, ONDERGRENS, BOVENGRENS])
+    teller = (rows[WAARDE] * gewicht).groupby(rows[PERIODE]).sum()
+    noemer = gewicht.groupby(rows[PERIODE]).sum()
+    waarde = (teller / noemer).rename(WAARDE)
+    return waarde.reset_index().assign(**{ONDERGRENS: np.nan, BOVENGRENS: np.nan})
 
 
 def leeftijdsgroepen(gegevens: Gegevens, indicator: str, code: str, periode) -> pd.DataFrame:
