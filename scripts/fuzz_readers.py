@@ -1425,7 +1425,12 @@ def _strip_line(where: str) -> str:
 
 
 def _last_frames(text: str, count: int = 4) -> str:
-    lines = [line for line in text.rstrip().splitlines()]
+    """The innermost ``count`` frames of a traceback, or of a faulthandler dump (which lists
+    the innermost frame first)."""
+    lines = text.rstrip().splitlines()
+    if any(line.startswith("Stack (most recent call first)") for line in lines):
+        frames = [line for line in lines if line.lstrip().startswith("File ")]
+        return "\n".join(frames[:count])
     frames = [i for i, line in enumerate(lines) if line.lstrip().startswith("File ")]
     if not frames:
         return "\n".join(lines[-6:])
