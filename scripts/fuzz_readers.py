@@ -13,8 +13,9 @@ geometry or metadata row changed through SQLite).
 Every file goes through two paths, each in a worker process with its own time limit:
 
 - ``read_file``: ``wijkdata.readers.read_file(data, filename)``, kind detection included;
-- ``upload``: ``wijkdata.upload.check_upload`` then ``wijkdata.upload.recognise``, what the
-  Data page does first.
+- ``data_page``: what the Data page does with the file when the analyst takes every default
+  (:func:`data_page`): ``wijkdata.upload.check_upload``, ``wijkdata.upload.recognise``, the
+  column mapping, ``wijkdata.upload.read_checked`` and the report, preview and map.
 
 Outcomes per path: ``ok``, ``wijkdata`` (a WijkdataError), ``other`` (any other exception),
 ``timeout`` (over the limit, 10 s), ``memory`` (resident memory over the limit, 2 GB, or the
@@ -67,7 +68,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 FORMATS = ("csv", "xlsx", "json", "geojson", "gpkg", "zip")
-PATHS = ("read_file", "upload")
+PATHS = ("read_file", "data_page")
 # Worst last: a file's outcome is the worst of its paths.
 OUTCOMES = ("ok", "wijkdata", "other", "memory", "timeout", "crash")
 FAILING = {"other", "memory", "timeout", "crash"}
@@ -1047,11 +1048,55 @@ def _where(tb) -> tuple[str, str]:
     return where, _short(frames[-1].filename, frames[-1].name, frames[-1].lineno)
 
 
+def data_page(data: bytes, filename: str) -> None:
+    """What the Data page (``pages/data.py``) does with an uploaded file when the analyst
+    takes every default, without Streamlit or a store: the cheap checks, recognising the
+    kind, for a list of initiatives the suggested column mapping and the example cells, the
+    read with the recognised kind and the preferred map layer, then the report table, the
+    preview table and the summaries and preview map of its kind."""
+    from wijkdata import upload
+    from wijkdata.readers import textio
+
+    upload.check_upload(data, filename)
+    herkenning = upload.recognise(data, filename)
+    kind = herkenning.kind
+    if kind is None:
+        return                  # the page asks the analyst to choose
+    layer = mapping = None
+    if kind == "buurten" and len(herkenning.layers) > 1:
+        stems = [Path(name).stem.lower() for name in herkenning.layers]
+        layer = next((herkenning.layers[i] for test in (lambda s: s == "buurten",
+                                                        lambda s: "buurt" in s)
+                      for i, s in enumerate(stems) if test(s)), herkenning.layers[0])
+    if kind == "initiatieven" and herkenning.columns:
+        raw = textio.read_table(data, filename)
+        mapping = upload.initial_mapping(herkenning.columns)
+        for column in herkenning.columns:
+            upload.voorbeeld(raw, column)
+    ingelezen = upload.read_checked(data, filename, kind=kind, layer=layer, mapping=mapping)
+    upload.rapport_table(ingelezen)
+    upload.ongeldige_rijen(ingelezen)
+    upload.geldige_rijen(ingelezen)
+    frame = ingelezen.frame
+    if frame.empty:
+        return
+    if kind == "buurten":
+        gemeenten = upload.gebieden_samenvatting(frame)
+        if len(gemeenten):
+            first = gemeenten["gemeentecode"].iloc[0]
+            upload.preview_map(frame[frame["gemeentecode"] == first])
+    elif kind == "initiatieven":
+        upload.initiatieven_samenvatting(frame)
+        upload.preview_map(None, upload.initiatief_points(frame, None))
+    else:
+        upload.dekking(frame, None)
+    upload.preview_table(ingelezen, 500)
+
+
 def run_path(path: str, data: bytes, filename: str) -> dict:
     """Run one path on one file in this process; the result as a plain dict."""
     from wijkdata.errors import WijkdataError
     from wijkdata.readers import read_file
-    from wijkdata.upload import check_upload, recognise
 
     handler = _UnexpectedLog()
     logging.getLogger("wijkdata").addHandler(handler)
@@ -1064,8 +1109,7 @@ def run_path(path: str, data: bytes, filename: str) -> dict:
             if path == "read_file":
                 read_file(data, filename)
             else:
-                check_upload(data, filename)
-                recognise(data, filename)
+                data_page(data, filename)
     except WijkdataError as exc:
         result.update(outcome="wijkdata", type="WijkdataError", message=str(exc))
         result["where"], result["deepest"] = _where(exc.__traceback__)

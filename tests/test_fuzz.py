@@ -116,4 +116,4 @@ def test_the_harness_tells_each_outcome_apart(monkeypatch, reader, outcome, kind
     if outcome == "timeout":
         assert "_hangs" in first["traceback"], first      # the stack of the hanging process
     # The other path runs in its own process, with the real check, on this valid file.
-    assert by_path["upload"]["outcome"] == "ok", by_path["upload"]
+    assert by_path["data_page"]["outcome"] == "ok", by_path["data_page"]
