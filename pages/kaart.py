@@ -11,7 +11,7 @@ data, keuzes = ui.page("Kaart")
 
 with st.container(horizontal=True):
     activiteiten = st.multiselect("Activiteit", ACTIVITEITEN, placeholder="Alle activiteiten")
-    wij_types = st.multiselect("Wij-type", WIJ_TYPES, placeholder="Bonding, bridging en beide",
+    wij_types = st.multiselect("Wij-type", WIJ_TYPES, placeholder="Alle wij-types",
                                help="Bonding: verbindt mensen die op elkaar lijken. Bridging: "
                                     "verbindt mensen die van elkaar verschillen.")
     doelgroepen = st.multiselect("Doelgroep", DOELGROEPEN, placeholder="Alle doelgroepen")

@@ -99,14 +99,24 @@ _RUNS = """() => {
   }
   return window.__kwRuns ?? 0;
 }"""
-# Every plotly chart drawn; every map's style and sources loaded (the borders come from a
-# URL of the server, so a map is painted some time after its figure mounts).
-_CHARTS_DRAWN = """() => [...document.querySelectorAll('.js-plotly-plot')].every(gd => {
-  if (!gd._fullLayout || !gd.querySelector('.main-svg')) return false;
-  const map = gd._fullLayout.map && gd._fullLayout.map._subplot
-      && gd._fullLayout.map._subplot.map;
-  return !gd._fullLayout.map || (!!map && map.loaded());
-})"""
+# Every chart element holds a drawn plotly figure; every map has its borders: plotly
+# fetches a GeoJSON given by URL itself before it hands the polygons to MapLibre, so the
+# map counts as painted only when each choropleth has a loaded source with features in it.
+_CHARTS_DRAWN = """() => [...document.querySelectorAll("[data-testid='stPlotlyChart']")]
+  .every(box => {
+    const gd = box.querySelector('.js-plotly-plot');
+    if (!gd || !gd._fullLayout || !gd.querySelector('.main-svg')) return false;
+    if (!gd._fullLayout.map) return true;
+    const map = gd._fullLayout.map._subplot && gd._fullLayout.map._subplot.map;
+    if (!map || !map.loaded() || !map.areTilesLoaded() || map.isMoving()) return false;
+    const choropleths = (gd._fullData || []).filter(t => t.type === 'choroplethmap'
+                                                      && t.visible !== false).length;
+    const sources = Object.entries(map.getStyle().sources)
+      .filter(([, source]) => source.type === 'geojson').map(([id]) => id);
+    const filled = sources.filter(id => map.isSourceLoaded(id)
+                                        && map.querySourceFeatures(id).length > 0);
+    return filled.length >= Math.min(choropleths, 1);
+  })"""
 
 
 def wait_for_app(page, timeout: float = 90_000, quiet: int = 500) -> None:
