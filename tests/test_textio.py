@@ -403,3 +403,20 @@ def test_a_sheet_that_unpacks_too_large_is_refused_before_reading(monkeypatch):
     rows = "".join(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(1, 500))
     with pytest.raises(WijkdataError, match="uitgepakt groter dan"):
         textio.read_xlsx(xlsx(rows), "bom.xlsx")
+
+
+@pytest.mark.parametrize("code, expected", [
+    ("General", None), ("#.##0,00", None), ("0%", None), ("0.00E+00", None), ("@", None),
+    ('[$€-413] #.##0,00', None), ('"Datum: "0', None), ("_-* #,##0.00_-", None),
+    ("d-m-yyyy", False), ("[$-413]d mmmm yyyy", False), ("yyyy-mm-dd h:mm:ss", False),
+    ("mmm", False), ("d\\-m\\-yyyy", False),
+    ("h:mm", True), ("[h]:mm:ss", True), ("mm:ss", True), ("h:mm AM/PM", True),
+])
+def test_number_formats_that_show_a_date_or_a_time(code, expected):
+    assert textio._date_format(code) is expected
+
+
+def test_doctests_of_textio():
+    import doctest
+    result = doctest.testmod(textio)
+    assert result.attempted >= 2 and result.failed == 0

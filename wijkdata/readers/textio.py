@@ -275,6 +275,10 @@ _BUILTIN_TIME_FORMATS = {18, 19, 20, 21, 45, 46, 47}
 # Excel's largest sheet (1,048,576 rows x 16,384 columns) never needs this much XML for the
 # tables read here; national CBS and RIVM tables are a few hundred MB at most.
 _MAX_SHEET_BYTES = 4 * 1024**3
+# Parts of a number format that are not format codes: quoted text, an escaped character,
+# padding (_x, *x), brackets ([Red], [$-413], [h]); and the elapsed-time brackets.
+_FORMAT_NOISE = re.compile(r'"[^"]*"|\\.|_.|\*.|\[[^\]]*\]|general', re.IGNORECASE)
+_ELAPSED_TIME = re.compile(r"\[(h+|m+|s+)\]", re.IGNORECASE)
 _EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 # Everything a damaged or foreign file can make the zip and XML layers raise.
 _XLSX_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, ET.ParseError,
@@ -385,8 +389,6 @@ class _Workbook:
     def _date_styles(self, path: str | None, names: set[str]) -> dict[int, bool]:
         """Cell styles (index of the ``s`` attribute) whose number format shows a date or a
         time: style → True for a time of day only."""
-        from openpyxl.styles.numbers import is_date_format
-
         if not path or path not in names:
             return {}
         styles = ET.fromstring(self.archive.read(path))
@@ -399,11 +401,9 @@ class _Workbook:
         for position, xf in enumerate(cell_xfs if cell_xfs is not None else []):
             number_format = int(xf.get("numFmtId", "0"))
             if number_format in formats:
-                code = formats[number_format]
-                if is_date_format(code):
-                    # No day and no year: a time ("h:mm", "[h]:mm:ss").
-                    plain = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", code.split(";")[0]).lower()
-                    dates[position] = not re.search(r"[dy]", plain)
+                kind = _date_format(formats[number_format])
+                if kind is not None:
+                    dates[position] = kind
             elif number_format in _BUILTIN_DATE_FORMATS:
                 dates[position] = number_format in _BUILTIN_TIME_FORMATS
         return dates
@@ -555,6 +555,25 @@ class _SheetReader:
             return Translator("=" + text, origin=origin).translate_formula(ref)
         except Exception:     # noqa: BLE001 - a formula openpyxl cannot shift: show the source
             return "=" + text
+
+
+def _date_format(code: str) -> bool | None:
+    """Whether an Excel number format shows a date (False), only a time (True) or neither
+    (None). Only the first section counts (positive numbers); quoted text, escaped
+    characters and bracketed parts (colours, locales such as ``[$-413]``) are not codes,
+    except elapsed time (``[h]:mm``). ``m`` is minutes next to ``h`` or ``s``, else months.
+
+    >>> _date_format("d-m-yyyy"), _date_format("h:mm"), _date_format("#.##0,00")
+    (False, True, None)
+    """
+    first = code.split(";")[0]
+    elapsed = _ELAPSED_TIME.search(first) is not None
+    plain = _FORMAT_NOISE.sub("", first).lower()
+    if "d" in plain or "y" in plain:
+        return False
+    if elapsed or "h" in plain or "s" in plain:
+        return True
+    return False if "m" in plain else None
 
 
 def _namespace(tag: str) -> str:
