@@ -52,7 +52,7 @@ class Rapport:
     def warning(self, message: str, **where) -> None:
         self.warnings.append(Probleem(message, **where))
 
-    def extend(self, other: "Rapport") -> None:
+    def extend(self, other: Rapport) -> None:
         self.errors.extend(other.errors)
         self.warnings.extend(other.warnings)
 

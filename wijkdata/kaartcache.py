@@ -60,7 +60,7 @@ MIN_TOLERANCE = 1.0                        # metres
 DECIMALS = {"gemeente": 5, LAND: 4}
 
 _lock = threading.Lock()
-_memo: dict[tuple, "Kaartlaag"] = {}
+_memo: dict[tuple, Kaartlaag] = {}
 
 
 @dataclass(frozen=True)
