@@ -7,6 +7,8 @@ import json
 import math
 import os
 import random
+import re
+import struct
 import warnings
 import zipfile
 from pathlib import Path
@@ -708,3 +710,99 @@ def test_mutated_boundary_files_give_only_dutch_errors(tmp_path, filename):
             read_gebieden(mutated, filename)
         except WijkdataError:
             pass
+
+
+def _with_dbf_names(data: bytes, names: dict[int, bytes]) -> bytes:
+    """A zipped shapefile whose .dbf field ``i`` is renamed to ``names[i]`` in the header,
+    as a tool that does not check its field names writes it (DBF: a 32-byte header, then a
+    32-byte descriptor per field whose first 11 bytes are the NUL-padded name)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    stem = next(name for name in members if name.endswith(".dbf"))
+    dbf = bytearray(members[stem])
+    for field, name in names.items():
+        start = 32 + 32 * field
+        dbf[start:start + 11] = name.ljust(11, b"\x00")
+    members[stem] = bytes(dbf)
+    return zip_of(members)
+
+
+def test_a_repeated_column_name_keeps_the_first_column_with_a_warning(tmp_path):
+    # Fields 0..3 are BU_CODE, BU_NAAM, WK_CODE, GM_CODE: the names become a second
+    # 'BU_CODE' and the codes must still come from the first.
+    data = _with_dbf_names(shapefile_zip(tmp_path, old_buurten()), {1: b"BU_CODE"})
+
+    result = read_gebieden(data, "buurt_2020.zip")
+
+    assert list(result.frame["code"]) == ["BU00340101", "BU00340102"]
+    assert result.rapport.ok
+    repeated = [w for w in result.rapport.warnings if w.column == "BU_CODE"]
+    assert len(repeated) == 1
+    assert "BU_CODE" in repeated[0].message and "eerste" in repeated[0].message
+
+
+def test_columns_without_a_name_are_read_without_a_warning(tmp_path):
+    # Two fields without a name (found by fuzzing): neither is a repeat of a real name.
+    data = _with_dbf_names(shapefile_zip(tmp_path, old_buurten()), {5: b"", 6: b""})
+
+    result = read_gebieden(data, "buurt_2020.zip")
+
+    assert list(result.frame["code"]) == ["BU00340101", "BU00340102"]
+    assert result.rapport.ok
+    assert "eerste" not in messages(result.rapport.warnings)
+
+
+# A corner inside the area's bounding box, so only this point's bytes hold the value.
+_MARK_Y = Y0 + 500.25
+
+
+def _with_non_finite_point(data: bytes, bad: float) -> bytes:
+    """The file with the y of the corner at ``_MARK_Y`` replaced by ``bad`` (NaN or
+    infinity): writers refuse such coordinates, a damaged file holds them anyway."""
+    def patched(content: bytes) -> bytes:
+        mark = struct.pack("<d", _MARK_Y)
+        assert content.count(mark) <= 1
+        return content.replace(mark, struct.pack("<d", bad))
+    if not data.startswith(b"PK"):
+        return patched(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return zip_of({name: patched(archive.read(name)) for name in archive.namelist()})
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+@pytest.mark.parametrize("fmt", ["gpkg", "zip", "zip_zonder_prj"])
+def test_non_finite_coordinates_are_a_row_error_naming_the_area(tmp_path, fmt, bad):
+    x = X0 + 1000
+    frame = old_buurten()
+    frame["geometry"] = [square(0), Polygon([(x, Y0), (x + 1000, Y0), (x + 1000, Y0 + 1000),
+                                             (x + 500, _MARK_Y), (x, Y0 + 1000)])]
+    if fmt == "gpkg":
+        data = gpkg_bytes(tmp_path, {"buurten": frame})
+    else:
+        data = shapefile_zip(tmp_path, frame, prj=fmt == "zip")
+    data = _with_non_finite_point(data, bad)
+
+    result = read_gebieden(data, f"buurt_2020.{'gpkg' if fmt == 'gpkg' else 'zip'}")
+
+    assert list(result.frame["code"]) == ["BU00340101"]
+    assert [(e.row, e.column, e.code) for e in result.rapport.errors] == [
+        (3, "geometry", "BU00340102")]
+    assert "coördinaten" in result.rapport.errors[0].message
+
+
+def test_a_prj_with_an_impossible_parameter_is_a_dutch_error_without_proj_text(tmp_path,
+                                                                                caplog):
+    def impossible(prj: bytes) -> bytes:        # a latitude of origin beyond the pole
+        damaged = re.sub(rb'("Latitude_Of_Origin",)[0-9.]+', rb"\g<1>152.1", prj)
+        assert damaged != prj
+        return damaged
+
+    with caplog.at_level("DEBUG", logger="wijkdata.readers.gebieden"):
+        with pytest.raises(WijkdataError) as raised:
+            read_gebieden(_shapefile_zip_with_prj(tmp_path, impossible), "buurten.zip")
+
+    text = str(raised.value)
+    assert "buurten.zip" in text and ".prj" in text and "EPSG:28992" in text
+    for english in ("lat_0", "Proj", "transformation", "Error"):
+        assert english not in text
+    assert "lat_0" in caplog.text             # the detail is kept for whoever debugs it

@@ -28,7 +28,13 @@ What the reader does to the areas, and why:
   of sea or lake would dominate a choropleth.
 - Invalid geometry (self-intersections from generalisation) is repaired with
   :func:`shapely.make_valid`, keeping only the polygonal parts, with a warning naming the
-  area. A missing or empty geometry, or one without any area, is a row error.
+  area. A missing or empty geometry, one without any area, and one with a coordinate that
+  is NaN or infinite (a damaged file; GEOS cannot work with it) are row errors.
+- Field names: the first field of a repeated name (a careless shapefile writer) keeps the
+  name and is the one recognised, with a warning; later ones become ``BU_CODE (2)``, a
+  field without a name ``kolom N``, as textio names a table's header.
+- A coordinate system that PROJ cannot use (a damaged ``.prj``) is a Dutch file-level
+  error; PROJ's own text goes to the log, not to the user.
 - Codes are cleaned (padding, ``jrstatcode`` year prefix); a missing code, one not in the
   CBS form, and every repeat of a code already seen are row errors. Rows are counted as in
   a spreadsheet of the attribute table: the header is row 1, feature *n* is row *n* + 1.
@@ -48,6 +54,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import logging
 import os
 import re
 import sqlite3
@@ -81,6 +88,8 @@ from ..columns import (
 from ..errors import Rapport, WijkdataError
 from .base import Ingelezen
 from .textio import CBS_MISSING_THRESHOLD, normalise_header, parse_number, spreadsheet_row
+
+_log = logging.getLogger(__name__)
 
 GEO_EXTENSIONS = (".geojson", ".json", ".gpkg", ".zip", ".shp")
 
@@ -255,20 +264,20 @@ def read_gebieden(data: bytes, filename: str, *, layer: str | None = None) -> In
             path = _write_temp(data, tmp, ".gpkg")
             layers = _gpkg_layers(path, filename)
             chosen = _choose_layer(layers, layer, filename)
-            raw = _read(path, chosen, filename)
+            raw = _read(path, chosen, filename, rapport)
             extra = _wijknamen_from_gpkg(path, layers, chosen)
             container = "GeoPackage"
         elif kind == "zip":
             members = _zip_shapefiles(data, filename)
             chosen = _choose_layer(members, layer, filename)
             path = _write_temp(data, tmp, ".zip")
-            raw = _read(f"/vsizip/{path}/{chosen}", None, filename)
+            raw = _read(f"/vsizip/{path}/{chosen}", None, filename, rapport)
             extra = None
             container = "shapefile in zip"
         else:
             path = _write_temp(data, tmp, ".geojson")
             chosen = None
-            raw = _read(path, None, filename)
+            raw = _read(path, None, filename, rapport)
             extra = None
             container = "GeoJSON"
 
@@ -471,12 +480,89 @@ def _layer_text(layer: str | None) -> str:
     return f"'{layer}' " if layer else ""
 
 
-def _read(path: str, layer: str | None, filename: str) -> gpd.GeoDataFrame:
+def _read(path: str, layer: str | None, filename: str,
+          rapport: Rapport | None = None, *, read_geometry: bool = True) -> pd.DataFrame:
+    """The layer as a frame with one column per field, under a name of its own.
+
+    Field names need not be unique: a shapefile written by a careless tool can hold two
+    fields ``BU_CODE``, or several without a name, and any format can have a field called
+    ``geometry``. pyogrio gives every field of a repeated name the values of the last one,
+    so the fields are then read by position. Names follow textio's rule for a table header:
+    a field without a name is ``kolom N`` (its position), a repeat of a name ``BU_CODE (2)``.
+    The first field of a name keeps it, so that is the one recognised; a warning names
+    each repeated name.
+    """
     try:
         with _quiet():
-            return pyogrio.read_dataframe(path, layer=layer, on_invalid="ignore")
+            frame = pyogrio.read_dataframe(path, layer=layer, on_invalid="ignore",
+                                           read_geometry=read_geometry)
+            fields = [str(f) for f in pyogrio.read_info(path, layer=layer)["fields"]]
+            names, repeated = _unique_names(fields)
+            if names != fields:
+                meta, _, _, values = pyogrio.raw.read(path, layer=layer,
+                                                      read_geometry=False)
     except _GDAL_ERRORS:
         raise WijkdataError(_UNREADABLE.format(name=filename)) from None
+    if names == fields:
+        return frame
+    if list(meta["fields"]) != fields or any(len(v) != len(frame) for v in values):
+        raise WijkdataError(_UNREADABLE.format(name=filename))
+    columns = {name: _field_values(column, subtype, frame.index)
+               for name, column, subtype in zip(names, values, meta["ogr_subtypes"])}
+    if read_geometry:
+        frame = gpd.GeoDataFrame(columns, geometry=frame.geometry.values, crs=frame.crs,
+                                 index=frame.index)
+    else:
+        frame = pd.DataFrame(columns, index=frame.index)
+    for name in repeated:
+        if rapport is not None:
+            rapport.warning(
+                f"Het bestand heeft meer dan één kolom met de naam '{name}'. De eerste is "
+                f"gebruikt; de volgende heten hier '{name} (2)' enzovoort. Geef elke kolom "
+                "een eigen naam als een andere bedoeld is.", column=name)
+    return frame
+
+
+def _unique_names(fields: list[str]) -> tuple[list[str], list[str]]:
+    """(a unique name per field, the names that were repeated); see :func:`_read`.
+
+    >>> _unique_names(["BU_CODE", "", "BU_CODE", " ", "geometry"])
+    (['BU_CODE', 'kolom 2', 'BU_CODE (2)', 'kolom 4', 'geometry (2)'], ['BU_CODE'])
+    """
+    taken = {GEOMETRY}                # the name the geometry column has in every frame
+    seen: set[str] = set()
+    names: list[str] = []
+    repeated: list[str] = []
+    for position, field in enumerate(fields, start=1):
+        name = field if field.strip() else f"kolom {position}"
+        if name in seen and name not in repeated:
+            repeated.append(name)
+        seen.add(name)
+        unique, n = name, 1
+        while unique in taken:
+            n += 1
+            unique = f"{name} ({n})"
+        taken.add(unique)
+        names.append(unique)
+    return names, repeated
+
+
+def _field_values(values: np.ndarray, subtype: str, index: pd.Index) -> pd.Series:
+    """One field as pyogrio.read_dataframe gives it: a JSON field (a GeoJSON property that
+    holds a list or object) parsed; text that is not JSON stays text."""
+    column = pd.Series(values, index=index)
+    if subtype == "OFSTJSON":
+        column = column.map(_json_value)
+    return column
+
+
+def _json_value(value):
+    if not isinstance(value, str):
+        return value
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
 
 
 @contextlib.contextmanager
@@ -499,9 +585,8 @@ def _wijknamen_from_gpkg(path: str, layers: list[str], chosen: str) -> dict[str,
     if "buurt" not in chosen.lower() or len(wijken) != 1:
         return None
     try:
-        with _quiet():
-            table = pyogrio.read_dataframe(path, layer=wijken[0], read_geometry=False)
-    except _GDAL_ERRORS:
+        table = _read(path, wijken[0], "", read_geometry=False)
+    except WijkdataError:
         return None
     found = _find_columns(table.columns)
     if "wijkcode" not in found or "wijknaam" not in found:
@@ -543,7 +628,10 @@ def _source_format(found: dict[str, str], container: str, layer: str | None) -> 
 def _to_rd(frame: gpd.GeoDataFrame, filename: str, rapport: Rapport) -> gpd.GeoDataFrame:
     """Reproject to EPSG:28992; guess the CRS from the coordinates only when the file has
     none (a shapefile without .prj), and say so."""
-    present = frame.geometry[~(frame.geometry.isna() | frame.geometry.is_empty)]
+    # A shape with a coordinate that is not a number (a damaged file) is a row error in
+    # _build; it must not decide the coordinate system of the other areas.
+    finite = _finite_shapes(frame.geometry)
+    present = frame.geometry[finite]
     bounds = present.total_bounds if len(present) else None
     crs = frame.crs
     if crs is not None and CRS.from_user_input(crs).is_geographic and bounds is not None \
@@ -583,10 +671,15 @@ def _to_rd(frame: gpd.GeoDataFrame, filename: str, rapport: Rapport) -> gpd.GeoD
         with _quiet():
             converted = frame.to_crs(RD)
     except (CRSError, ProjError, ValueError, TypeError) as exc:
+        # PROJ's own text ("Invalid value for lat_0") is for whoever debugs, not the user.
+        _log.info("Coördinatenstelsel van %r niet om te rekenen naar EPSG:28992: %s: %s",
+                  filename, type(exc).__name__, exc)
         raise WijkdataError(
-            f"Het coördinatenstelsel van '{filename}' kan niet worden omgerekend naar "
-            f"Rijksdriehoeksmeting (EPSG:28992): {exc}") from None
-    if bounds is not None and not np.isfinite(converted.total_bounds).all():
+            f"Het coördinatenstelsel dat '{filename}' noemt (bij een shapefile het "
+            ".prj-bestand) is beschadigd of onbekend, zodat de gebieden niet kunnen worden "
+            "omgerekend naar Rijksdriehoeksmeting. Sla het bestand opnieuw op met "
+            "coördinatenstelsel EPSG:28992.") from None
+    if bounds is not None and not np.isfinite(converted.geometry[finite].total_bounds).all():
         # Coordinates outside the valid range of the stated system (e.g. metres in a file
         # that says lon/lat) turn into infinity instead of failing.
         raise WijkdataError(
@@ -594,6 +687,17 @@ def _to_rd(frame: gpd.GeoDataFrame, filename: str, rapport: Rapport) -> gpd.GeoD
             f"bestand noemt ({CRS.from_user_input(crs).name}). Sla het bestand opnieuw op met "
             "het juiste coördinatenstelsel, bij voorkeur EPSG:28992.")
     return converted
+
+
+def _finite_shapes(geometries: gpd.GeoSeries) -> pd.Series:
+    """True where a geometry is present, not empty, and every x and y is a finite number
+    (no NaN or infinity, which a damaged file can hold and GEOS cannot work with)."""
+    shapes = np.asarray(geometries.array, dtype=object)
+    coordinates, owner = shapely.get_coordinates(shapes, return_index=True)
+    broken = np.zeros(len(shapes), dtype=bool)
+    broken[owner[~np.isfinite(coordinates).all(axis=1)]] = True
+    present = ~(geometries.isna() | geometries.is_empty).to_numpy()
+    return pd.Series(present & ~broken, index=geometries.index)
 
 
 def _within(bounds, box) -> bool:
@@ -679,6 +783,17 @@ def _build(raw: gpd.GeoDataFrame, found: dict[str, str], filename: str, rapport:
         if problem == "missing":
             rapport.error("Dit gebied heeft geen vorm: de geometrie ontbreekt, is leeg of "
                           "heeft geen oppervlakte.",
+                          row=int(rows[index]), column=GEOMETRY, code=cleaned[index])
+            keep[index] = False
+        elif problem == "not_finite":
+            rapport.error("De vorm van dit gebied heeft coördinaten die geen geldig getal "
+                          "zijn; het bestand is waarschijnlijk beschadigd. Sla het opnieuw op "
+                          "vanuit het programma waarmee het is gemaakt.",
+                          row=int(rows[index]), column=GEOMETRY, code=cleaned[index])
+            keep[index] = False
+        elif problem == "unrepairable":
+            rapport.error("De vorm van dit gebied is ongeldig en kan niet automatisch worden "
+                          "hersteld; controleer de rand van dit gebied.",
                           row=int(rows[index]), column=GEOMETRY, code=cleaned[index])
             keep[index] = False
         elif problem == "not_polygon":
@@ -824,10 +939,23 @@ def _water(raw: pd.DataFrame, found: dict[str, str], cleaned: pd.Series,
 
 def _repair(geometry) -> tuple[object, str | None]:
     """(polygonal geometry, problem): problem is None, 'repaired', 'missing' (no geometry,
-    empty, or no area left after repair) or 'not_polygon' (points or lines)."""
+    empty, or no area left after repair), 'not_polygon' (points or lines), 'not_finite' (a
+    coordinate that is NaN or infinite) or 'unrepairable' (GEOS could not repair it)."""
     if geometry is None or geometry.is_empty:
         return None, "missing"
     geometry = shapely.force_2d(geometry)
+    if not np.isfinite(shapely.get_coordinates(geometry)).all():
+        return None, "not_finite"
+    try:
+        return _polygonal(geometry)
+    except shapely.errors.GEOSException:
+        # Not seen with finite coordinates; kept as a row error so one area cannot stop
+        # the file, and logged as unexpected so it is noticed.
+        _log.exception("GEOS kon een vorm met eindige coördinaten niet herstellen")
+        return None, "unrepairable"
+
+
+def _polygonal(geometry) -> tuple[object, str | None]:
     problem = None
     if not geometry.is_valid:
         geometry = shapely.make_valid(geometry)
