@@ -287,9 +287,12 @@ def presentatie_naar(stap: int) -> None:
 
 
 def uitgelicht_default(default: list, options: list) -> None:
-    """Keep the featured initiatives valid for the current gemeente (URL or earlier pick)."""
+    """Keep the featured initiatives valid for the current gemeente (URL or earlier pick),
+    at most presentatie.MAX_UITGELICHT of them (a URL can hold more)."""
+    from wijkdata.presentatie import MAX_UITGELICHT
     current = [i for i in st.session_state.get("uitgelicht", []) if i in set(options)]
-    st.session_state["uitgelicht"] = current or [i for i in default if i in set(options)]
+    chosen = current or [i for i in default if i in set(options)]
+    st.session_state["uitgelicht"] = chosen[:MAX_UITGELICHT]
 
 
 # Choices that must outlive the widget that sets them live in plain session keys ("buurt",

@@ -222,3 +222,10 @@ def test_presentatie_reload_reopens_the_chosen_buurt(store_dir):
     naam = load_demo().buurten.set_index("code").loc["BU99990102", "naam"]
     at = start("pages/presentatie.py", stap="4", buurt="BU99990102")
     assert naam in _slide(at)
+
+
+def test_presentatie_survives_a_url_with_too_many_or_unknown_choices(store_dir):
+    at = start("pages/presentatie.py", uitgelicht="30,11,32,77,1,2,3", buurt="BU00000000")
+    assert not at.exception, at.exception
+    assert at.session_state["uitgelicht"] == [30, 11, 32, 77]
+    assert at.session_state["buurt"] != "BU00000000"
