@@ -1,4 +1,5 @@
 import csv
+import functools
 import io
 import zipfile
 
@@ -277,6 +278,7 @@ def test_xlsx_sheet_by_name_and_a_missing_sheet():
         textio.read_xlsx(data, "t.xlsx", sheet="Lijst")
 
 
+@functools.cache
 def _template() -> bytes:
     from wijkdata.readers.initiatieven import template_xlsx
     return template_xlsx()
