@@ -297,7 +297,7 @@ def read_xlsx(data: bytes, filename: str = "bestand.xlsx", sheet: str | int = 0)
         raise _old_excel(filename)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            header, rows, index = _Workbook(archive, filename).read_sheet(sheet)
+            name, header, rows, index = _Workbook(archive, filename).read_sheet(sheet)
     except WijkdataError:
         raise
     except _XLSX_ERRORS as exc:
@@ -305,7 +305,11 @@ def read_xlsx(data: bytes, filename: str = "bestand.xlsx", sheet: str | int = 0)
         raise WijkdataError(
             f"'{filename}' is beschadigd of geen Excel-bestand: {_xlsx_reason(exc)}. "
             f"{_XLSX_ADVICE}") from None
-    return _frame(header, rows, index, filename)
+    frame = _frame(header, rows, index, filename)
+    # CBS names the sheet of its Excel edition after the year ('kwb-2023'): the tabellen
+    # reader takes the year from here when the file name does not give it.
+    frame.attrs["sheet"] = name
+    return frame
 
 
 def _xlsx_reason(exc: Exception) -> str:
@@ -408,8 +412,9 @@ class _Workbook:
                 dates[position] = number_format in _BUILTIN_TIME_FORMATS
         return dates
 
-    def read_sheet(self, sheet: str | int) -> tuple[list[str], list[list[str]], list[int]]:
-        """(header, data rows, index) of one sheet; rows empty in every column left out."""
+    def read_sheet(self, sheet: str | int) -> tuple[str, list[str], list[list[str]], list[int]]:
+        """(sheet name, header, data rows, index) of one sheet; rows empty in every column
+        left out."""
         names = [name for name, _ in self.sheets]
         if isinstance(sheet, int):
             if not 0 <= sheet < len(self.sheets):
@@ -446,7 +451,7 @@ class _Workbook:
                 row[position[column]] = text
             rows.append(row)
             index.append(number - 2)
-        return header, rows, index
+        return name, header, rows, index
 
 
 class _SheetReader:
