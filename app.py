@@ -5,6 +5,7 @@ URL (?gemeente=...&buurt=...), so a link reopens the same view.
 """
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import streamlit as st
@@ -70,8 +71,16 @@ def sidebar(data) -> None:
         if not names:
             st.caption("Nog geen gebieden geladen.")
             return
-        st.selectbox("Gemeente", list(names), key="gemeente",
-                     format_func=lambda c: names[c] if c == NEDERLAND else met_code(names[c], c),
+        labels = {c: n if c == NEDERLAND else met_code(n, c) for c, n in names.items()}
+        # Streamlit keeps a selectbox's old labels while its key stays the same, so a name
+        # that arrives later (CBS Kerncijfers naming a gemeente the boundaries left nameless)
+        # would show only after a reload. The widget's key therefore changes with its labels;
+        # the choice itself lives in "gemeente" (read by the pages and mirrored to the URL).
+        widget = "_gemeente_" + hashlib.sha1(
+            repr(sorted(labels.items())).encode("utf-8")).hexdigest()[:10]
+        ss[widget] = ss["gemeente"]
+        st.selectbox("Gemeente", list(labels), key=widget, format_func=labels.__getitem__,
+                     on_change=lambda: ss.__setitem__("gemeente", ss[widget]),
                      help="Typ een naam of een code (GM…) om te zoeken.")
         st.radio("Niveau", ["buurt", "wijk"], key="niveau", horizontal=True,
                  format_func=str.capitalize)
