@@ -1174,7 +1174,7 @@ class Worker:
     a memory blow-up or a crash.
 
     Reuse is safe for the outcomes: a reader's cache keyed on the bytes returns what a fresh
-    read of the same bytes gives, so running ``read_file`` before ``upload`` in one process
+    read of the same bytes gives, so running ``read_file`` before ``data_page`` in one process
     changes only how long the second takes (as on the Data page, which reads after it
     recognises). ``read_file`` runs first, so its time is that of a first read.
     """
@@ -1573,10 +1573,11 @@ def repro(path: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--count", type=int, default=5000)
-    parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--out", type=Path, default=Path("artifacts/fuzz"))
+    parser.add_argument("--seed", type=int, default=1, help="the run: same seed, same files")
+    parser.add_argument("--count", type=int, default=5000, help="number of files")
+    parser.add_argument("--jobs", type=int, default=2, help="worker processes")
+    parser.add_argument("--out", type=Path, default=Path("artifacts/fuzz"),
+                        help="where failing files, their .txt and the summary go")
     parser.add_argument("--small", action="store_true",
                         help="only the small seed files (the test suite's sample)")
     parser.add_argument("--only", type=int, nargs="+", metavar="INDEX",
