@@ -28,13 +28,38 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NIEUWE_SET = "Nieuwe gegevensset…"
 
 
+def celtekst(value) -> str:
+    """A text cell as shown: an empty cell stays empty (never 'None' or 'nan'); any other
+    value exactly as the file or the store holds it, so a name 'NA' or 'null' stays text."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, float) and value != value:            # NaN
+        return ""
+    return str(value)
+
+
+def tabel(frame: pd.DataFrame, **options) -> None:
+    """st.dataframe for this page: text columns through :func:`celtekst`, number columns
+    stay numbers (sorting works) with "geen gegevens" for a missing one."""
+    shown = frame.copy()
+    for column in shown.columns:
+        if not pd.api.types.is_numeric_dtype(shown[column]) \
+                or pd.api.types.is_bool_dtype(shown[column]):
+            shown[column] = [celtekst(v) for v in shown[column]]
+    options.setdefault("hide_index", True)
+    st.dataframe(shown, placeholder=ui.ONTBREKEND_GETAL, **options)
+
+
 def fout(exc: WijkdataError) -> None:
     """ui.show_error, with the message made literal: it may quote a file name or a value."""
     st.error(upload.escape_markdown(exc.message), icon="⚠️")
     if exc.problems:
-        st.dataframe(pd.DataFrame([p.as_dict() for p in exc.problems]).rename(columns={
+        problemen = pd.DataFrame([p.as_dict() for p in exc.problems])
+        problemen["row"] = [("heel bestand" if pd.isna(r) else str(int(r)))
+                            for r in problemen["row"]]
+        tabel(problemen.rename(columns={
             "row": "rij", "column": "kolom", "code": "gebied", "message": "melding",
-            "value": "waarde"}), hide_index=True)
+            "value": "waarde"}))
 
 
 def remembered(name: str, key, compute):
@@ -177,8 +202,8 @@ def report(ingelezen, key: str) -> bool:
     table = upload.rapport_table(ingelezen)
     shown = table.assign(rij=[("heel bestand" if pd.isna(r) else str(int(r)))
                               for r in table["rij"]])
-    st.dataframe(shown, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 320),
-                 column_config={"melding": st.column_config.TextColumn(width="large")})
+    tabel(shown, width="stretch", height=min(38 + 35 * len(table), 320),
+          column_config={"melding": st.column_config.TextColumn(width="large")})
     ui.download_buttons(table, "controlerapport", key="rapport")
     skip = False
     if fouten and goed:
@@ -201,12 +226,11 @@ def preview(ingelezen, data_actief) -> None:
     if ingelezen.kind == "buurten":
         gemeenten = upload.gebieden_samenvatting(frame)
         st.write(f"{len(gemeenten)} gemeenten, {int(gemeenten['buurten'].sum())} buurten.")
-        st.dataframe(gemeenten, hide_index=True, width="stretch",
-                     height=min(38 + 35 * len(gemeenten), 250))
+        tabel(gemeenten, width="stretch", height=min(38 + 35 * len(gemeenten), 250))
         codes = gemeenten["gemeentecode"].tolist()
         names = dict(zip(gemeenten["gemeentecode"], gemeenten["gemeentenaam"]))
         gekozen = st.selectbox("Gemeente op de kaart", codes,
-                               format_func=lambda c: f"{names.get(c) or c} ({c})",
+                               format_func=lambda c: f"{celtekst(names.get(c)) or c} ({c})",
                                key="voorbeeld_gemeente")
         st.plotly_chart(upload.preview_map(frame[frame["gemeentecode"] == gekozen]),
                         key="voorbeeld_kaart", config={"displayModeBar": False}, theme=None)
@@ -230,8 +254,7 @@ def preview(ingelezen, data_actief) -> None:
         indicator_coverage(frame, actief)
     st.caption("De eerste rijen zoals ze worden opgeslagen:")
     voorbeeld = upload.preview_table(ingelezen, 500)
-    st.dataframe(voorbeeld, hide_index=True, width="stretch",
-                 height=min(38 + 35 * len(voorbeeld), 320))
+    tabel(voorbeeld, width="stretch", height=min(38 + 35 * len(voorbeeld), 320))
 
 
 def indicator_coverage(frame, actief) -> None:
@@ -245,9 +268,9 @@ def indicator_coverage(frame, actief) -> None:
     st.write(f"Gebieden vergeleken met de gepubliceerde gebiedsindeling "
              f"({dekking.buurten_actief} buurten). Van die buurten hebben er "
              f"{dekking.buurten_zonder_cijfers} geen cijfers in dit bestand.")
-    st.dataframe(dekking.per_niveau.rename(columns={
+    tabel(dekking.per_niveau.rename(columns={
         "in_bestand": "in dit bestand", "gevonden": "gevonden in de gebiedsindeling",
-        "niet_gevonden": "niet gevonden"}), hide_index=True)
+        "niet_gevonden": "niet gevonden"}))
     if dekking.ontbrekend:
         st.caption(f"Deze {len(dekking.ontbrekend)} codes staan niet in de gebiedsindeling "
                    "(bijvoorbeeld van een ander jaar of een andere gemeente):")
@@ -408,8 +431,7 @@ def versions() -> None:
     st.write("Per gegevensset staat de nieuwste versie bovenaan. De actieve versie is wat "
              "iedereen in het dashboard ziet.")
     table = upload.versies_table(versies).drop(columns=["id"])
-    st.dataframe(table, hide_index=True, width="stretch",
-                 height=min(38 + 35 * len(table), 420))
+    tabel(table, width="stretch", height=min(38 + 35 * len(table), 420))
     by_id = {v.id: v for v in versies}
     gekozen = st.selectbox("Kies een versie", list(by_id),
                            format_func=lambda i: upload.versie_label(by_id[i]),
@@ -480,8 +502,8 @@ def template() -> None:
     uitleg = pd.DataFrame(
         [(c, *TOELICHTING[c]) for c in TEMPLATE_COLUMNS],
         columns=["kolom", "verplicht", "uitleg", "toegestane waarden"])
-    st.dataframe(uitleg, hide_index=True, width="stretch",
-                 column_config={"uitleg": st.column_config.TextColumn(width="large")})
+    tabel(uitleg, width="stretch",
+          column_config={"uitleg": st.column_config.TextColumn(width="large")})
     st.caption("* Vul per initiatief lat en lon, óf x en y, óf een buurtcode in. Zet geen "
                "namen, e-mailadressen of telefoonnummers van personen in de lijst.")
 

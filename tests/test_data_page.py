@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests import apptest
+from tests import apptest, realshapes
 from tests.apptest import texts, unescape
 from tests.factory import make_frames, publish
 from wijkdata.store import Store
@@ -424,3 +424,30 @@ def test_signed_in_analyst_publishes_under_their_address(store_dir):
     assert not at.exception, at.exception
     newest = store_of(store_dir).versions(kind="initiatieven")[0]
     assert newest.created_by == "A.Jansen@Gemeente.nl" and newest.number == 2
+
+
+def dataframe_texts(at: AppTest) -> list[str]:
+    """Every cell of every table on the page as the browser draws it (a missing cell as
+    the table's placeholder, 'None' without one)."""
+    return [t for frame in at.dataframe for t in apptest._dataframe_texts(frame.proto)]
+
+
+def test_tables_of_real_files_with_gaps_never_show_none_or_nan(store_dir):
+    """PDOK buurten have no gemeentenaam and a damaged polygon; the CBS table has '.' gaps
+    and its first publish makes a versions table: no cell reads None or nan."""
+    files = realshapes.almere_scenario()
+    at = upload_file(start(), "buurten_pdok_2024.geojson",
+                     files["buurten_pdok_2024.geojson"], "application/geo+json")
+    summary = frame_with(at, "gemeentenaam")
+    assert summary["gemeentenaam"].isna().all() or (summary["gemeentenaam"] == "").all()
+    cells = dataframe_texts(at)
+    assert len(at.dataframe) >= 2 and cells
+    assert not [t for t in cells if apptest.LEAKED.search(t)], cells[:40]
+    # the gemeente map choice names the gemeente by its code when no name is known
+    assert at.selectbox(key="voorbeeld_gemeente").options == ["GM0034 (GM0034)"]
+    at.button(key="publiceren").click().run()
+    assert not at.exception, at.exception
+    at = upload_file(at, "kerncijfers_85984NED.csv", files["kerncijfers_85984NED.csv"])
+    cells = dataframe_texts(at)
+    assert len(at.dataframe) >= 3 and cells           # coverage, preview, versions
+    assert not [t for t in cells if apptest.LEAKED.search(t)], cells[:40]
