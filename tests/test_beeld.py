@@ -1,8 +1,12 @@
 """Figure exports: PNG through kaleido and the system's Chromium, standalone HTML."""
+import contextlib
 import io
 import logging
+import os
 import re
+import signal
 import stat
+from pathlib import Path
 
 import kaleido
 import plotly.graph_objects as go
@@ -72,6 +76,49 @@ def test_map_png_renders_offline_with_the_requested_size(demo_map):
         colours = image.convert("RGB").getcolors(maxcolors=1_000_000)
     # Drawn, not blank: many colours (the purples, grey, the points).
     assert len(colours) > 50
+
+
+
+def descendants(pid: int) -> list[tuple[int, str]]:
+    """(pid, name) of every process below ``pid``, from /proc."""
+    parents: dict[int, list[tuple[int, str]]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat_line = (entry / "stat").read_text()
+        except OSError:                   # ended while we looked
+            continue
+        name = stat_line.split("(", 1)[1].rsplit(")", 1)[0]
+        ppid = int(stat_line.rsplit(")", 1)[1].split()[1])
+        parents.setdefault(ppid, []).append((int(entry.name), name))
+    found, todo = [], [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child[0])
+    return found
+
+
+@pytest.mark.browser
+@needs_chromium
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_a_chromium_that_died_is_restarted_and_the_png_still_made(caplog):
+    # The first call starts kaleido's Chromium; then it dies (as when it was killed for
+    # memory, or never came up on a busy machine): the next call logs the failure, starts
+    # a fresh Chromium and still returns the image.
+    beeld.figure_png(bar_figure(), width=300, height=200, scale=1)
+    chromium = [pid for pid, name in descendants(os.getpid()) if "chrom" in name.lower()]
+    assert chromium, "kaleido's Chromium should be running below this process"
+    for pid in chromium:               # only the processes this test's call started
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    with caplog.at_level(logging.WARNING, logger="wijkdata.beeld"):
+        png = beeld.figure_png(bar_figure(), width=300, height=200, scale=1)
+    assert png_size(png) == (300, 200)
+    warnings = [r for r in caplog.records if r.name == "wijkdata.beeld"]
+    assert [r.levelno for r in warnings] == [logging.WARNING]
+    assert "trying once more" in warnings[0].getMessage() and warnings[0].exc_info
 
 
 def test_no_chromium_gives_the_dutch_message(monkeypatch):

@@ -33,6 +33,8 @@ MIN_FONT_SIZE = 12
 # The first map of a process starts Chromium (~3 s); a render normally takes well under a
 # second. Beyond this, something is stuck: better a message than a page that hangs.
 RENDER_TIMEOUT_S = 120
+# Closing a server whose Chromium died or hangs; beyond this its thread is left behind.
+SHUTDOWN_TIMEOUT_S = 30
 
 _BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 _server_lock = threading.Lock()   # starting the server, once per process
@@ -83,20 +85,39 @@ def _print_ready(fig: go.Figure) -> go.Figure:
     return out
 
 
-def figure_png(fig: go.Figure, *, width: int = 1200, height: int = 700,
-               scale: float = 2) -> bytes:
-    """The figure as PNG bytes of ``width·scale`` × ``height·scale`` pixels.
+class _RenderFailed(Exception):
+    """One failed attempt; ``retry`` says whether a fresh Chromium may help."""
 
-    Raises :class:`WijkdataError` (Dutch) when no Chromium is installed or rendering fails;
-    the cause of a failure is logged with its traceback.
-    """
-    if not chromium_available():
-        raise WijkdataError(GEEN_CHROMIUM)
-    try:
-        spec = _print_ready(fig).to_dict()
-    except Exception as exc:
-        log.exception("PNG: figure could not be prepared")
-        raise WijkdataError(PNG_MISLUKT) from exc
+    def __init__(self, reason: str, cause: BaseException | None = None, retry: bool = True):
+        super().__init__(reason)
+        self.cause = cause
+        self.retry = retry
+
+
+def _restart_server() -> None:
+    """Stop kaleido's server (and its Chromium), so the next call starts a fresh one.
+
+    kaleido's own ``stop_sync_server`` waits without limit for the server thread, which
+    never ends when its Chromium hangs: here the wait is bounded, and a thread that does not
+    stop is left behind (a daemon thread; it holds no lock of ours)."""
+    import kaleido
+
+    server = kaleido._global_server  # noqa: SLF001 - see _server
+    with _server_lock:
+        if not server.is_running():
+            return
+        thread = getattr(server, "_thread", None)
+        if thread is not None and thread.is_alive():
+            server._task_queue.put(None)  # noqa: SLF001 - kaleido's own stop signal
+            thread.join(SHUTDOWN_TIMEOUT_S)
+            if thread.is_alive():
+                log.warning("PNG: kaleido's server did not stop within %s s; left behind",
+                            SHUTDOWN_TIMEOUT_S)
+        server._initialized = False  # noqa: SLF001 - what kaleido's close() resets
+
+
+def _render_once(spec: dict, opts: dict) -> bytes:
+    """One rendering through kaleido's server; raises :class:`_RenderFailed`."""
     result: dict = {}
 
     def render():
@@ -104,9 +125,7 @@ def figure_png(fig: go.Figure, *, width: int = 1200, height: int = 700,
         try:
             # kaleido's own call (plotly.io.to_image adds options the running server ignores,
             # with a warning each time).
-            result["png"] = kaleido.calc_fig_sync(
-                spec, opts={"format": "png", "width": width, "height": height,
-                            "scale": scale})
+            result["png"] = kaleido.calc_fig_sync(spec, opts=opts)
         except BaseException as exc:  # noqa: BLE001 - reported to the caller below
             result["error"] = exc
 
@@ -114,8 +133,7 @@ def figure_png(fig: go.Figure, *, width: int = 1200, height: int = 700,
         try:
             server = _server()
         except Exception as exc:
-            log.exception("PNG: kaleido's Chromium could not be started")
-            raise WijkdataError(PNG_MISLUKT) from exc
+            raise _RenderFailed("kaleido's Chromium could not be started", exc) from exc
         # The sync server waits forever for an answer if its Chromium died; a worker thread
         # and a deadline keep this call from hanging with it.
         worker = threading.Thread(target=render, daemon=True, name="wijkdata-png")
@@ -125,20 +143,55 @@ def figure_png(fig: go.Figure, *, width: int = 1200, height: int = 700,
             worker.join(0.05)
             thread = getattr(server, "_thread", None)
             if time.monotonic() > deadline:
-                log.error("PNG: no image after %s s; rendering given up", RENDER_TIMEOUT_S)
-                raise WijkdataError(PNG_MISLUKT)
+                # Waited long enough once: a second wait as long would leave the page hanging.
+                raise _RenderFailed(f"no image after {RENDER_TIMEOUT_S} s", retry=False)
             if thread is not None and not thread.is_alive() and worker.is_alive():
-                log.error("PNG: kaleido's Chromium stopped during rendering")
-                raise WijkdataError(PNG_MISLUKT)
+                raise _RenderFailed("kaleido's Chromium stopped during rendering")
     if "error" in result:
-        error = result["error"]
-        log.error("PNG: rendering failed", exc_info=(type(error), error, error.__traceback__))
-        raise WijkdataError(PNG_MISLUKT) from error
+        raise _RenderFailed("rendering failed", result["error"])
     png = result.get("png")
     if not isinstance(png, bytes) or not png.startswith(PNG_SIGNATURE):
-        log.error("PNG: kaleido returned no PNG (%r)", png[:40] if png else png)
-        raise WijkdataError(PNG_MISLUKT)
+        raise _RenderFailed(f"kaleido returned no PNG ({png[:40] if png else png!r})")
     return png
+
+
+def _exc_info(failure: _RenderFailed):
+    error = failure.cause or failure
+    return type(error), error, error.__traceback__
+
+
+def figure_png(fig: go.Figure, *, width: int = 1200, height: int = 700,
+               scale: float = 2) -> bytes:
+    """The figure as PNG bytes of ``width·scale`` × ``height·scale`` pixels.
+
+    A failed attempt (Chromium that did not start on a busy machine, or died) is logged and
+    tried once more with a freshly started Chromium. Raises :class:`WijkdataError` (Dutch)
+    when no Chromium is installed or the second attempt fails too; the cause of each failure
+    is logged with its traceback.
+    """
+    if not chromium_available():
+        raise WijkdataError(GEEN_CHROMIUM)
+    try:
+        spec = _print_ready(fig).to_dict()
+    except Exception as exc:
+        log.exception("PNG: figure could not be prepared")
+        raise WijkdataError(PNG_MISLUKT) from exc
+    opts = {"format": "png", "width": width, "height": height, "scale": scale}
+    try:
+        return _render_once(spec, opts)
+    except _RenderFailed as failure:
+        if not failure.retry:
+            log.error("PNG: %s; rendering given up", failure, exc_info=_exc_info(failure))
+            raise WijkdataError(PNG_MISLUKT) from (failure.cause or failure)
+        log.warning("PNG: %s; restarting kaleido's Chromium and trying once more", failure,
+                    exc_info=_exc_info(failure))
+    _restart_server()
+    try:
+        return _render_once(spec, opts)
+    except _RenderFailed as failure:
+        log.error("PNG: %s (second attempt); rendering given up", failure,
+                  exc_info=_exc_info(failure))
+        raise WijkdataError(PNG_MISLUKT) from (failure.cause or failure)
 
 
 def figure_html(fig: go.Figure, title: str) -> bytes:
