@@ -128,6 +128,11 @@ def wait_for_app(page, timeout: float = 90_000, quiet: int = 500) -> None:
     page.wait_for_function(_QUIET, arg=quiet, timeout=timeout, polling=100)
 
 
+def script_runs(page) -> int:
+    """How many script runs the page has seen so far (counting starts at the first call)."""
+    return page.evaluate(_RUNS)
+
+
 def after_rerun(page, action, timeout: float = 90_000) -> None:
     """Do ``action`` (a click, a key press) that makes Streamlit rerun, and wait until that
     new run has finished — not a run from before the action."""
