@@ -8,14 +8,13 @@ to the reader of that kind.
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 from ..columns import KINDS
 from ..errors import WijkdataError
 from . import textio
 from .base import Ingelezen
 
-__all__ = ["Ingelezen", "read_file", "read_path", "checksum", "detect_kind"]
+__all__ = ["Ingelezen", "read_file", "checksum", "detect_kind"]
 
 MAX_FILE_BYTES = 2 * 1024**3
 
@@ -76,22 +75,3 @@ def read_file(data: bytes, filename: str, *, kind: str | None = None,
         return read_indicatoren(raw, filename, periode=periode)
     return read_initiatieven(raw, filename, mapping=mapping, keep_personal=keep_personal,
                              buurten=buurten)
-
-
-def read_path(path: str | Path, **options) -> tuple[Ingelezen, bytes]:
-    """Read a file from disk; a missing or unreadable path is a :class:`WijkdataError`."""
-    path = Path(path)
-    if not path.exists():
-        raise WijkdataError(f"Het bestand '{path}' bestaat niet.")
-    if path.is_dir():
-        raise WijkdataError(f"'{path}' is een map, geen bestand.")
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise WijkdataError(f"Het bestand '{path.name}' is te groot "
-                                f"({size / 1024**3:.1f} GB; maximaal 2 GB).")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise WijkdataError(f"Het bestand '{path}' kan niet gelezen worden: "
-                            f"{exc.strerror or exc}.") from None
-    return read_file(data, path.name, **options), data
