@@ -69,6 +69,10 @@ def projector(chromium):
 def open_step(page, server, stap, **query):
     extra = "".join(f"&{k}={v}" for k, v in query.items())
     page.goto(f"{server.url}/presentatie?stap={stap}{extra}")
+    # A fresh session can sit idle between its first runs (frame, then page) on a busy
+    # machine; the step counts as open once its own title is on screen.
+    title = "Presentatie voorbereiden" if stap == 0 else STAPPEN[stap - 1]
+    page.locator("h1", has_text=title).first.wait_for(timeout=90_000)
     wait_for_app(page)
     wait_for_charts(page)                 # charts drawn, the map's borders loaded
 
