@@ -12,10 +12,10 @@ import streamlit as st
 
 import auth
 import ui
-from wijkdata.codes import NEDERLAND
-from wijkdata.columns import LEEFTIJDEN
 from wijkdata.errors import WijkdataError
-from wijkdata.gegevens import met_code
+from wijkdata.model.codes import NEDERLAND
+from wijkdata.model.gegevens import DEMO_NAAM, met_code
+from wijkdata.model.schema import LEEFTIJDEN
 
 st.set_page_config(page_title="Kleine wij's", page_icon="🏘️", layout="wide",
                    initial_sidebar_state="expanded")
@@ -67,7 +67,7 @@ def sidebar(data) -> None:
     with st.sidebar:
         st.markdown("### Kleine wij's")
         if data.is_demo:
-            st.caption("Voorbeelddata (fictief)")
+            st.caption(DEMO_NAAM)
         if not names:
             st.caption("Nog geen gebieden geladen.")
             return

@@ -10,13 +10,15 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from wijkdata import export, figures
-from wijkdata.columns import INDICATOREN, LONELINESS
+from wijkdata.compute import formulas
+from wijkdata.compute.buurttabel import buurtcijfers
+from wijkdata.compute.formulas import Drempels
+from wijkdata.draw.tabellen import LEEFTIJD_LABELS
 from wijkdata.errors import WijkdataError
-from wijkdata.figures import Drempels
+from wijkdata.export import spreadsheets
 from wijkdata.formatting import GEEN_GEGEVENS, escape_markdown, fmt_getal, kolom_formatter
-from wijkdata.gegevens import Gegevens, buurtcijfers, load_active, tekst
-from wijkdata.rapportage import LEEFTIJD_LABELS
+from wijkdata.model.gegevens import DEMO_NAAM, Gegevens, load_active, tekst
+from wijkdata.model.schema import INDICATOREN, LONELINESS
 from wijkdata.store import Store, database_url
 
 # ---------------------------------------------------------------- the frame -----------
@@ -105,7 +107,7 @@ def cijfers(keuzes: Keuzes, *, filters: tuple = (None, None, None),
 
 def filtered_initiatieven(data: Gegevens, filters: tuple) -> pd.DataFrame:
     activiteiten, wij_types, doelgroepen = (list(f) if f else None for f in filters)
-    return figures.filter_initiatieven(figures.active_initiatieven(data.initiatieven),
+    return formulas.filter_initiatieven(formulas.active_initiatieven(data.initiatieven),
                                        activiteiten=activiteiten, wij_types=wij_types,
                                        doelgroepen=doelgroepen)
 
@@ -117,10 +119,10 @@ def _freeze(filters) -> tuple:
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _geojson(key: tuple, url: str, gemeente: str | None, niveau: str) -> tuple[str, dict]:
     # The borders are prepared once per geometry version as a static file (shared by every
-    # session and process, see wijkdata/kaartcache.py); the figure refers to it by URL.
-    from wijkdata import kaartcache
+    # session and process, see wijkdata/draw/kaartcache.py); the figure refers to it by URL.
+    from wijkdata.draw import kaartcache
     data = _gegevens(url, key)
-    laag = kaartcache.laag(data.buurten, gemeente, niveau, key=data.kaart_sleutel)
+    laag = kaartcache.laag(data.buurten, gemeente, niveau, key=kaartcache.sleutel(data))
     return laag.url, laag.view
 
 
@@ -168,7 +170,7 @@ def periode_label(keuzes: Keuzes) -> str:
 
 def keuzes() -> Keuzes:
     ss = st.session_state
-    from wijkdata.codes import NEDERLAND
+    from wijkdata.model.codes import NEDERLAND
     gemeente = ss.get("gemeente")
     # "Alle gemeenten" is kept in the URL as NL01; figures then cover every gemeente.
     return Keuzes(None if gemeente == NEDERLAND else gemeente, ss.get("niveau", "buurt"),
@@ -195,7 +197,7 @@ def show_error(exc: WijkdataError) -> None:
 
 def demo_banner(data: Gegevens) -> None:
     if data.is_demo:
-        st.info("**Voorbeelddata (fictief).** Dit is een verzonnen gemeente om het dashboard "
+        st.info(f"**{DEMO_NAAM}.** Dit is een verzonnen gemeente om het dashboard "
                 "te laten zien. Echte cijfers laadt u op de pagina Data.", icon="ℹ️")
 
 
@@ -210,11 +212,11 @@ def no_data(data: Gegevens) -> bool:
 
 
 def download_buttons(table: pd.DataFrame, name: str, key: str) -> None:
-    """The downloads of a table (export.download_files): a CSV that opens in Dutch Excel
+    """The downloads of a table (spreadsheets.download_files): a CSV that opens in Dutch Excel
     (';', decimal comma, UTF-8 with BOM) and an Excel file; without personal data, formulas
     neutralised, numbers rounded as on screen. Made only when a button is clicked."""
     with st.container(horizontal=True, gap="small"):
-        for download in export.download_files(table, name):
+        for download in spreadsheets.download_files(table, name):
             extension = download.filename.rsplit(".", 1)[-1]
             st.download_button(download.label, download.make, download.filename,
                                download.mime, key=f"{key}_{extension}",
@@ -271,7 +273,7 @@ def table(frame: pd.DataFrame, *, name: str | None = None, **options) -> None:
 # ---------------------------------------------------------------- presentatie -----------
 
 def presentatie_stap() -> int:
-    from wijkdata.presentatie import STAPPEN
+    from wijkdata.export.presentatie import STAPPEN
     try:
         stap = int(st.session_state.get("stap", 0))
     except (TypeError, ValueError):
@@ -282,14 +284,14 @@ def presentatie_stap() -> int:
 
 
 def presentatie_naar(stap: int) -> None:
-    from wijkdata.presentatie import STAPPEN
+    from wijkdata.export.presentatie import STAPPEN
     st.session_state["stap"] = max(0, min(stap, len(STAPPEN)))
 
 
 def uitgelicht_default(default: list, options: list) -> None:
     """Keep the featured initiatives valid for the current gemeente (URL or earlier pick),
     at most presentatie.MAX_UITGELICHT of them (a URL can hold more)."""
-    from wijkdata.presentatie import MAX_UITGELICHT
+    from wijkdata.export.presentatie import MAX_UITGELICHT
     current = [i for i in st.session_state.get("uitgelicht", []) if i in set(options)]
     chosen = current or [i for i in default if i in set(options)]
     st.session_state["uitgelicht"] = chosen[:MAX_UITGELICHT]
@@ -336,12 +338,12 @@ def presentatie_css() -> None:
 
 
 def escape(value) -> str:
-    from wijkdata.presentatie import esc
+    from wijkdata.export.presentatie import esc
     return esc(value)
 
 
 def slide(markup: str) -> None:
-    """Our own slide markup; every value from a file has been escaped by wijkdata.presentatie."""
+    """Our own slide markup; every value from a file was escaped by wijkdata.export.presentatie."""
     st.html(f"<div class='kw-slide'>{markup}</div>")
 
 
@@ -351,19 +353,19 @@ def presentatie_figuur(fig, key: str) -> None:
 
 
 def buurt_slide(rij, profiel) -> str:
-    from wijkdata.presentatie import buurt_html
+    from wijkdata.export.presentatie import buurt_html
     return buurt_html(rij, profiel)
 
 
 def initiatief_cards(kaarten) -> str:
-    from wijkdata.presentatie import initiatieven_html
+    from wijkdata.export.presentatie import initiatieven_html
     return initiatieven_html(kaarten)
 
 
 def bronnen_slide(data: Gegevens) -> str:
-    from wijkdata.presentatie import bronnen_html
+    from wijkdata.export.presentatie import bronnen_html
     if data.is_demo:
-        regels = ["Voorbeelddata (fictief): een verzonnen gemeente."]
+        regels = [f"{DEMO_NAAM}: een verzonnen gemeente."]
     else:
         from wijkdata.formatting import fmt_datum
         regels = [f"{v.name} ({v.kind}), versie {v.number}, {fmt_datum(v.created_at)}"
@@ -404,16 +406,16 @@ def chart(fig, *, name: str, key: str, **options) -> None:
 def chart_downloads(fig, *, name: str, key: str) -> None:
     """PNG (drawn by the server's own Chromium through kaleido, made only when clicked) and
     HTML with plotly.js inside, which opens without internet."""
-    from wijkdata import beeld
+    from wijkdata.export import images
     with st.container(horizontal=True, gap="small"):
-        has_chromium = beeld.chromium_available()
+        has_chromium = images.chromium_available()
         st.download_button(
             "PNG", (lambda: _png_or_none(embed_geojson(fig))) if has_chromium else b"",
             f"{name}.png",
             "image/png", key=f"{key}_png", icon=":material/image:", disabled=not has_chromium,
             help=None if has_chromium else "Een PNG maken kan hier niet: op deze computer "
                                            "is geen Chromium geïnstalleerd. Gebruik HTML.")
-        st.download_button("HTML", lambda: beeld.figure_html(embed_geojson(fig), name),
+        st.download_button("HTML", lambda: images.figure_html(embed_geojson(fig), name),
                            f"{name}.html",
                            "text/html", key=f"{key}_html", icon=":material/code:",
                            help="Interactieve grafiek als los bestand; opent ook zonder internet.")
@@ -422,14 +424,14 @@ def chart_downloads(fig, *, name: str, key: str) -> None:
 def embed_geojson(fig):
     """Maps on screen load their borders from a URL of this server; a PNG (kaleido) or an
     offline HTML file cannot reach it, so the borders go into the exported figure."""
-    from wijkdata.kaartcache import embed_geojson as embed
+    from wijkdata.draw.kaartcache import embed_geojson as embed
     return embed(fig)
 
 
 def _png_or_none(fig) -> bytes:
-    from wijkdata import beeld
+    from wijkdata.export import images
     try:
-        return beeld.figure_png(fig)
+        return images.figure_png(fig)
     except WijkdataError as exc:
         # A download cannot show a message; the error is logged and the file says why.
         return exc.message.encode("utf-8")
@@ -437,7 +439,7 @@ def _png_or_none(fig) -> bytes:
 
 def raadsinformatie_button(data: Gegevens, keuzes: Keuzes, key: str) -> None:
     """Download of the PDF report for the agenda; made only when clicked (a few seconds)."""
-    from wijkdata.raadsrapport import raadsinformatie_pdf
+    from wijkdata.export.raadsrapport import raadsinformatie_pdf
     if keuzes.gemeente is None:
         st.caption("Kies één gemeente om de raadsinformatie (PDF) te maken.")
         return

@@ -3,10 +3,11 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from wijkdata import codes, grafieken, rapportage
-from wijkdata.columns import INDICATOREN, LONELINESS
+from wijkdata.draw import grafieken, tabellen
 from wijkdata.formatting import fmt_getal, fmt_meters
-from wijkdata.gegevens import met_code, tekst
+from wijkdata.model import codes
+from wijkdata.model.gegevens import met_code, tekst
+from wijkdata.model.schema import INDICATOREN, LONELINESS
 
 data, keuzes = ui.page("Buurtprofiel")
 
@@ -34,7 +35,7 @@ if ui.is_waar(rij["witte_vlek"]):
     st.warning("Deze buurt is een **witte vlek**: veel eenzaamheid en weinig initiatieven, "
                "vergeleken met de andere buurten van de gemeente.", icon="🔎")
 
-profiel = rapportage.profiel(data, cijfers, buurtcode)
+profiel = tabellen.profiel(data, cijfers, buurtcode)
 st.markdown(f"**Vergeleken met wijk, gemeente en Nederland** ({ui.periode_label(keuzes)}). "
             "De lijnen zijn 95%-intervallen: de cijfers zijn schattingen. "
             "'Hoger' of 'lager' staat er alleen als de intervallen niet overlappen.")
@@ -46,12 +47,12 @@ if berekend:
     st.caption(f"De geladen cijfers geven geen eigen schatting voor {' en '.join(berekend)}. "
                "Die cijfers zijn berekend uit de buurten (gewogen naar het aantal inwoners) "
                "en hebben daarom geen interval.")
-ui.table(rapportage.profiel_tabel(profiel), name=f"profiel_{buurtcode}")
+ui.table(tabellen.profiel_tabel(profiel), name=f"profiel_{buurtcode}")
 
 left, right = st.columns(2)
 with left:
     st.markdown(f"**{label}: verloop over de jaren**")
-    trend = rapportage.trend(data, eenzaamheid, {"Buurt": buurtcode,
+    trend = tabellen.trend(data, eenzaamheid, {"Buurt": buurtcode,
                                                  "Gemeente": codes.gemeentecode(buurtcode),
                                                  "Nederland": codes.NEDERLAND},
                              keuzes.leeftijd)
@@ -67,15 +68,15 @@ with left:
             ui.table(trend, name=f"trend_{buurtcode}")
 with right:
     st.markdown(f"**{label} per leeftijdsgroep ({tekst(keuzes.periode, 'geen jaar')})**")
-    groepen = rapportage.leeftijdsgroepen(data, eenzaamheid, buurtcode, keuzes.periode)
+    groepen = tabellen.leeftijdsgroepen(data, eenzaamheid, buurtcode, keuzes.periode)
     ui.chart(grafieken.leeftijd_chart(groepen, f"{label} (%)"),
              name=f"leeftijden_{buurtcode}", key="profiel_leeftijd")
     with st.expander("Tabel"):
         ui.table(groepen, name=f"leeftijden_{buurtcode}")
 
 st.markdown("**Initiatieven in en rond de buurt**")
-rond = rapportage.initiatieven_rond(data, buurtcode)
+rond = tabellen.initiatieven_rond(data, buurtcode)
 if rond.empty:
     st.write("Geen initiatieven bekend.")
 else:
-    ui.table(rapportage.initiatieven_rond_tabel(rond), name=f"initiatieven_rond_{buurtcode}")
+    ui.table(tabellen.initiatieven_rond_tabel(rond), name=f"initiatieven_rond_{buurtcode}")

@@ -14,8 +14,9 @@ import streamlit as st
 
 import auth
 import ui
-from wijkdata import datasets, upload
+from wijkdata import upload
 from wijkdata.errors import WijkdataError
+from wijkdata.model import datasets
 from wijkdata.readers import checksum, textio
 from wijkdata.readers.initiatieven import TEMPLATE_COLUMNS, TOELICHTING, template_csv, template_xlsx
 

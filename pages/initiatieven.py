@@ -2,13 +2,15 @@
 import streamlit as st
 
 import ui
-from wijkdata import export, figures, grafieken, rapportage
-from wijkdata.columns import ACTIVITEITEN, DOELGROEPEN, WIJ_TYPES
+from wijkdata.compute import formulas
+from wijkdata.draw import grafieken, tabellen
+from wijkdata.export import spreadsheets
+from wijkdata.model.schema import ACTIVITEITEN, DOELGROEPEN, WIJ_TYPES
 
 data, keuzes = ui.page("Initiatieven")
 
 alle = data.initiatieven
-alle = figures.in_gemeente(alle, keuzes.gemeente)
+alle = formulas.in_gemeente(alle, keuzes.gemeente)
 if alle.empty:
     st.info("Voor deze gemeente zijn nog geen initiatieven bekend. Een lijst laadt u op de "
             "pagina Data.", icon="ℹ️")
@@ -19,21 +21,21 @@ beeindigd = st.checkbox("Ook initiatieven tonen die gestopt zijn",
                         help="Standaard ziet u alleen initiatieven zonder einddatum in het "
                              "verleden; alleen die tellen mee op de kaart en in de cijfers.")
 if not beeindigd:
-    alle = figures.active_initiatieven(alle)
+    alle = formulas.active_initiatieven(alle)
 with st.container(horizontal=True):
     activiteiten = st.multiselect("Activiteit", ACTIVITEITEN, placeholder="Alle")
     wij_types = st.multiselect("Wij-type", WIJ_TYPES, placeholder="Alle")
     doelgroepen = st.multiselect("Doelgroep", DOELGROEPEN, placeholder="Alle")
-gekozen = figures.filter_initiatieven(alle, activiteiten=activiteiten, wij_types=wij_types,
+gekozen = formulas.filter_initiatieven(alle, activiteiten=activiteiten, wij_types=wij_types,
                                       doelgroepen=doelgroepen, zoek=zoek)
 st.markdown(f"**{len(gekozen)} van {len(alle)} initiatieven**")
-tabel = rapportage.initiatieven_weergave(
-    export.initiatieven_table(gekozen).drop(columns=["lat", "lon"]))
+tabel = tabellen.initiatieven_weergave(
+    spreadsheets.initiatieven_table(gekozen).drop(columns=["lat", "lon"]))
 ui.table(tabel, name=f"initiatieven_{keuzes.bestandsdeel}")
 
 for by, label in (("activiteit", "Activiteit"), ("wij_type", "Wij-type"),
                   ("doelgroepen", "Doelgroep")):
-    telling = rapportage.tellingen(gekozen, by)
+    telling = tabellen.tellingen(gekozen, by)
     st.markdown(f"**Aantal per {label.lower()}**")
     left, right = st.columns([3, 2])
     with left:

@@ -3,9 +3,10 @@ buurt opens its profile."""
 import streamlit as st
 
 import ui
-from wijkdata import figures, kaart
-from wijkdata.columns import ACTIVITEITEN, DOELGROEPEN, WIJ_TYPES
-from wijkdata.gegevens import gebiedcijfers
+from wijkdata.compute import formulas
+from wijkdata.compute.buurttabel import gebiedcijfers
+from wijkdata.draw import kaart
+from wijkdata.model.schema import ACTIVITEITEN, DOELGROEPEN, WIJ_TYPES
 
 data, keuzes = ui.page("Kaart")
 
@@ -22,7 +23,7 @@ filters = (activiteiten, wij_types, doelgroepen)
 cijfers = ui.cijfers(keuzes, filters=filters)
 gebieden = gebiedcijfers(data, cijfers, keuzes.niveau)
 points = ui.filtered_initiatieven(data, filters)
-points = figures.in_gemeente(points, keuzes.gemeente)
+points = formulas.in_gemeente(points, keuzes.gemeente)
 te_veel = len(points) > kaart.MAX_POINTS
 if te_veel:
     points = points.iloc[0:0]

@@ -2,8 +2,8 @@
 import streamlit as st
 
 import ui
-from wijkdata import rapportage
-from wijkdata.figures import MIN_INWONERS, Q_AANBOD, Q_EENZAAM
+from wijkdata.compute.formulas import MIN_INWONERS, Q_AANBOD, Q_EENZAAM
+from wijkdata.draw import tabellen
 
 ui.frame_guard()
 data = ui.gegevens()
@@ -11,16 +11,16 @@ st.title("Over de data")
 ui.demo_banner(data)
 
 st.header("Geladen gegevens")
-ui.table(rapportage.geladen(data), name="gegevens")
+ui.table(tabellen.geladen(data), name="gegevens")
 
 st.header("Definities")
-ui.table(rapportage.definities(), name="definities",
+ui.table(tabellen.definities(), name="definities",
          column_config={"Definitie": st.column_config.TextColumn(width="large")})
 
 st.header("Zo rekenen we")
-st.markdown(rapportage.UITLEG.format(min_inwoners=MIN_INWONERS,
+st.markdown(tabellen.UITLEG.format(min_inwoners=MIN_INWONERS,
                                      q_eenzaam=round((1 - Q_EENZAAM) * 100),
                                      q_aanbod=round(Q_AANBOD * 100)))
 
 st.header("Waar u op moet letten")
-st.markdown(rapportage.KANTTEKENINGEN)
+st.markdown(tabellen.KANTTEKENINGEN)

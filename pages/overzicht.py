@@ -3,9 +3,9 @@ the top witte vlekken."""
 import streamlit as st
 
 import ui
-from wijkdata import kaart, rapportage
+from wijkdata.draw import kaart, tabellen
 from wijkdata.formatting import fmt_getal, fmt_interval, fmt_pct
-from wijkdata.gegevens import gemeente_naam, tekst
+from wijkdata.model.gegevens import gemeente_naam, tekst
 
 data, keuzes = ui.page(
     "Kleine wij's",
@@ -14,7 +14,7 @@ data, keuzes = ui.page(
           "**witte vlekken**.")
 
 cijfers = ui.cijfers(keuzes)
-k = rapportage.kerncijfers(data, cijfers, keuzes.gemeente)
+k = tabellen.kerncijfers(data, cijfers, keuzes.gemeente)
 naam = gemeente_naam(data, keuzes.gemeente)
 st.subheader(f"{naam} in cijfers")
 cols = st.columns(4)
@@ -49,11 +49,11 @@ with left:
                            "eenzaam_pct", indicator="eenzaam", view=view, height=380)
     ui.chart(fig, name=f"kaart_{keuzes.bestandsdeel}", key="overzicht_kaart")
     with st.expander("De cijfers van de kaart als tabel"):
-        ui.table(rapportage.kaart_tabel(cijfers), name=f"eenzaamheid_{keuzes.bestandsdeel}")
+        ui.table(tabellen.kaart_tabel(cijfers), name=f"eenzaamheid_{keuzes.bestandsdeel}")
     st.page_link("pages/kaart.py", label="Naar de kaart", icon=":material/map:")
 with right:
     st.markdown("**Grootste witte vlekken**")
-    top = rapportage.witte_vlekken_tabel(cijfers).head(5)
+    top = tabellen.witte_vlekken_tabel(cijfers).head(5)
     if top.empty:
         st.write("Geen witte vlekken gevonden met de huidige grenzen.")
     else:
@@ -72,4 +72,4 @@ with right:
     ui.raadsinformatie_button(data, keuzes, "overzicht_pdf")
 
 st.subheader("Geladen gegevens")
-ui.table(rapportage.geladen(data), name="gegevens")
+ui.table(tabellen.geladen(data), name="gegevens")

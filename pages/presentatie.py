@@ -2,9 +2,10 @@
 import streamlit as st
 
 import ui
-from wijkdata import grafieken, kaart, presentatie, rapportage
-from wijkdata.figures import active_initiatieven, in_gemeente
-from wijkdata.gegevens import gemeente_naam, met_code
+from wijkdata.compute.formulas import active_initiatieven, in_gemeente
+from wijkdata.draw import grafieken, kaart, tabellen
+from wijkdata.export import presentatie
+from wijkdata.model.gegevens import DEMO_NAAM, gemeente_naam, met_code
 
 ui.frame_guard()
 data = ui.gegevens()
@@ -44,7 +45,7 @@ if stap == 0:
 ui.presentatie_css()
 titel = presentatie.STAPPEN[stap - 1]
 kop = (f"<p class='kw-stap'>Stap {stap} van {len(presentatie.STAPPEN)} · "
-       f"{ui.escape(gemeentenaam)}{' · Voorbeelddata (fictief)' if data.is_demo else ''}</p>"
+       f"{ui.escape(gemeentenaam)}{' · ' + DEMO_NAAM if data.is_demo else ''}</p>"
        f"<h1>{ui.escape(titel)}</h1>")
 BIG = {"font_size": 24}
 
@@ -59,7 +60,7 @@ if stap == 1:
                                initiatieven=initiatieven, height=800, **BIG)
         ui.presentatie_figuur(fig, "kaart")
     with rechts:
-        kern = rapportage.kerncijfers(data, cijfers, keuzes.gemeente)
+        kern = tabellen.kerncijfers(data, cijfers, keuzes.gemeente)
         ui.slide(kop + "<ul>" + "".join(f"<li>{ui.escape(t)}</li>" for t in
                                           presentatie.kerntekst(kern, gemeentenaam)) +
                  "</ul><p>Paars: hoe donkerder, hoe meer eenzaamheid. Grijs: geen gegevens. "
@@ -82,7 +83,7 @@ elif stap == 4:
     buurt = ss.get("buurt") if ss.get("buurt") in set(cijfers["buurtcode"]) else \
         presentatie.standaard_buurt(cijfers)
     rij = cijfers.set_index("buurtcode").loc[buurt]
-    profiel = rapportage.profiel(data, cijfers, buurt)
+    profiel = tabellen.profiel(data, cijfers, buurt)
     links, rechts = st.columns([2, 3], gap="large")
     with links:
         ui.slide(kop + ui.buurt_slide(rij, profiel))

@@ -2,9 +2,9 @@
 import streamlit as st
 
 import ui
-from wijkdata import grafieken, rapportage
-from wijkdata.columns import INDICATOREN, LONELINESS
-from wijkdata.figures import Drempels
+from wijkdata.compute.formulas import Drempels
+from wijkdata.draw import grafieken, tabellen
+from wijkdata.model.schema import INDICATOREN, LONELINESS
 
 data, keuzes = ui.page("Witte vlekken")
 
@@ -23,14 +23,14 @@ min_inwoners = c3.number_input("Minimaal aantal inwoners voor een cijfer per 1.0
 drempels = Drempels(eenzaam=1 - q_eenzaam / 100, aanbod=q_aanbod / 100,
                     min_inwoners=int(min_inwoners))
 cijfers = ui.cijfers(keuzes, drempels=drempels)
-tabel = rapportage.witte_vlekken_tabel(cijfers, eenzaamheid)
+tabel = tabellen.witte_vlekken_tabel(cijfers, eenzaamheid)
 
 st.markdown("Het gekleurde vlak linksboven zijn de **witte vlekken**: veel eenzaamheid, "
             "weinig initiatieven.")
 ui.chart(grafieken.quadrant_chart(cijfers, f"{eenzaamheid}_pct", label),
          name=f"witte_vlekken_{keuzes.bestandsdeel}", key="kwadrant")
 with st.expander("De cijfers van deze figuur als tabel"):
-    ui.table(rapportage.witte_vlekken_tabel(cijfers, eenzaamheid, alleen_vlekken=False),
+    ui.table(tabellen.witte_vlekken_tabel(cijfers, eenzaamheid, alleen_vlekken=False),
              name=f"kwadrant_{keuzes.bestandsdeel}")
 onbekend = int(cijfers["witte_vlek"].isna().sum())
 if onbekend:
@@ -43,7 +43,7 @@ if tabel.empty:
 else:
     ui.table(tabel,
              column_config={"Waarom": st.column_config.TextColumn(width="large")})
-ui.download_buttons(rapportage.witte_vlekken_tabel(cijfers, eenzaamheid, alleen_vlekken=False),
+ui.download_buttons(tabellen.witte_vlekken_tabel(cijfers, eenzaamheid, alleen_vlekken=False),
                     f"witte_vlekken_{keuzes.bestandsdeel}", "witte_vlekken")
 st.caption("De download bevat alle buurten met de reden waarom ze wel of niet een witte "
            "vlek zijn.")

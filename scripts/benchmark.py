@@ -163,7 +163,7 @@ def bench_lezen(table, args):
 
     from tests.realshapes import rivm_national_xlsx
     from wijkdata.readers import read_file, textio
-    from wijkdata.readers.tabellen import read_indicatoren
+    from wijkdata.readers.indicatoren import read_indicatoren
 
     started = time.perf_counter()
     data = rivm_national_xlsx()
@@ -238,7 +238,7 @@ def _stray_cell_xlsx() -> bytes:
 # --- the steps ------------------------------------------------------------------------------
 
 def make_data(args):
-    from wijkdata import synthetic
+    from wijkdata.generators import synthetic
     start = time.perf_counter()
     files = synthetic.ensure(args.buurten, args.gemeenten, args.initiatieven)
     print(f"Synthetic data ready in {time.perf_counter() - start:.1f} s: {files.gpkg.parent}")
@@ -282,7 +282,7 @@ def naive_map(buurten, cijfers, column, view, points=None):
     import plotly.express as px
     import plotly.io as pio
 
-    from wijkdata import kaart
+    from wijkdata.draw import kaart
     geo = json.loads(buurten[["code", "geometry"]].to_crs("EPSG:4326").to_json(drop_id=True))
     fig = px.choropleth_map(cijfers, geojson=geo, locations="code",
                             featureidkey="properties.code", color=column, hover_name="naam",
@@ -298,18 +298,19 @@ def our_map(data, cijfers, niveau, gemeente, column, points=None):
     figure, and Streamlit's serialisation (plotly.io.to_json(validate=False))."""
     import plotly.io as pio
 
-    from wijkdata import kaart, kaartcache
-    from wijkdata.gegevens import gebiedcijfers
+    from wijkdata.compute.buurttabel import gebiedcijfers
+    from wijkdata.draw import kaart, kaartcache
     gebieden = gebiedcijfers(data, cijfers, niveau)
-    laag = kaartcache.laag(data.buurten, gemeente, niveau, key=data.kaart_sleutel)
+    laag = kaartcache.laag(data.buurten, gemeente, niveau, key=kaartcache.sleutel(data))
     fig = kaart.choropleth(laag.url, gebieden, column, indicator="eenzaam", view=laag.view,
                            initiatieven=points)
     return pio.to_json(fig, validate=False), laag
 
 
 def bench_maps(table, data, args):
-    from wijkdata import figures, kaartcache
-    from wijkdata.gegevens import buurtcijfers
+    from wijkdata.compute import formulas
+    from wijkdata.compute.buurttabel import buurtcijfers
+    from wijkdata.draw import kaartcache
     runs = args.runs
     column = "eenzaam_pct"
     cijfers_nl = buurtcijfers(data)
@@ -321,16 +322,16 @@ def bench_maps(table, data, args):
 
     def cold():
         root = roots.pop(0)
-        laag = kaartcache.laag(buurten, None, "buurt", key=data.kaart_sleutel, root=root)
+        laag = kaartcache.laag(buurten, None, "buurt", key=kaartcache.sleutel(data), root=root)
         shutil.rmtree(root, ignore_errors=True)
         return laag
     t_cold, _ = median_time(cold, args.cold_runs, setup=kaartcache.clear_memo)
 
     def new_process():
         kaartcache.clear_memo()
-        data.__dict__.pop("kaart_sleutel", None)
-        return kaartcache.laag(buurten, None, "buurt", key=data.kaart_sleutel)
-    kaartcache.laag(buurten, None, "buurt", key=data.kaart_sleutel)      # the app's files
+        # a new process computes the fingerprint again
+        return kaartcache.laag(buurten, None, "buurt", key=kaartcache.fingerprint(buurten))
+    kaartcache.laag(buurten, None, "buurt", key=kaartcache.sleutel(data))      # the app's files
     t_new, _ = median_time(new_process, runs)
 
     t_warm, (spec, laag) = median_time(
@@ -380,12 +381,12 @@ def bench_maps(table, data, args):
     sizes = buurten["gemeentecode"].value_counts()
     gemeente = sizes.index[0]
     cijfers_gm = buurtcijfers(data, gemeentecode=gemeente)
-    points = figures.active_initiatieven(data.initiatieven)
+    points = formulas.active_initiatieven(data.initiatieven)
     points = points[points["gemeentecode"] == gemeente]
     kaartcache.clear_memo()
     gm_root = Path(tempfile.mkdtemp(prefix="kaart-gm-"))
     t_gm_cold, _ = median_time(
-        lambda: kaartcache.laag(buurten, gemeente, "buurt", key=data.kaart_sleutel,
+        lambda: kaartcache.laag(buurten, gemeente, "buurt", key=kaartcache.sleutel(data),
                                 root=gm_root), 1)
     shutil.rmtree(gm_root, ignore_errors=True)
     t_gm, (spec_gm, laag_gm) = median_time(
@@ -407,18 +408,19 @@ def bench_maps(table, data, args):
 
 
 def bench_join_export(table, data, args):
-    from wijkdata import export, figures
-    from wijkdata.gegevens import buurtcijfers
+    from wijkdata.compute import formulas
+    from wijkdata.compute.buurttabel import buurtcijfers
+    from wijkdata.export import spreadsheets
     bron = data.initiatieven_bron
     t_join, joined = median_time(
-        lambda: figures.join_initiatieven_to_buurten(bron, data.gebieden), args.runs)
+        lambda: formulas.join_initiatieven_to_buurten(bron, data.gebieden), args.runs)
     table.add(f"{len(bron):,} initiatives joined to buurten", t_join, "s", target=1.0,
               note=f"{joined['buurtcode'].notna().mean():.1%} placed in a buurt")
 
     def export_all():
         data.__dict__.pop("_memo_cache", None)        # as a fresh command-line process
         cijfers = buurtcijfers(data)
-        return export.to_csv_bytes(export.buurten_table(cijfers))
+        return spreadsheets.to_csv_bytes(spreadsheets.buurten_table(cijfers))
     t_export, csv = median_time(export_all, args.runs)
     rows = csv.count(b"\n") - 1
     table.add("Per-buurt export, whole country (CSV)", t_export, "s",
@@ -430,17 +432,18 @@ def country_rerun_proxy(table, data, args):
     """A filter change for the whole country through the functions the Kaart page calls."""
     import plotly.io as pio
 
-    from wijkdata import figures, kaart, kaartcache
-    from wijkdata.gegevens import buurtcijfers, gebiedcijfers
+    from wijkdata.compute import formulas
+    from wijkdata.compute.buurttabel import buurtcijfers, gebiedcijfers
+    from wijkdata.draw import kaart, kaartcache
     filters = iter(FILTERS * 3)
 
     def rerun():
         chosen = next(filters)
-        ini = figures.filter_initiatieven(figures.active_initiatieven(data.initiatieven),
+        ini = formulas.filter_initiatieven(formulas.active_initiatieven(data.initiatieven),
                                           activiteiten=chosen or None)
         cijfers = buurtcijfers(data, initiatieven=ini if chosen else None)
         gebieden = gebiedcijfers(data, cijfers, "buurt")
-        laag = kaartcache.laag(data.buurten, None, "buurt", key=data.kaart_sleutel)
+        laag = kaartcache.laag(data.buurten, None, "buurt", key=kaartcache.sleutel(data))
         fig = kaart.choropleth(laag.url, gebieden, "eenzaam_pct", indicator="eenzaam",
                                view=laag.view)
         return pio.to_json(fig, validate=False)
@@ -538,9 +541,9 @@ sys.path.insert(0, {root!r})
 import streamlit as st
 
 import ui
-from wijkdata import kaart
-from wijkdata.columns import ACTIVITEITEN
-from wijkdata.gegevens import gebiedcijfers
+from wijkdata.draw import kaart
+from wijkdata.model.schema import ACTIVITEITEN
+from wijkdata.compute.buurttabel import gebiedcijfers
 
 st.set_page_config(layout="wide")
 data = ui.gegevens()
@@ -586,8 +589,9 @@ NAIVE_APP = '''
 import json
 import plotly.express as px
 import streamlit as st
-from wijkdata import kaart
-from wijkdata.gegevens import buurtcijfers, load_active
+from wijkdata.draw import kaart
+from wijkdata.model.gegevens import load_active
+from wijkdata.compute.buurttabel import buurtcijfers
 from wijkdata.store import Store
 
 st.set_page_config(layout="wide")
@@ -836,8 +840,9 @@ def main(argv=None) -> int:
         table.print()
         return 0
 
-    from wijkdata import kaartcache, synthetic
-    from wijkdata.gegevens import load_active
+    from wijkdata.draw import kaartcache
+    from wijkdata.generators import synthetic
+    from wijkdata.model.gegevens import load_active
 
     files = make_data(args)
     synthetic.cache_dir().mkdir(parents=True, exist_ok=True)
@@ -862,7 +867,7 @@ def main(argv=None) -> int:
         print("Maps ...", flush=True)
         gemeente = bench_maps(table, data, args)
         proxy = country_rerun_proxy(table, data, args)
-        fingerprint = data.kaart_sleutel
+        fingerprint = kaartcache.sleutel(data)
         del data
         gc.collect()
         print("AppTest ...", flush=True)

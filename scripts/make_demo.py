@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from wijkdata.demo import DEMO_DIR, write_demo  # noqa: E402
+from wijkdata.generators.demo import DEMO_DIR, write_demo  # noqa: E402
 
 
 def main(argv: list[str]) -> int:

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import box
 
-from wijkdata.columns import INDICATOREN_COLUMNS
+from wijkdata.model.schema import INDICATOREN_COLUMNS
 
 
 def make_frames(*, gemeenten=("0001", "0002"), buurten_per_wijk=3, wijken=2,
@@ -102,7 +102,7 @@ def initiatieven_csv(buurtcodes: list[str], n: int = 24, seed: int = 0) -> bytes
     import io
     import random
 
-    from wijkdata.columns import ACTIVITEITEN, DOELGROEPEN, WIJ_TYPES
+    from wijkdata.model.schema import ACTIVITEITEN, DOELGROEPEN, WIJ_TYPES
     rng = random.Random(seed)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")

@@ -91,7 +91,7 @@ def project(page, lon, lat):
 
 
 def test_clicking_a_buurt_opens_its_profile(page, demo_server):
-    from wijkdata.gegevens import load_demo
+    from wijkdata.model.gegevens import load_demo
     buurten = load_demo().buurten.to_crs("EPSG:4326").set_index("code")
     target = "BU99990203"                      # Scheepmakersbuurt, a witte vlek
     point = buurten.geometry[target].representative_point()
@@ -148,7 +148,7 @@ def test_a_shared_url_reopens_gemeente_and_buurt(page, tmp_path):
     ("PNG", ".png", b"\x89PNG"), ("HTML", ".html", b"<html lang=\"nl\">"),
 ])
 def test_chart_downloads_png_and_offline_html(page, demo_server, label, suffix, magic):
-    from wijkdata.beeld import PNG_MISLUKT
+    from wijkdata.export.images import PNG_MISLUKT
     open_page(page, demo_server, "witte_vlekken")
     button = page.get_by_test_id("stDownloadButton").get_by_text(label, exact=True).first
     for _attempt in range(2):

@@ -11,7 +11,7 @@ import pytest
 from tests.apptest import LEAKED
 from tests.browser import exceptions, screenshot, start_server, wait_for_app, wait_for_charts
 from tests.factory import almere_files, publish_files
-from wijkdata.presentatie import STAPPEN
+from wijkdata.export.presentatie import STAPPEN
 
 pytestmark = pytest.mark.browser
 

@@ -14,7 +14,7 @@ from tests.browser import (
     wait_for_app,
     wait_for_charts,
 )
-from wijkdata.presentatie import STAPPEN
+from wijkdata.export.presentatie import STAPPEN
 
 pytestmark = pytest.mark.browser
 
@@ -157,8 +157,9 @@ def test_big_buttons_work_too(projector, demo_server):
 
 
 def test_the_chosen_buurt_survives_every_step_and_a_reload(projector, demo_server):
-    from wijkdata.gegevens import buurtcijfers, load_demo
-    from wijkdata.presentatie import standaard_buurt
+    from wijkdata.compute.buurttabel import buurtcijfers
+    from wijkdata.export.presentatie import standaard_buurt
+    from wijkdata.model.gegevens import load_demo
     data = load_demo()
     default = standaard_buurt(buurtcijfers(data))
     chosen = next(c for c in ("BU99990101", "BU99990102") if c != default)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_store import bad_database
-from wijkdata.gegevens import DEMO_DIR
+from wijkdata.model.gegevens import DEMO_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_BUURTEN = DEMO_DIR / "buurten.geojson"

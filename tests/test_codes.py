@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wijkdata import codes
+from wijkdata.model import codes
 
 
 @pytest.mark.parametrize("raw, expected", [

@@ -1,4 +1,4 @@
-"""The embedded demo municipality (wijkdata.demo) and its committed files."""
+"""The embedded demo municipality (wijkdata.generators.demo) and its committed files."""
 from __future__ import annotations
 
 import json
@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from wijkdata import codes, columns, demo
+from wijkdata.generators import demo
+from wijkdata.model import codes, schema
 from wijkdata.readers.textio import parse_number, read_csv_text
 
 ROOT = demo.DEMO_DIR.parent.parent
@@ -296,8 +297,8 @@ def test_wijk_and_gemeente_are_population_weighted(rivm, buurten):
 def test_initiatieven_file_is_a_dutch_excel_export(folder, initiatieven):
     data = (folder / demo.FILES["initiatieven"]).read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
-    assert data[3:].split(b"\n")[0].decode() == ";".join(columns.INITIATIEF_COLUMNS)
-    assert list(initiatieven.columns) == columns.INITIATIEF_COLUMNS
+    assert data[3:].split(b"\n")[0].decode() == ";".join(schema.INITIATIEF_COLUMNS)
+    assert list(initiatieven.columns) == schema.INITIATIEF_COLUMNS
     assert 90 <= len(initiatieven) <= 110
     assert initiatieven["naam"].is_unique
     assert (initiatieven["omschrijving"].str.len() > 20).all()
@@ -305,10 +306,10 @@ def test_initiatieven_file_is_a_dutch_excel_export(folder, initiatieven):
 
 
 def test_every_kind_appears(initiatieven):
-    assert set(initiatieven["activiteit"]) == set(columns.ACTIVITEITEN)
-    assert set(initiatieven["wij_type"]) == set(columns.WIJ_TYPES)
+    assert set(initiatieven["activiteit"]) == set(schema.ACTIVITEITEN)
+    assert set(initiatieven["wij_type"]) == set(schema.WIJ_TYPES)
     doelgroepen = {d for cell in initiatieven["doelgroepen"] for d in cell.split(", ")}
-    assert doelgroepen == set(columns.DOELGROEPEN)
+    assert doelgroepen == set(schema.DOELGROEPEN)
     assert set(initiatieven["frequentie"]) == {"wekelijks", "maandelijks", "jaarlijks",
                                                "eenmalig", "doorlopend"}
     assert set(initiatieven["organisator"]) == {"bewoners", "welzijnsorganisatie",
@@ -341,7 +342,7 @@ def test_locations(initiatieven, punten, buurten):
 
 
 def test_no_personal_data(folder, initiatieven):
-    assert not set(columns.PERSOONSGEGEVENS_COLUMNS) & set(initiatieven.columns)
+    assert not set(schema.PERSOONSGEGEVENS_COLUMNS) & set(initiatieven.columns)
     text = (folder / demo.FILES["initiatieven"]).read_text(encoding="utf-8-sig")
     assert "@" not in text
     assert not re.search(r"\b0\d{1,3}[- ]?\d{6,8}\b", text)      # Dutch phone numbers

@@ -8,18 +8,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.factory import make_frames
-from wijkdata import rapportage
-from wijkdata.columns import INDICATOREN_COLUMNS
+from wijkdata.compute.buurttabel import buurtcijfers, gebiedcijfers
+from wijkdata.draw import tabellen
 from wijkdata.formatting import fmt_pct
-from wijkdata.gegevens import (
-    MISSING_TEXTS,
-    assemble,
-    buurtcijfers,
-    gebiedcijfers,
-    gemeente_naam,
-    met_code,
-    tekst,
-)
+from wijkdata.model.gegevens import MISSING_TEXTS, assemble, gemeente_naam, met_code, tekst
+from wijkdata.model.schema import INDICATOREN_COLUMNS
 
 
 @pytest.fixture
@@ -164,12 +157,12 @@ def _alleen_buurtrijen():
 def test_profile_references_are_weighted_from_the_buurten_when_the_source_has_none():
     data = _alleen_buurtrijen()
     cijfers = buurtcijfers(data, gemeentecode="GM0001")
-    profiel = rapportage.profiel(data, cijfers, "BU00010002").set_index("indicator")
+    profiel = tabellen.profiel(data, cijfers, "BU00010002").set_index("indicator")
     eenzaam = profiel.loc["eenzaam"]
     # wijk 00: 32, 37, 42 % with 1000, 2000, 3000 inwoners
     assert eenzaam["wijk"] == pytest.approx((32 * 1000 + 37 * 2000 + 42 * 3000) / 6000)
     # the gemeente: the last buurt has no figure, so it carries no weight
-    kern = rapportage.kerncijfers(data, cijfers, "GM0001")
+    kern = tabellen.kerncijfers(data, cijfers, "GM0001")
     assert eenzaam["gemeente"] == pytest.approx(kern["eenzaam"]["waarde"])
     assert eenzaam["gemeente"] == pytest.approx(
         (32 * 1000 + 37 * 2000 + 42 * 3000 + 32 * 1000 + 37 * 2000) / 9000)
@@ -179,7 +172,7 @@ def test_profile_references_are_weighted_from_the_buurten_when_the_source_has_no
     # no interval on one side: never "hoger" or "lager"
     assert eenzaam["vs_gemeente"] == "niet duidelijk verschillend"
     assert np.isnan(eenzaam["nederland"]) and not eenzaam["nederland_berekend"]
-    tabel = rapportage.profiel_tabel(profiel.reset_index()).set_index("Indicator")
+    tabel = tabellen.profiel_tabel(profiel.reset_index()).set_index("Indicator")
     assert tabel.loc["Eenzaam", "Gemeente"] == f"{fmt_pct(kern['eenzaam']['waarde'])} " \
                                                "(berekend uit de buurten)"
     assert tabel.loc["Eenzaam", "Nederland"] == "geen gegevens"
@@ -189,7 +182,7 @@ def test_a_published_reference_is_used_with_its_interval():
     gebieden, indicatoren, initiatieven = make_frames()
     data = assemble([gebieden], [indicatoren], [initiatieven], key=("t",))
     cijfers = buurtcijfers(data, gemeentecode="GM0001")
-    eenzaam = rapportage.profiel(data, cijfers, "BU00010002").set_index("indicator").loc[
+    eenzaam = tabellen.profiel(data, cijfers, "BU00010002").set_index("indicator").loc[
         "eenzaam"]
     assert eenzaam["gemeente"] == pytest.approx(36.0)
     assert eenzaam["gemeente_onder"] == pytest.approx(35.0)
@@ -201,7 +194,7 @@ def test_a_published_reference_is_used_with_its_interval():
 
 def test_witte_vlekken_table_holds_the_classification_and_its_reason(gegevens):
     cijfers = buurtcijfers(gegevens, gemeentecode="GM0001")
-    tabel = rapportage.witte_vlekken_tabel(cijfers, alleen_vlekken=False).set_index("Buurtcode")
+    tabel = tabellen.witte_vlekken_tabel(cijfers, alleen_vlekken=False).set_index("Buurtcode")
     assert set(tabel["Witte vlek"]) <= {"ja", "nee", "onbekend"}
     assert tabel.loc["BU00010102", "Witte vlek"] == "onbekend"
     assert tabel.loc["BU00010102", "Kwadrant"] == "onbekend"
@@ -220,14 +213,14 @@ def test_publication_times_are_shown_as_the_clock_in_the_netherlands():
                         source_filename="x.csv", created_at=moment)
         for name, moment in (("zomer", datetime(2024, 7, 1, 22, 30, tzinfo=UTC)),
                              ("winter", datetime(2024, 1, 15, 23, 30, tzinfo=UTC)))])
-    geladen = rapportage.geladen(gegevens).set_index("Dataset")
+    geladen = tabellen.geladen(gegevens).set_index("Dataset")
     assert geladen.loc["zomer", "Gepubliceerd"] == "02-07-2024 00:30"     # CEST, UTC+2
     assert geladen.loc["winter", "Gepubliceerd"] == "16-01-2024 00:30"    # CET, UTC+1
 
 
 def test_trend_of_a_gemeente_without_own_figures_is_weighted_per_year():
     data = _alleen_buurtrijen()
-    trend = rapportage.trend(data, "eenzaam", {"Buurt": "BU00010002", "Gemeente": "GM0001"},
+    trend = tabellen.trend(data, "eenzaam", {"Buurt": "BU00010002", "Gemeente": "GM0001"},
                              "18+")
     gemeente = trend[trend["gebied"] == "Gemeente"].set_index("periode")
     assert list(gemeente.index) == [2020, 2022]

@@ -2,7 +2,7 @@
 import numpy as np
 import pandas as pd
 
-from wijkdata import grafieken
+from wijkdata.draw import grafieken
 
 FORBIDDEN = ("nan", "none", "null", "nat", "<na>", "inf")
 

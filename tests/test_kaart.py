@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import box
 
-from wijkdata import kaart
+from wijkdata.draw import kaart
 
 
 def areas():

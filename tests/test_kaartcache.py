@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 import shapely
 
-from wijkdata import kaart, kaartcache, synthetic
-from wijkdata.figures import RD
+from wijkdata.compute.formulas import RD
+from wijkdata.draw import kaart, kaartcache
+from wijkdata.generators import synthetic
 
 
 @pytest.fixture(scope="module")

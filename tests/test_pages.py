@@ -217,13 +217,13 @@ def test_presentatie_keeps_the_chosen_buurt_and_initiatives_through_every_step(s
     at.button(key="kw_vorige").click().run()
     at.button(key="kw_vorige").click().run()
     assert at.session_state["stap"] == 4
-    from wijkdata.gegevens import load_demo
+    from wijkdata.model.gegevens import load_demo
     naam = load_demo().buurten.set_index("code").loc[chosen, "naam"]
     assert naam in _slide(at)
 
 
 def test_presentatie_reload_reopens_the_chosen_buurt(store_dir):
-    from wijkdata.gegevens import load_demo
+    from wijkdata.model.gegevens import load_demo
     naam = load_demo().buurten.set_index("code").loc["BU99990102", "naam"]
     at = start("pages/presentatie.py", stap="4", buurt="BU99990102")
     assert naam in _slide(at)

@@ -3,8 +3,9 @@ import pandas as pd
 import pytest
 
 from tests.apptest import LEAKED
-from wijkdata import presentatie
-from wijkdata.gegevens import buurtcijfers, load_demo
+from wijkdata.compute.buurttabel import buurtcijfers
+from wijkdata.export import presentatie
+from wijkdata.model.gegevens import load_demo
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,11 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from wijkdata import beeld, raadsrapport, rapportage
+from wijkdata.compute.buurttabel import buurtcijfers
+from wijkdata.draw import tabellen
 from wijkdata.errors import WijkdataError
-from wijkdata.gegevens import buurtcijfers, load_demo
+from wijkdata.export import images, raadsrapport
+from wijkdata.model.gegevens import load_demo
 
 VANDAAG = date(2026, 11, 24)
 
@@ -48,27 +50,27 @@ def demo():
 @pytest.fixture(scope="module")
 def top_five(demo):
     cijfers = buurtcijfers(demo, gemeentecode="GM9999")
-    names = list(rapportage.witte_vlekken_tabel(cijfers)["Buurt"].head(5))
+    names = list(tabellen.witte_vlekken_tabel(cijfers)["Buurt"].head(5))
     assert len(names) == 5, "the demo should have at least five witte vlekken"
     return names
 
 
 @pytest.fixture
 def no_chromium(monkeypatch):
-    monkeypatch.setattr(beeld, "chromium_available", lambda: False)
+    monkeypatch.setattr(images, "chromium_available", lambda: False)
 
 
 @pytest.fixture(scope="module")
 def report_without_chromium(demo):
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(beeld, "chromium_available", lambda: False)
+        patch.setattr(images, "chromium_available", lambda: False)
         pdf = raadsrapport.raadsinformatie_pdf(demo, "GM9999", vandaag=VANDAAG)
     return pdf, pdf_text(pdf)
 
 
 @pytest.fixture(scope="module")
 def report_with_chromium(demo):
-    if not beeld.chromium_available():
+    if not images.chromium_available():
         pytest.skip("Chromium not installed (apt-get install chromium)")
     pdf = raadsrapport.raadsinformatie_pdf(demo, "GM9999", vandaag=VANDAAG)
     return pdf, pdf_text(pdf)
@@ -130,8 +132,8 @@ def test_demo_report_pages_render(report_with_chromium, tmp_path):
 
 def test_uploaded_names_are_escaped(demo, no_chromium):
     cijfers = buurtcijfers(demo, gemeentecode="GM9999")
-    code = rapportage.witte_vlekken_tabel(cijfers)["Buurtcode"].iloc[0]
-    nearby = rapportage.initiatieven_rond(demo, code, n=5)["naam"].iloc[0]
+    code = tabellen.witte_vlekken_tabel(cijfers)["Buurtcode"].iloc[0]
+    nearby = tabellen.initiatieven_rond(demo, code, n=5)["naam"].iloc[0]
     gebieden = demo.gebieden.copy()
     gebieden.loc[gebieden["code"] == code, "naam"] = "Oude <b>Haven & Co"
     gebieden["gemeentenaam"] = "Linde & <Waarde>"
@@ -195,8 +197,8 @@ def test_markdown_items_keep_bold_join_lines_and_escape():
 
 
 def test_the_real_uitleg_and_kanttekeningen_become_items():
-    assert len(raadsrapport.markdown_items(rapportage.KANTTEKENINGEN)) == 5
-    items = raadsrapport.markdown_items(rapportage.UITLEG)
+    assert len(raadsrapport.markdown_items(tabellen.KANTTEKENINGEN)) == 5
+    items = raadsrapport.markdown_items(tabellen.UITLEG)
     assert all(item.startswith("<b>") for item in items)
 
 
@@ -206,7 +208,7 @@ def test_real_shaped_data_names_the_gemeente_and_never_prints_nan(tmp_path, no_c
     # Data page.
     from tests.apptest import LEAKED
     from tests.factory import almere_files, publish_files
-    from wijkdata.gegevens import load_active
+    from wijkdata.model.gegevens import load_active
     from wijkdata.store import Store
     url = f"sqlite:///{tmp_path / 'wijkdata.sqlite'}"
     publish_files(url, almere_files())

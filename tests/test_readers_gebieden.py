@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 from shapely.geometry import Polygon, box
 
 from tests import realshapes
-from wijkdata.columns import GEBIEDEN_COLUMNS
 from wijkdata.errors import WijkdataError
+from wijkdata.model.schema import GEBIEDEN_COLUMNS
 from wijkdata.readers import gebieden, read_file
 from wijkdata.readers.gebieden import list_layers, looks_like_geo, read_gebieden
 

@@ -11,8 +11,8 @@ import pytest
 from openpyxl import load_workbook
 from shapely.geometry import box
 
-from wijkdata.columns import ACTIVITEITEN, DOELGROEPEN, INITIATIEF_COLUMNS, WIJ_TYPES
 from wijkdata.errors import WijkdataError
+from wijkdata.model.schema import ACTIVITEITEN, DOELGROEPEN, INITIATIEF_COLUMNS, WIJ_TYPES
 from wijkdata.readers import textio
 from wijkdata.readers.initiatieven import (
     OUTPUT_COLUMNS,

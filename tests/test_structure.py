@@ -3,7 +3,7 @@ import ast
 import re
 from pathlib import Path
 
-from wijkdata.columns import INDICATOREN
+from wijkdata.model.schema import INDICATOREN
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,8 +5,9 @@ import pandas as pd
 import pytest
 import shapely
 
-from wijkdata import codes, synthetic
-from wijkdata.columns import INDICATOREN_COLUMNS, INITIATIEF_COLUMNS, LONELINESS
+from wijkdata.generators import synthetic
+from wijkdata.model import codes
+from wijkdata.model.schema import INDICATOREN_COLUMNS, INITIATIEF_COLUMNS, LONELINESS
 from wijkdata.readers import read_file
 
 N_BUURTEN, N_GEMEENTEN, N_INITIATIEVEN = 300, 9, 600
@@ -90,7 +91,7 @@ def test_loneliness_for_four_periods_three_ages_with_intervals(nl):
 
 
 def test_initiatives_lie_in_their_buurt(nl):
-    from wijkdata.figures import join_initiatieven_to_buurten
+    from wijkdata.compute.formulas import join_initiatieven_to_buurten
     ini = nl.initiatieven
     assert len(ini) == N_INITIATIEVEN
     assert list(ini.columns) == INITIATIEF_COLUMNS + ["x", "y", "bron_rij"]

@@ -17,8 +17,10 @@ import pytest
 from shapely.geometry import box
 
 from tests.factory import make_frames
-from wijkdata import datasets, export, upload
+from wijkdata import upload
 from wijkdata.errors import WijkdataError
+from wijkdata.export import spreadsheets
+from wijkdata.model import datasets
 from wijkdata.readers import read_file
 from wijkdata.readers.gebieden import MAX_ZIP_MEMBERS
 from wijkdata.store import Store, Versie
@@ -200,7 +202,7 @@ def test_report_export_neutralises_formulas_and_keeps_html_as_text():
     csv = (b"naam;activiteit;lat;lon\n"
            b"<script>alert(1)</script>;=HYPERLINK(\"http://x\");52,1;5,1\n")
     table = upload.rapport_table(read_file(csv, "lijst.csv"))
-    text = export.to_csv_bytes(export.safe_table(table)).decode()
+    text = spreadsheets.to_csv_bytes(spreadsheets.safe_table(table)).decode()
     assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
 
 
@@ -410,7 +412,7 @@ def test_reading_maps_leaves_no_temporary_files(tmp_path, monkeypatch):
     assert list(scratch.iterdir()) == []
 
 
-# --- dataset identity (wijkdata.datasets): what the file IS, never its name -----------------------
+# --- dataset identity (wijkdata.model.datasets): what the file IS, never its name ---
 
 KERNCIJFERS_CSV = (b"ID;WijkenEnBuurten;Gemeentenaam_1;SoortRegio_2;Codering_3;"
                    b"AantalInwoners_5;k_65JaarOfOuder_12\n"

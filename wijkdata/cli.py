@@ -20,8 +20,8 @@ import traceback
 from datetime import datetime
 from pathlib import Path
 
-from .columns import KINDS, LEEFTIJDEN
-from .errors import Probleem, WijkdataError
+from wijkdata.errors import Probleem, WijkdataError
+from wijkdata.model.schema import KINDS, LEEFTIJDEN
 
 
 class _Parser(argparse.ArgumentParser):
@@ -111,7 +111,7 @@ def _save_traceback() -> str:
 
 
 def _read(args):
-    from .upload import read_checked_path
+    from wijkdata.upload import read_checked_path
     return read_checked_path(args.file, kind=args.kind, layer=args.layer, periode=args.period)
 
 
@@ -153,8 +153,9 @@ def cmd_check(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from . import datasets, upload
-    from .store import Store
+    from wijkdata import upload
+    from wijkdata.model import datasets
+    from wijkdata.store import Store
     ingelezen, data = _read(args)
     _print_report(ingelezen, args.skip_invalid)
     if not ingelezen.usable(args.skip_invalid):
@@ -181,9 +182,10 @@ def _user() -> str:
 
 
 def cmd_export(args) -> int:
-    from . import export
-    from .gegevens import buurtcijfers, load_active, load_demo
-    from .store import Store, shown_url
+    from wijkdata.compute.buurttabel import buurtcijfers
+    from wijkdata.export import spreadsheets
+    from wijkdata.model.gegevens import load_active, load_demo
+    from wijkdata.store import Store, shown_url
     if args.demo:
         gegevens = load_demo()
     else:
@@ -206,7 +208,7 @@ def cmd_export(args) -> int:
         _check_gemeente(args.gemeente, set(gegevens.gemeenten["code"]))
         cijfers = buurtcijfers(gegevens, gemeentecode=args.gemeente, periode=args.period,
                                leeftijd=args.age)
-        table = export.buurten_table(cijfers)
+        table = spreadsheets.buurten_table(cijfers)
         geometry = gegevens.buurten.set_index("code").geometry.reindex(cijfers["buurtcode"])
     else:
         initiatieven = gegevens.initiatieven
@@ -214,14 +216,14 @@ def cmd_export(args) -> int:
                         | set(initiatieven["gemeentecode"].dropna()))
         if args.gemeente:
             initiatieven = initiatieven[initiatieven["gemeentecode"] == args.gemeente]
-        table = export.initiatieven_table(initiatieven)
+        table = spreadsheets.initiatieven_table(initiatieven)
         geometry = initiatieven.geometry
         hidden = table["op_buurtniveau"].fillna(False).astype(bool).values
         geometry = geometry.where(~hidden, None) if hidden.any() else geometry
     if args.format == "csv":
-        payload = export.to_csv_bytes(table)
+        payload = spreadsheets.to_csv_bytes(table)
     else:
-        payload = export.to_geojson_bytes(table, geometry)
+        payload = spreadsheets.to_geojson_bytes(table, geometry)
     if args.output:
         try:
             Path(args.output).write_bytes(payload)
@@ -242,8 +244,8 @@ def _check_gemeente(gemeentecode: str | None, known: set) -> None:
 
 
 def cmd_datasets(args) -> int:
-    from .formatting import tijdstip
-    from .store import Store
+    from wijkdata.formatting import tijdstip
+    from wijkdata.store import Store
     store = Store(args.db)
     versies = store.versions()
     if not versies:

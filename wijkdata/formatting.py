@@ -80,7 +80,7 @@ def soort(kolom, reeks=None) -> str:
     """What ``kolom`` holds: one of the soorten in :data:`DECIMALEN`, or ``"tekst"``.
 
     Known names first (:data:`KOLOM_SOORTEN`, an indicator key of
-    :data:`wijkdata.columns.INDICATOREN` by its unit), then the form of the name
+    :data:`wijkdata.model.schema.INDICATOREN` by its unit), then the form of the name
     (``*_pct``, ``pct_*``, ``… (%)``, ``*_ondergrens``, ``… (m)``, ``afstand…``,
     ``… per 1.000 …``). An unknown column is ``getal`` when ``reeks`` holds numbers with a
     fraction (or no ``reeks`` is given), ``aantal`` when it holds whole numbers only, and
@@ -98,7 +98,7 @@ def soort(kolom, reeks=None) -> str:
 
 
 def _soort_van_naam(kolom) -> str | None:
-    from .columns import INDICATOREN
+    from wijkdata.model.schema import INDICATOREN
 
     name = str(kolom).strip().lower()
     if name in KOLOM_SOORTEN:

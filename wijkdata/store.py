@@ -63,7 +63,7 @@ versions_table = sa.Table(
     sa.Column("created_by", sa.Text, nullable=False, default=""),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("note", sa.Text, nullable=False, default=""),
-    # What the file is (wijkdata.datasets.SOURCE_KINDS: 'gebieden', 'CBS Kerncijfers', ...),
+    # What the file is (wijkdata.model.datasets.SOURCE_KINDS: 'gebieden', 'CBS Kerncijfers', ...),
     # decided from its content. Added after the first release: NULL for versions stored
     # before, derived from their frame when needed (see datasets.source_kind_of).
     sa.Column("source_kind", sa.String(32), nullable=True),
@@ -181,7 +181,7 @@ class Versie:
     created_at: datetime
     note: str
     active: bool
-    source_kind: str | None = None     # see wijkdata.datasets; None for older versions
+    source_kind: str | None = None     # see wijkdata.model.datasets; None for older versions
 
 
 class Store:
@@ -263,7 +263,7 @@ class Store:
                 source_kind: str | None = None) -> Versie:
         """Store ``frame`` as a new version of dataset (kind, name) and make it active.
 
-        ``source_kind`` says what the file is (see :mod:`wijkdata.datasets`). All in one
+        ``source_kind`` says what the file is (see :mod:`wijkdata.model.datasets`). All in one
         transaction: when anything fails, nothing is stored.
         """
         problems = []

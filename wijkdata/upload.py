@@ -36,8 +36,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import sqlalchemy as sa
 
-from . import codes, datasets, kaart
-from .columns import (
+from wijkdata.draw import kaart
+from wijkdata.errors import WijkdataError
+from wijkdata.formatting import escape_markdown  # noqa: F401  (re-exported for pages)
+from wijkdata.model import codes, datasets
+from wijkdata.model.schema import (
     CODE,
     GEMEENTECODE,
     GEMEENTENAAM,
@@ -50,20 +53,18 @@ from .columns import (
     PERSOONSGEGEVENS_COLUMNS,
     WIJKCODE,
 )
-from .errors import WijkdataError
-from .formatting import escape_markdown  # noqa: F401  (re-exported for pages)
-from .readers import MAX_FILE_BYTES, Ingelezen, checksum, read_file, textio
-from .readers.gebieden import check_zip, list_layers, looks_like_geo
+from wijkdata.readers import MAX_FILE_BYTES, Ingelezen, checksum, read_file, textio
+from wijkdata.readers.gebieden import check_zip, list_layers, looks_like_geo
+from wijkdata.readers.indicatoren import looks_like_indicatoren
 
 # _looks_personal: the reader's own test for e-mail and phone cells, so the example shown
 # while mapping hides exactly what the reader will drop.
-from .readers.initiatieven import (
+from wijkdata.readers.initiatieven import (
     CANONICAL,
     _looks_personal,
     looks_like_initiatieven,
     suggest_mapping,
 )
-from .readers.tabellen import looks_like_indicatoren
 
 KIND_LABELS = {
     "buurten": "Gebiedsindeling (kaart met buurten en wijken)",
@@ -474,7 +475,7 @@ def initiatief_points(frame: pd.DataFrame, gebieden: gpd.GeoDataFrame | None) ->
     """Initiatives as points in RD for the preview map: their own x/y, or — for those with
     only a buurtcode or a hidden location — a point inside their buurt when the active
     boundaries have it (as the dashboard shows them)."""
-    from .figures import join_initiatieven_to_buurten
+    from wijkdata.compute.formulas import join_initiatieven_to_buurten
     if gebieden is None or len(gebieden) == 0:
         has_xy = frame["x"].notna() & frame["y"].notna()
         points = gpd.GeoDataFrame(
@@ -526,7 +527,7 @@ def publish(store, ingelezen: Ingelezen, *, name: str, filename: str, data: byte
 
 def versies_table(versies) -> pd.DataFrame:
     """The versions of the store (newest first per dataset) with Dutch headers: soort, bron
-    (what the file is, see :mod:`wijkdata.datasets`; empty when not recorded), naam, versie,
+    (what the file is, see :mod:`wijkdata.model.datasets`; empty when not recorded), naam, versie,
     actief, rijen, door, datum (Dutch local time), bestand, toelichting, id."""
     rows = [{
         "soort": KIND_LABELS.get(v.kind, v.kind).split(" (")[0],

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import hashlib
 
-from ..columns import KINDS
-from ..errors import WijkdataError
-from . import textio
-from .base import Ingelezen
+from wijkdata.errors import WijkdataError
+from wijkdata.model.schema import KINDS
+from wijkdata.readers import textio
+from wijkdata.readers.base import Ingelezen
 
 __all__ = ["Ingelezen", "read_file", "checksum", "detect_kind"]
 
@@ -25,9 +25,9 @@ def checksum(data: bytes) -> str:
 
 def detect_kind(data: bytes, filename: str) -> str:
     """'buurten', 'indicatoren' or 'initiatieven', from the content of the file."""
-    from .gebieden import looks_like_geo
-    from .initiatieven import looks_like_initiatieven
-    from .tabellen import looks_like_indicatoren
+    from wijkdata.readers.gebieden import looks_like_geo
+    from wijkdata.readers.indicatoren import looks_like_indicatoren
+    from wijkdata.readers.initiatieven import looks_like_initiatieven
 
     if looks_like_geo(data, filename):
         return "buurten"
@@ -52,9 +52,9 @@ def read_file(data: bytes, filename: str, *, kind: str | None = None,
     Raises :class:`WijkdataError` when the file cannot be read at all; problems in rows are
     in the returned report.
     """
-    from .gebieden import looks_like_geo, read_gebieden
-    from .initiatieven import read_initiatieven
-    from .tabellen import read_indicatoren
+    from wijkdata.readers.gebieden import looks_like_geo, read_gebieden
+    from wijkdata.readers.indicatoren import read_indicatoren
+    from wijkdata.readers.initiatieven import read_initiatieven
 
     if kind is not None and kind not in KINDS:
         raise WijkdataError(f"Onbekende soort '{kind}': kies uit {', '.join(KINDS)}.")

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..errors import Rapport
+from wijkdata.errors import Rapport
 
 
 @dataclass
@@ -13,7 +13,7 @@ class Ingelezen:
     """The result of reading one file.
 
     ``frame`` holds only the valid rows, in the canonical columns of ``kind`` (see
-    :mod:`wijkdata.columns`). ``rows`` counts the data rows (or areas) in the file, valid or
+    :mod:`wijkdata.model.schema`). ``rows`` counts the data rows (or areas) in the file, valid or
     not. The file is usable when the report has no errors, or when the user chose to skip
     invalid rows and some valid rows remain.
     """

@@ -72,8 +72,9 @@ import shapely
 from pyproj import CRS
 from pyproj.exceptions import CRSError, ProjError
 
-from .. import codes
-from ..columns import (
+from wijkdata.errors import Rapport, WijkdataError
+from wijkdata.model import codes
+from wijkdata.model.schema import (
     CODE,
     GEBIEDEN_COLUMNS,
     GEMEENTECODE,
@@ -85,9 +86,13 @@ from ..columns import (
     WIJKCODE,
     WIJKNAAM,
 )
-from ..errors import Rapport, WijkdataError
-from .base import Ingelezen
-from .textio import CBS_MISSING_THRESHOLD, normalise_header, parse_number, spreadsheet_row
+from wijkdata.readers.base import Ingelezen
+from wijkdata.readers.textio import (
+    CBS_MISSING_THRESHOLD,
+    normalise_header,
+    parse_number,
+    spreadsheet_row,
+)
 
 _log = logging.getLogger(__name__)
 

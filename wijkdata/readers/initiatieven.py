@@ -35,17 +35,23 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .. import codes
-from ..columns import (
+from wijkdata.errors import Rapport, WijkdataError
+from wijkdata.model import codes
+from wijkdata.model.schema import (
     ACTIVITEITEN,
     DOELGROEPEN,
     INITIATIEF_COLUMNS,
     PERSOONSGEGEVENS_COLUMNS,
     WIJ_TYPES,
 )
-from ..errors import Rapport, WijkdataError
-from .base import Ingelezen
-from .textio import MISSING_SYMBOLS, NIL_SYMBOLS, normalise_header, parse_number, spreadsheet_row
+from wijkdata.readers.base import Ingelezen
+from wijkdata.readers.textio import (
+    MISSING_SYMBOLS,
+    NIL_SYMBOLS,
+    normalise_header,
+    parse_number,
+    spreadsheet_row,
+)
 
 if TYPE_CHECKING:
     import geopandas as gpd

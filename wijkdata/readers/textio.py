@@ -48,7 +48,7 @@ from collections import OrderedDict
 import numpy as np
 import pandas as pd
 
-from ..errors import Probleem, WijkdataError
+from wijkdata.errors import Probleem, WijkdataError
 
 log = logging.getLogger(__name__)
 

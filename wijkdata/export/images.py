@@ -20,7 +20,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from .errors import WijkdataError
+from wijkdata.errors import WijkdataError
 
 log = logging.getLogger(__name__)
 

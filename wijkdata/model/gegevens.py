@@ -15,8 +15,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from . import codes, figures
-from .columns import (
+from wijkdata.compute import formulas
+from wijkdata.compute.formulas import RD
+from wijkdata.errors import WijkdataError
+from wijkdata.model import codes
+from wijkdata.model.schema import (
     BOVENGRENS,
     BRON,
     CODE,
@@ -26,7 +29,6 @@ from .columns import (
     INDICATOREN_COLUMNS,
     LEEFTIJD,
     LEEFTIJD_ALLE,
-    LONELINESS,
     NAAM,
     ONDERGRENS,
     PERIODE,
@@ -34,15 +36,14 @@ from .columns import (
     WIJKCODE,
     WIJKNAAM,
 )
-from .errors import WijkdataError
-from .figures import RD, Drempels
 
-DEMO_DIR = Path(__file__).parent / "demo_data"
-DEMO_LABEL = "Voorbeelddata (fictief)"
+# The committed demo files; wijkdata.generators.demo writes them, the app only reads them.
+DEMO_DIR = Path(__file__).resolve().parents[1] / "demo_data"
+# How the demo is named on every screen, slide and report.
+DEMO_NAAM = "Voorbeelddata (fictief)"
 DEMO_FILES = {"buurten": "buurten.geojson", "indicatoren": "eenzaamheid_50120NED.csv",
               "initiatieven": "initiatieven.csv"}
 
-STANDAARD_DREMPELS = Drempels()
 
 # Context columns that boundary files (CBS Wijk- en buurtkaart) carry, as indicator keys.
 CONTEXT_COLUMNS = ["inwoners", "pct_65plus", "huishoudens", "pct_eenpersoonshuishoudens"]
@@ -66,13 +67,13 @@ class Gegevens:
 
     @cached_property
     def initiatieven(self) -> gpd.GeoDataFrame:
-        """All initiatives, joined to the buurten (see figures.join_initiatieven_to_buurten)."""
+        """All initiatives, joined to the buurten (see formulas.join_initiatieven_to_buurten)."""
         if self.initiatieven_bron.empty:
             return gpd.GeoDataFrame(self.initiatieven_bron.assign(
                 buurtcode=pd.Series(dtype=object), wijkcode=pd.Series(dtype=object),
                 gemeentecode=pd.Series(dtype=object), op_buurtniveau=pd.Series(dtype=bool)),
                 geometry=gpd.GeoSeries([], crs=RD), crs=RD)
-        return figures.join_initiatieven_to_buurten(self.initiatieven_bron, self.gebieden)
+        return formulas.join_initiatieven_to_buurten(self.initiatieven_bron, self.gebieden)
 
     @cached_property
     def gemeenten(self) -> pd.DataFrame:
@@ -82,36 +83,30 @@ class Gegevens:
         frame[NAAM] = frame[NAAM].fillna(frame[CODE])
         return frame.sort_values(NAAM).reset_index(drop=True)
 
-    @cached_property
-    def kaart_sleutel(self) -> str:
-        """Fingerprint of the buurt borders (see :func:`kaartcache.fingerprint`): prepared
-        map files are shared by every Gegevens with the same borders."""
-        from .kaartcache import fingerprint
-        return fingerprint(self.buurten)
-
     def waarden(self, indicator: str, periode: int | None, leeftijd: str = "18+") -> pd.DataFrame:
-        """:func:`figures.indicator_values` of this data, computed once per argument set (a
+        """:func:`formulas.indicator_values` of this data, computed once per argument set (a
         national table has about a million rows). Shared: never modify the result."""
-        return self._memo(("waarden", indicator, periode, leeftijd),
-                          lambda: figures.indicator_values(self.indicatoren, indicator,
+        return self.memo(("waarden", indicator, periode, leeftijd),
+                          lambda: formulas.indicator_values(self.indicatoren, indicator,
                                                            periode, leeftijd))
 
     def laatste_waarden(self, indicator: str) -> pd.Series:
-        """:func:`figures.latest_values` of this data, computed once. Never modify it."""
-        return self._memo(("laatste", indicator),
-                          lambda: figures.latest_values(self.indicatoren, indicator))
+        """:func:`formulas.latest_values` of this data, computed once. Never modify it."""
+        return self.memo(("laatste", indicator),
+                          lambda: formulas.latest_values(self.indicatoren, indicator))
 
     def perioden(self, indicator: str) -> list[int]:
-        """:func:`figures.periods` of this data, computed once (the sidebar asks on every
+        """:func:`formulas.periods` of this data, computed once (the sidebar asks on every
         rerun). Never modify the list."""
-        return self._memo(("perioden", indicator),
-                          lambda: figures.periods(self.indicatoren, indicator))
+        return self.memo(("perioden", indicator),
+                          lambda: formulas.periods(self.indicatoren, indicator))
 
     def laatste_periode(self, indicator: str) -> int | None:
         found = self.perioden(indicator)
         return found[-1] if found else None
 
-    def _memo(self, key, compute):
+    def memo(self, key, compute):
+        """``compute()``, computed once per ``key`` for this data."""
         # Gegevens is shared read-only between sessions (st.cache_resource); a lost race
         # only computes a value twice.
         memo = self.__dict__.setdefault("_memo_cache", {})
@@ -122,10 +117,6 @@ class Gegevens:
     @property
     def is_empty(self) -> bool:
         return self.buurten.empty
-
-    @property
-    def label(self) -> str:
-        return DEMO_LABEL if self.is_demo else "Gepubliceerde gegevens"
 
 
 def empty_gegevens() -> Gegevens:
@@ -270,7 +261,7 @@ def _jaar(gebieden: pd.DataFrame) -> str:
 
 def load_demo() -> Gegevens:
     """The bundled fictitious municipality, read through the normal readers."""
-    from .readers import read_file
+    from wijkdata.readers import read_file
     frames = {}
     for kind, name in DEMO_FILES.items():
         path = DEMO_DIR / name
@@ -315,118 +306,3 @@ def met_code(naam, code) -> str:
     """'Almere (GM0034)'; just 'GM0034' when the name is unknown (it is the code then)."""
     naam = schone_naam(naam)
     return code if naam is None or naam == code else f"{naam} ({code})"
-
-
-def buurtcijfers(gegevens: Gegevens, *, gemeentecode: str | None = None,
-                 periode: int | None = None, leeftijd: str = "18+",
-                 eenzaamheid: str = "eenzaam", drempels: Drempels = STANDAARD_DREMPELS,
-                 initiatieven: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per buurt with every figure the dashboard and the export show.
-
-    Columns: buurtcode, buurtnaam, wijkcode, wijknaam, gemeentecode, gemeentenaam, inwoners,
-    for each loneliness indicator ``<key>_pct``, ``<key>_ondergrens``, ``<key>_bovengrens``;
-    pct_65plus, pct_eenpersoonshuishoudens; initiatieven (count), initiatieven_per_1000,
-    afstand_initiatief_m, grens_eenzaam, grens_aanbod, witte_vlek, kwadrant, periode,
-    leeftijd. ``eenzaamheid`` picks the loneliness indicator the witte vlekken are based on;
-    ``initiatieven`` (a filtered subset of ``gegevens.initiatieven``) replaces all of them.
-    Loneliness figures are of ``periode`` (the latest when None) and ``leeftijd``.
-    """
-    buurten = gegevens.buurten
-    if gemeentecode:
-        buurten = buurten[buurten[GEMEENTECODE] == gemeentecode]
-    frame = pd.DataFrame({
-        "buurtcode": buurten[CODE].values, "buurtnaam": buurten[NAAM].values,
-        WIJKCODE: buurten[WIJKCODE].values, WIJKNAAM: buurten[WIJKNAAM].values,
-        GEMEENTECODE: buurten[GEMEENTECODE].values, GEMEENTENAAM: buurten[GEMEENTENAAM].values,
-    })
-    if periode is None:
-        periode = gegevens.laatste_periode(eenzaamheid)
-    frame["inwoners"] = frame["buurtcode"].map(gegevens.laatste_waarden("inwoners"))
-    for key in LONELINESS:
-        values = gegevens.waarden(key, periode, leeftijd)
-        frame[f"{key}_pct"] = frame["buurtcode"].map(values[WAARDE])
-        frame[f"{key}_ondergrens"] = frame["buurtcode"].map(values[ONDERGRENS])
-        frame[f"{key}_bovengrens"] = frame["buurtcode"].map(values[BOVENGRENS])
-    for key in ("pct_65plus", "pct_eenpersoonshuishoudens"):
-        frame[key] = frame["buurtcode"].map(gegevens.laatste_waarden(key))
-
-    chosen = gegevens.initiatieven if initiatieven is None else initiatieven
-    chosen = figures.active_initiatieven(chosen) if len(chosen) else chosen
-    has_list = len(gegevens.initiatieven_bron) > 0
-    if has_list:
-        frame["initiatieven"] = figures.count_per_buurt(chosen, frame["buurtcode"]).values
-    else:
-        # No initiative list loaded at all: the count is unknown, not zero.
-        frame["initiatieven"] = pd.array([pd.NA] * len(frame), dtype="Int64")
-    frame["initiatieven_per_1000"] = figures.per_1000(
-        frame["initiatieven"].astype(float), frame["inwoners"], drempels.min_inwoners)
-    if has_list and len(chosen):
-        frame["afstand_initiatief_m"] = figures.distance_to_nearest(
-            buurten.reset_index(drop=True), chosen.geometry).values
-    else:
-        frame["afstand_initiatief_m"] = np.nan
-    klassen = figures.witte_vlekken(frame, drempels, eenzaam=f"{eenzaamheid}_pct")
-    frame = pd.concat([frame, klassen], axis=1)
-    frame["periode"] = periode
-    frame["leeftijd"] = leeftijd
-    return frame
-
-
-def gebieden_op_niveau(gegevens: Gegevens, gemeentecode: str | None,
-                       niveau: str) -> gpd.GeoDataFrame:
-    """Areas to draw (code, naam, geometry in RD): the buurten, or their wijken.
-
-    Wijk polygons are the union of their buurten (so they match the buurt map exactly);
-    names come from the file's wijknaam.
-    """
-    buurten = gegevens.buurten
-    if gemeentecode:
-        buurten = buurten[buurten[GEMEENTECODE] == gemeentecode]
-    if niveau == "buurt":
-        return buurten[[CODE, NAAM, "geometry"]].reset_index(drop=True)
-    wijken = buurten[[WIJKCODE, WIJKNAAM, "geometry"]].dissolve(by=WIJKCODE, aggfunc="first")
-    wijken = wijken.reset_index().rename(columns={WIJKCODE: CODE, WIJKNAAM: NAAM})
-    wijken[NAAM] = wijken[NAAM].fillna(wijken[CODE])
-    return wijken[[CODE, NAAM, "geometry"]]
-
-
-def gebiedcijfers(gegevens: Gegevens, cijfers: pd.DataFrame, niveau: str) -> pd.DataFrame:
-    """Figures per area at ``niveau`` ('buurt', 'wijk' or 'gemeente') with ``code`` and
-    ``naam``, from the buurt figures.
-
-    For wijk and gemeente, counts are summed and percentages population-weighted
-    (:func:`figures.aggregate`); where the statistics give the area's own estimate (RIVM
-    publishes wijk and gemeente figures with their intervals) that estimate is used instead.
-    """
-    if niveau == "buurt":
-        return cijfers.rename(columns={"buurtcode": CODE, "buurtnaam": NAAM})
-    pct_columns = [f"{k}_pct" for k in LONELINESS] + ["pct_65plus", "pct_eenpersoonshuishoudens"]
-    present = [c for c in pct_columns if c in cijfers]
-    out = figures.aggregate(cijfers, niveau, percentages=present)
-    key, name = (WIJKCODE, WIJKNAAM) if niveau == "wijk" else (GEMEENTECODE, GEMEENTENAAM)
-    names = cijfers.drop_duplicates(key).set_index(key)[name]
-    out[NAAM] = out[CODE].map(names).fillna(out[CODE])
-    periode = cijfers["periode"].iloc[0] if len(cijfers) else None
-    leeftijd = cijfers["leeftijd"].iloc[0] if len(cijfers) else "18+"
-    for indicator in LONELINESS:
-        own = gegevens.waarden(indicator, periode, leeftijd)
-        found = out[CODE].map(own[WAARDE])
-        out[f"{indicator}_pct"] = found.where(found.notna(), out[f"{indicator}_pct"])
-        out[f"{indicator}_ondergrens"] = out[CODE].map(own[ONDERGRENS])
-        out[f"{indicator}_bovengrens"] = out[CODE].map(own[BOVENGRENS])
-    for column in ("pct_65plus", "pct_eenpersoonshuishoudens", "inwoners"):
-        own = gegevens.laatste_waarden(column)
-        if column in out:
-            found = out[CODE].map(own)
-            out[column] = found.where(found.notna(), out[column])
-    return out
-
-
-def referentie(gegevens: Gegevens, code: str, indicator: str, periode, leeftijd: str) -> dict:
-    """Value and 95% bounds of an area's own published estimate (wijk, gemeente, NL01)."""
-    values = gegevens.waarden(indicator, periode, leeftijd)
-    if code in values.index:
-        row = values.loc[code]
-        return {"waarde": row[WAARDE], "ondergrens": row[ONDERGRENS],
-                "bovengrens": row[BOVENGRENS]}
-    return {"waarde": np.nan, "ondergrens": np.nan, "bovengrens": np.nan}

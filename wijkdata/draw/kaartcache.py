@@ -44,11 +44,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .columns import CODE, GEMEENTECODE, WIJKCODE
-from .figures import RD, WGS84
+from wijkdata.compute.formulas import RD, WGS84
+from wijkdata.model.schema import CODE, GEMEENTECODE, WIJKCODE
 
 FORMAT_VERSION = 1
-APP_ROOT = Path(__file__).resolve().parent.parent
+APP_ROOT = Path(__file__).resolve().parents[2]
 STATIC_DIR = APP_ROOT / "static"           # what Streamlit serves at app/static/
 URL_PREFIX = "app/static"                  # relative: also right behind server.baseUrlPath
 SUBDIR = "kaart"
@@ -95,6 +95,11 @@ def fingerprint(buurten: gpd.GeoDataFrame) -> str:
     digest.update(np.asarray(shapely.get_num_coordinates(geometry), dtype=np.int64).tobytes())
     digest.update(np.ascontiguousarray(shapely.get_coordinates(geometry)).tobytes())
     return digest.hexdigest()[:20]
+
+
+def sleutel(gegevens) -> str:
+    """The :func:`fingerprint` of the active data's buurten, computed once per data."""
+    return gegevens.memo(("kaart_sleutel",), lambda: fingerprint(gegevens.buurten))
 
 
 def root_dir(root: str | Path | None = None) -> Path:
@@ -153,7 +158,7 @@ def _read_meta(folder: Path, scope: str, niveau: str, base: Path) -> Kaartlaag |
 
 def view_of_bounds(bounds) -> dict:
     """:func:`kaart.bounds_view` (its default map size) of a lon/lat box."""
-    from .kaart import bounds_view
+    from wijkdata.draw.kaart import bounds_view
     box = gpd.GeoDataFrame(geometry=[shapely.box(*bounds)], crs=WGS84)
     return bounds_view(box)
 

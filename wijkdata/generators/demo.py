@@ -28,12 +28,12 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry import LineString, MultiPoint, Point, Polygon
 
-DEMO_DIR = Path(__file__).resolve().parent / "demo_data"
+from wijkdata.model.gegevens import DEMO_DIR
+
 SEED = 42
 
 GEMEENTECODE = "GM9999"
 GEMEENTENAAM = "Lindewaarde"
-LABEL = "Voorbeelddata (fictief)"
 JAAR_KAART = 2024
 PERIODEN = (2016, 2020, 2022)
 
@@ -852,7 +852,7 @@ def eenzaamheid_csv(demo: Demo) -> str:
 
 def initiatieven_csv(demo: Demo) -> str:
     """The initiatives as a municipality's Excel export: ';' separated, decimal comma."""
-    from .columns import INITIATIEF_COLUMNS
+    from wijkdata.model.schema import INITIATIEF_COLUMNS
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=INITIATIEF_COLUMNS, delimiter=";",
                             lineterminator="\n")
@@ -890,7 +890,3 @@ def write_demo(folder: str | Path = DEMO_DIR, seed: int = SEED) -> list[Path]:
         paths.append(path)
     return paths
 
-
-def demo_files(folder: str | Path = DEMO_DIR) -> dict[str, Path]:
-    """Paths of the demo files by kind ('buurten', 'indicatoren', 'initiatieven')."""
-    return {kind: Path(folder) / name for kind, name in FILES.items()}

@@ -42,7 +42,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import MultiPoint, Polygon
 
-from .columns import DOELGROEPEN, INDICATOREN_COLUMNS, INITIATIEF_COLUMNS, WIJ_TYPES
+from wijkdata.model.schema import DOELGROEPEN, INDICATOREN_COLUMNS, INITIATIEF_COLUMNS, WIJ_TYPES
 
 GENERATOR_VERSION = 1
 SEED = 2025
@@ -645,7 +645,7 @@ def cache_dir() -> Path:
     explicit = os.environ.get("WIJKDATA_CACHE_DIR", "").strip()
     if explicit:
         return Path(explicit).expanduser() / "synthetic"
-    from .store import DEFAULT_DB_DIR
+    from wijkdata.store import DEFAULT_DB_DIR
     data_dir = os.environ.get("WIJKDATA_DATA_DIR", "").strip() or DEFAULT_DB_DIR
     return Path(data_dir).expanduser() / "cache" / "synthetic"
 

@@ -12,11 +12,11 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from tests import realshapes
-from wijkdata import codes
-from wijkdata.columns import INDICATOREN, INDICATOREN_COLUMNS
 from wijkdata.errors import WijkdataError
+from wijkdata.model import codes
+from wijkdata.model.schema import INDICATOREN, INDICATOREN_COLUMNS
 from wijkdata.readers import read_file, textio
-from wijkdata.readers.tabellen import looks_like_indicatoren, read_indicatoren
+from wijkdata.readers.indicatoren import looks_like_indicatoren, read_indicatoren
 
 # Kerncijfers, one area a row: code, gemeentenaam, soort regio, inwoners, 65+ (count),
 # huishoudens, eenpersoonshuishoudens (count). '.' is unknown, '-' is nil.

@@ -15,9 +15,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import shapely
 
-from .columns import INDICATOREN
-from .figures import WGS84
-from .formatting import GEEN_GEGEVENS, fmt_kolom
+from wijkdata.compute.formulas import WGS84
+from wijkdata.formatting import GEEN_GEGEVENS, fmt_kolom
+from wijkdata.model.schema import INDICATOREN
 
 # Single-hue sequential scales are readable with every common colour-vision deficiency.
 SCALE = [[0.0, "#f2f0f7"], [0.25, "#cbc9e2"], [0.5, "#9e9ac8"], [0.75, "#756bb1"],
@@ -96,7 +96,7 @@ def choropleth(geojson: dict | str, cijfers: pd.DataFrame, column: str, *, indic
 
     ``cijfers`` needs ``code``, ``naam`` and ``column``; its rows decide which areas of
     ``geojson`` are drawn. ``geojson`` is a FeatureCollection or the URL of a prepared file
-    (:mod:`wijkdata.kaartcache`), which the browser fetches once instead of receiving the
+    (:mod:`wijkdata.draw.kaartcache`), which the browser fetches once instead of receiving the
     borders with every rerun.
     """
     info = INDICATOREN.get(indicator)
@@ -210,7 +210,7 @@ def _ja(value) -> bool:
 
 def column_for(indicator: str) -> str:
     """The column of the buurt figures that holds ``indicator``."""
-    from .columns import LONELINESS
+    from wijkdata.model.schema import LONELINESS
     return f"{indicator}_pct" if indicator in LONELINESS else indicator
 
 

@@ -34,8 +34,9 @@ import re
 import numpy as np
 import pandas as pd
 
-from .. import codes
-from ..columns import (
+from wijkdata.errors import Rapport, WijkdataError
+from wijkdata.model import codes
+from wijkdata.model.schema import (
     BOVENGRENS,
     BRON,
     CODE,
@@ -52,9 +53,8 @@ from ..columns import (
     PERIODE,
     WAARDE,
 )
-from ..errors import Rapport, WijkdataError
-from . import textio
-from .base import Ingelezen
+from wijkdata.readers import textio
+from wijkdata.readers.base import Ingelezen
 
 __all__ = ["looks_like_indicatoren", "read_indicatoren", "TABLE_YEARS"]
 

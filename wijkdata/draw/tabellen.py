@@ -9,8 +9,12 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
-from . import codes, figures, formatting
-from .columns import (
+from wijkdata import formatting
+from wijkdata.compute import formulas
+from wijkdata.compute.buurttabel import referentie
+from wijkdata.model import codes
+from wijkdata.model.gegevens import DEMO_NAAM, Gegevens
+from wijkdata.model.schema import (
     BOVENGRENS,
     CODE,
     GEMEENTECODE,
@@ -24,7 +28,6 @@ from .columns import (
     WAARDE,
     WIJKCODE,
 )
-from .gegevens import Gegevens, referentie
 
 LEEFTIJD_LABELS = {"18+": "18 jaar en ouder", "18-64": "18 tot 65 jaar",
                    "65+": "65 jaar en ouder", "alle": "alle leeftijden"}
@@ -41,7 +44,7 @@ def kerncijfers(gegevens: Gegevens, cijfers: pd.DataFrame, gemeentecode: str) ->
     if pd.isna(eigen["waarde"]) and len(cijfers):
         # The same weighting as the Buurtprofiel's reference (rapportage.gewogen).
         cijfers = cijfers.assign(gemeentecode=gemeentecode or "alle")
-        agg = figures.aggregate(cijfers, "gemeente")
+        agg = formulas.aggregate(cijfers, "gemeente")
         eigen["waarde"] = agg["eenzaam_pct"].iloc[0] if len(agg) else np.nan
         eigen["berekend"] = not pd.isna(eigen["waarde"])
     inwoners = cijfers["inwoners"].sum(min_count=1)
@@ -51,7 +54,7 @@ def kerncijfers(gegevens: Gegevens, cijfers: pd.DataFrame, gemeentecode: str) ->
         "inwoners": inwoners,
         "eenzaam": eigen,
         "initiatieven": initiatieven,
-        "per_1000": figures.per_1000(pd.Series([initiatieven], dtype=float),
+        "per_1000": formulas.per_1000(pd.Series([initiatieven], dtype=float),
                                      pd.Series([inwoners])).iloc[0]
         if not pd.isna(initiatieven) else np.nan,
         "witte_vlekken": int(cijfers["witte_vlek"].fillna(False).sum()),
@@ -99,7 +102,7 @@ def _ja_nee(value) -> str:
 
 
 def _reden(row: pd.Series, eenzaamheid: str) -> str:
-    from .formatting import fmt_getal, fmt_pct
+    from wijkdata.formatting import fmt_getal, fmt_pct
     if row.get("witte_vlek") is pd.NA or pd.isna(row.get("witte_vlek")):
         if pd.isna(row[f"{eenzaamheid}_pct"]):
             return "Geen cijfer over eenzaamheid."
@@ -125,7 +128,7 @@ def gewogen(gegevens: Gegevens, cijfers: pd.DataFrame, indicator: str, niveau: s
             code: str) -> float:
     """The population-weighted figure of wijk or gemeente ``code`` from its buurten in
     ``cijfers``: sum(pct_i × inwoners_i) / sum(inwoners_i) over the buurten that have both
-    (:func:`figures.aggregate`, as the Overzicht computes it); NaN when none has both.
+    (:func:`formulas.aggregate`, as the Overzicht computes it); NaN when none has both.
     Percentages of the period and age group of ``cijfers``."""
     key = {"wijk": WIJKCODE, "gemeente": GEMEENTECODE}[niveau]
     buurten = cijfers[cijfers[key] == code]
@@ -139,7 +142,7 @@ def gewogen(gegevens: Gegevens, cijfers: pd.DataFrame, indicator: str, niveau: s
         values = buurten["buurtcode"].map(gegevens.waarden(indicator, periode, leeftijd)[WAARDE])
     frame = pd.DataFrame({key: code, "inwoners": buurten["inwoners"].values,
                           column: pd.to_numeric(values, errors="coerce").values})
-    agg = figures.aggregate(frame, niveau, counts=(), percentages=[column])
+    agg = formulas.aggregate(frame, niveau, counts=(), percentages=[column])
     return float(agg[column].iloc[0]) if len(agg) else np.nan
 
 
@@ -160,7 +163,7 @@ def profiel(gegevens: Gegevens, cijfers: pd.DataFrame, buurtcode: str) -> pd.Dat
     # Context figures the files give only per buurt: summed or population-weighted here.
     context = {}
     for level in ("wijk", "gemeente"):
-        agg = figures.aggregate(cijfers, level, percentages=["pct_65plus",
+        agg = formulas.aggregate(cijfers, level, percentages=["pct_65plus",
                                                                "pct_eenpersoonshuishoudens"])
         found = agg[agg[CODE] == areas[level]]
         if len(found):
@@ -198,7 +201,7 @@ def profiel(gegevens: Gegevens, cijfers: pd.DataFrame, buurtcode: str) -> pd.Dat
                 # CBS counts and shares come without an interval: no verdict is given.
                 record[f"vs_{level}"] = None
                 continue
-            record[f"vs_{level}"] = figures.vergelijk(
+            record[f"vs_{level}"] = formulas.vergelijk(
                 record["buurt"], record["buurt_onder"], record["buurt_boven"],
                 record[level], record[f"{level}_onder"], record[f"{level}_boven"])
         records.append(record)
@@ -265,7 +268,7 @@ def initiatieven_rond(gegevens: Gegevens, buurtcode: str, n: int = 8,
     """Initiatives in the buurt, then the nearest ones around it, with distance in metres
     (0 inside the buurt)."""
     pool = gegevens.initiatieven if initiatieven is None else initiatieven
-    pool = figures.active_initiatieven(pool) if len(pool) else pool
+    pool = formulas.active_initiatieven(pool) if len(pool) else pool
     buurt = gegevens.buurten[gegevens.buurten[CODE] == buurtcode]
     if buurt.empty or pool.empty:
         return pd.DataFrame(columns=["naam", "activiteit", "wij_type", "doelgroepen",
@@ -284,7 +287,7 @@ def initiatieven_rond(gegevens: Gegevens, buurtcode: str, n: int = 8,
 def tellingen(initiatieven: pd.DataFrame, by: str) -> pd.DataFrame:
     """Number of initiatives per activity, wij-type or target group (an initiative with
     several target groups counts once for each), with every allowed value listed (0 too)."""
-    from .columns import ACTIVITEITEN, DOELGROEPEN, WIJ_TYPES
+    from wijkdata.model.schema import ACTIVITEITEN, DOELGROEPEN, WIJ_TYPES
     allowed = {"activiteit": ACTIVITEITEN, "wij_type": WIJ_TYPES, "doelgroepen": DOELGROEPEN}[by]
     values = initiatieven[by].fillna("")
     if by == "doelgroepen":
@@ -300,8 +303,8 @@ def tellingen(initiatieven: pd.DataFrame, by: str) -> pd.DataFrame:
 def geladen(gegevens: Gegevens) -> pd.DataFrame:
     """Which datasets are active: name, kind, version, rows, date, by whom, source file."""
     if gegevens.is_demo:
-        from .gegevens import DEMO_FILES
-        return pd.DataFrame({"Dataset": ["Voorbeelddata (fictief)"] * 3,
+        from wijkdata.model.gegevens import DEMO_FILES
+        return pd.DataFrame({"Dataset": [DEMO_NAAM] * 3,
                              "Soort": list(DEMO_FILES), "Bestand": list(DEMO_FILES.values())})
     return pd.DataFrame([{
         "Dataset": v.name, "Soort": v.kind, "Versie": v.number, "Rijen": v.rows,
@@ -317,7 +320,7 @@ def vandaag() -> date:
 
 def profiel_tabel(profiel: pd.DataFrame) -> pd.DataFrame:
     """The profile as people read it: formatted values with intervals and the verdicts."""
-    from .formatting import fmt_getal, fmt_interval, fmt_pct
+    from wijkdata.formatting import fmt_getal, fmt_interval, fmt_pct
 
     def cell(row, level):
         value = row[level]
@@ -342,7 +345,7 @@ def profiel_tabel(profiel: pd.DataFrame) -> pd.DataFrame:
 
 
 def initiatieven_rond_tabel(rond: pd.DataFrame) -> pd.DataFrame:
-    from .formatting import fmt_meters
+    from wijkdata.formatting import fmt_meters
     return pd.DataFrame({
         "Initiatief": rond["naam"], "Wat": rond["omschrijving"],
         "Activiteit": rond["activiteit"], "Wij-type": rond["wij_type"],

@@ -1,7 +1,7 @@
 """The "raadsinformatie" PDF for one gemeente: the report the griffie puts on the agenda.
 
 Generated offline with reportlab (A4, built-in Helvetica, nothing fetched). Charts are PNG
-images drawn by :mod:`wijkdata.beeld`; where no Chromium is installed the report is still
+images drawn by :mod:`wijkdata.export.images`; where no Chromium is installed the report is still
 made, with a sentence in place of each chart, and every number stays in the tables. Nothing
 depends on colour: tables have ruled cells, and each chart has a text that says what the
 colours and shapes mean. Uploaded text (buurt and initiative names) is escaped before it goes
@@ -34,12 +34,16 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from . import beeld, codes, export, figures, grafieken, kaart, rapportage
-from .columns import INDICATOREN
-from .errors import WijkdataError
-from .figures import Drempels
-from .formatting import GEEN_GEGEVENS, fmt_getal, fmt_interval, fmt_meters, fmt_pct
-from .gegevens import Gegevens, buurtcijfers, gebieden_op_niveau, gemeente_naam, tekst
+from wijkdata.compute import formulas
+from wijkdata.compute.buurttabel import buurtcijfers, gebieden_op_niveau
+from wijkdata.compute.formulas import Drempels
+from wijkdata.draw import grafieken, kaart, tabellen
+from wijkdata.errors import WijkdataError
+from wijkdata.export import images, spreadsheets
+from wijkdata.formatting import GEEN_GEGEVENS, fmt_getal, fmt_interval, fmt_meters, fmt_pct
+from wijkdata.model import codes
+from wijkdata.model.gegevens import DEMO_NAAM, Gegevens, gemeente_naam, tekst
+from wijkdata.model.schema import INDICATOREN
 
 MAANDEN = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
            "september", "oktober", "november", "december"]
@@ -163,13 +167,13 @@ class _Charts:
 
     def __init__(self, styles):
         self.styles = styles
-        self.failed: str | None = None if beeld.chromium_available() else GEEN_CHROMIUM
+        self.failed: str | None = None if images.chromium_available() else GEEN_CHROMIUM
 
     def image(self, fig: go.Figure, what: str, *, css_width: int, css_height: int,
               width: float) -> list:
         if self.failed is None:
             try:
-                png = beeld.figure_png(fig, width=css_width, height=css_height,
+                png = images.figure_png(fig, width=css_width, height=css_height,
                                        scale=CHART_SCALE)
                 height = width * css_height / css_width
                 return [Image(_zonder_alfa(png), width=width, height=height)]
@@ -228,7 +232,7 @@ def _numbered_canvas(gemeente: str, datum: str, demo: bool):
                                              f"in {gemeente}")
                 if demo:
                     self.setFont("Helvetica-Bold", 8.5)
-                    self.drawRightString(PAGE_WIDTH - MARGIN, top, "Voorbeelddata (fictief)")
+                    self.drawRightString(PAGE_WIDTH - MARGIN, top, DEMO_NAAM)
                 self.line(MARGIN, top - 4, PAGE_WIDTH - MARGIN, top - 4)
             bottom = MARGIN - 1.0 * cm
             self.line(MARGIN, bottom + 11, PAGE_WIDTH - MARGIN, bottom + 11)
@@ -250,7 +254,7 @@ def raadsinformatie_pdf(gegevens: Gegevens, gemeentecode: str, *, periode=None,
     caveats, and an appendix with the figures of every buurt. Raises :class:`WijkdataError`
     when the gemeente has no buurten in the data.
     """
-    vandaag = vandaag or rapportage.vandaag()
+    vandaag = vandaag or tabellen.vandaag()
     gemeentecode = str(gemeentecode).strip().upper()
     if not (gegevens.buurten["gemeentecode"] == gemeentecode).any():
         raise WijkdataError(f"Gemeente {gemeentecode} staat niet in de geladen gegevens: "
@@ -260,12 +264,12 @@ def raadsinformatie_pdf(gegevens: Gegevens, gemeentecode: str, *, periode=None,
                            leeftijd=leeftijd)
     styles = _styles()
     charts = _Charts(styles)
-    kern = rapportage.kerncijfers(gegevens, cijfers, gemeentecode)
-    vlekken = rapportage.witte_vlekken_tabel(cijfers)
+    kern = tabellen.kerncijfers(gegevens, cijfers, gemeentecode)
+    vlekken = tabellen.witte_vlekken_tabel(cijfers)
     eigen = gegevens.initiatieven
     eigen = eigen[eigen["gemeentecode"] == gemeentecode] if len(eigen) else eigen
     # "Now running" as the buurt figures count them (today), whatever date is printed.
-    actief = figures.active_initiatieven(eigen) if len(eigen) else eigen
+    actief = formulas.active_initiatieven(eigen) if len(eigen) else eigen
 
     story: list = []
     story += _titelpagina(gegevens, naam, kern, vlekken, vandaag, styles)
@@ -288,7 +292,7 @@ def raadsinformatie_pdf(gegevens: Gegevens, gemeentecode: str, *, periode=None,
 
 def _titelpagina(gegevens, naam, kern, vlekken, vandaag, styles) -> list:
     s = styles
-    leeftijd = rapportage.LEEFTIJD_LABELS.get(kern["leeftijd"], kern["leeftijd"])
+    leeftijd = tabellen.LEEFTIJD_LABELS.get(kern["leeftijd"], kern["leeftijd"])
     out = [Spacer(1, 2.5 * cm), Paragraph("RAADSINFORMATIE", s["kicker"]), Spacer(1, 4),
            Paragraph(f"Eenzaamheid en kleine wij's in {markup(naam)}", s["title"]),
            Paragraph("Waar voelen bewoners zich vaak eenzaam, en waar zijn weinig kleine "
@@ -298,7 +302,7 @@ def _titelpagina(gegevens, naam, kern, vlekken, vandaag, styles) -> list:
                      f"{markup(leeftijd)}", s["body"])]
     if gegevens.is_demo:
         out.append(Paragraph(
-            "Voorbeelddata (fictief). Deze rapportage gaat over een verzonnen gemeente. De "
+            f"{DEMO_NAAM}. Deze rapportage gaat over een verzonnen gemeente. De "
             "cijfers en initiatieven zijn nagemaakt om het dashboard te laten zien; ze zeggen "
             "niets over een echte gemeente of buurt.", s["demo"]))
     else:
@@ -309,7 +313,7 @@ def _titelpagina(gegevens, naam, kern, vlekken, vandaag, styles) -> list:
                        "Initiatieven die nu lopen", "Initiatieven per 1.000 inwoners",
                        "Witte vlekken", "Buurten zonder cijfer over eenzaamheid"],
         "Waarde": [fmt_getal(kern["buurten"]), fmt_getal(kern["inwoners"]),
-                   (f"{fmt_pct(eenzaam['waarde'])} ({rapportage.BEREKEND})"
+                   (f"{fmt_pct(eenzaam['waarde'])} ({tabellen.BEREKEND})"
                     if eenzaam.get("berekend") else
                     f"{fmt_pct(eenzaam['waarde'])} "
                     f"{fmt_interval(eenzaam['ondergrens'], eenzaam['bovengrens'])}".strip()),
@@ -321,7 +325,7 @@ def _titelpagina(gegevens, naam, kern, vlekken, vandaag, styles) -> list:
     if len(vlekken):
         namen = ", ".join(markup(n) for n in vlekken["Buurt"].head(TOP))
         out.append(Paragraph(f"<b>Grootste witte vlekken:</b> {namen}.", s["body"]))
-    versies = rapportage.geladen(gegevens)
+    versies = tabellen.geladen(gegevens)
     out.append(Paragraph("Gebruikte gegevens", s["h2"]))
     if versies.empty:
         out.append(Paragraph("Er is niet vastgelegd welke versies van de gegevens dit zijn.",
@@ -462,8 +466,8 @@ def _profielen(gegevens, cijfers, vlekken, actief, styles) -> list:
         "intervallen elkaar niet overlappen.", s["body"]))
     for nr, (_, rij) in enumerate(vlekken.head(TOP).iterrows(), start=1):
         code = rij["Buurtcode"]
-        profiel = rapportage.profiel(gegevens, cijfers, code)
-        tabel = rapportage.profiel_tabel(profiel)
+        profiel = tabellen.profiel(gegevens, cijfers, code)
+        tabel = tabellen.profiel_tabel(profiel)
         # A count has no interval: comparing it with the gemeente says nothing.
         tabel.loc[profiel["eenheid"].values != "%", "Buurt t.o.v. gemeente"] = "—"
         tabel = tabel[["Indicator", "Buurt", "Wijk", "Gemeente", "Nederland",
@@ -475,13 +479,13 @@ def _profielen(gegevens, cijfers, vlekken, actief, styles) -> list:
                 Paragraph(f"<b>Waarom een witte vlek:</b> {markup(rij['Waarom'])}", s["body"]),
                 # Point widths: at 7.5 pt every value with its interval fits on one line.
                 _table(tabel, [93, 74, 74, 74, 74, 92], s, compact=True)]
-        rond = rapportage.initiatieven_rond(gegevens, code, n=5, initiatieven=actief) \
+        rond = tabellen.initiatieven_rond(gegevens, code, n=5, initiatieven=actief) \
             if len(actief) else pd.DataFrame()
         blok.append(Paragraph("Initiatieven in en rond de buurt", s["h3"]))
         if rond.empty:
             blok.append(Paragraph("Geen initiatieven bekend in of rond deze buurt.", s["body"]))
         else:
-            rond = export.safe_table(rond.head(5))
+            rond = spreadsheets.safe_table(rond.head(5))
             lijst = pd.DataFrame({
                 "Initiatief": rond["naam"], "Activiteit": rond["activiteit"],
                 "Wij-type": rond["wij_type"], "Voor wie": rond["doelgroepen"],
@@ -500,7 +504,7 @@ def _initiatieven(actief, has_list, charts, styles) -> list:
         return out + [Paragraph("Er is geen lijst met initiatieven geladen. Daarom staan hier "
                                 "geen aantallen: het aantal is onbekend, niet nul.", s["body"]),
                       PageBreak()]
-    veilig = export.initiatieven_table(actief)
+    veilig = spreadsheets.initiatieven_table(actief)
     out.append(Paragraph(
         f"In de gemeente lopen nu {fmt_getal(len(veilig))} bekende initiatieven. "
         "<b>Bonding</b>: mensen die op elkaar lijken vinden elkaar. <b>Bridging</b>: mensen "
@@ -509,7 +513,7 @@ def _initiatieven(actief, has_list, charts, styles) -> list:
     for by, titel, label in (("activiteit", "Naar activiteit", "Activiteit"),
                              ("wij_type", "Naar wij-type", "Wij-type"),
                              ("doelgroepen", "Naar doelgroep", "Doelgroep")):
-        telling = rapportage.tellingen(veilig, by)
+        telling = tabellen.tellingen(veilig, by)
         tabel = pd.DataFrame({label: telling[by],
                               "Aantal": [fmt_getal(v) for v in telling["aantal"]]})
         table = _table(tabel, [2.6, 1], s, right=("Aantal",), width=5.8 * cm)
@@ -559,9 +563,9 @@ def _bronnen(gegevens, gemeentecode, kern, styles) -> list:
     out.append(Paragraph("Welke bestanden precies zijn gebruikt, staat op de eerste pagina "
                          "onder 'Gebruikte gegevens'.", s["body"]))
     out += [Paragraph("Definities", s["h2"]),
-            _table(rapportage.definities(), [2.2, 1.2, 5.3, 4], s, bold_first=True)]
+            _table(tabellen.definities(), [2.2, 1.2, 5.3, 4], s, bold_first=True)]
     d = Drempels()
-    uitleg = rapportage.UITLEG.format(min_inwoners=d.min_inwoners,
+    uitleg = tabellen.UITLEG.format(min_inwoners=d.min_inwoners,
                                       q_eenzaam=round((1 - d.eenzaam) * 100),
                                       q_aanbod=round(d.aanbod * 100))
     out.append(Paragraph("Zo rekenen we", s["h2"]))
@@ -569,7 +573,7 @@ def _bronnen(gegevens, gemeentecode, kern, styles) -> list:
     out.append(CondPageBreak(5 * cm))
     out.append(Paragraph("Waar u op moet letten", s["h2"]))
     out += [Paragraph(item, s["bullet"], bulletText="•")
-            for item in markdown_items(rapportage.KANTTEKENINGEN)]
+            for item in markdown_items(tabellen.KANTTEKENINGEN)]
     out.append(PageBreak())
     return out
 

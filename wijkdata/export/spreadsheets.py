@@ -29,9 +29,9 @@ import numpy as np
 import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from . import formatting
-from .columns import PERSOONSGEGEVENS_COLUMNS
-from .readers.initiatieven import neutralise_formula
+from wijkdata import formatting
+from wijkdata.model.schema import PERSOONSGEGEVENS_COLUMNS
+from wijkdata.readers.initiatieven import neutralise_formula
 
 BUURT_EXPORT_COLUMNS = [
     "buurtcode", "buurtnaam", "wijkcode", "gemeentecode", "gemeentenaam", "inwoners",

@@ -24,9 +24,17 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .columns import GEMEENTECODE, GEMEENTENAAM, INDICATOR, INDICATOREN, NIVEAU, PERIODE, WAARDE
-from .errors import WijkdataError
-from .formatting import fmt_getal
+from wijkdata.errors import WijkdataError
+from wijkdata.formatting import fmt_getal
+from wijkdata.model.schema import (
+    GEMEENTECODE,
+    GEMEENTENAAM,
+    INDICATOR,
+    INDICATOREN,
+    NIVEAU,
+    PERIODE,
+    WAARDE,
+)
 
 GEBIEDEN = "gebieden"
 KERNCIJFERS = "CBS Kerncijfers"

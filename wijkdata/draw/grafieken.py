@@ -8,8 +8,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from .formatting import GEEN_GEGEVENS, fmt_kolom, fmt_pct
-from .kaart import FONT, SEPARATORS, _plain, _tekst, naam_of_code
+from wijkdata.draw.kaart import FONT, SEPARATORS, _plain, _tekst, naam_of_code
+from wijkdata.formatting import GEEN_GEGEVENS, fmt_kolom, fmt_pct
 
 # Okabe–Ito, safe with colour-vision deficiencies.
 AREA_COLOURS = {"Buurt": "#D55E00", "Wijk": "#E69F00", "Gemeente": "#0072B2",

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .columns import INDICATOREN
-from .formatting import fmt_getal, fmt_pct
-from .gegevens import tekst
+from wijkdata.formatting import fmt_getal, fmt_pct
+from wijkdata.model.gegevens import tekst
+from wijkdata.model.schema import INDICATOREN
 
 STAPPEN = [
     "Eenzaamheid en kleine wij's",
@@ -120,7 +120,7 @@ def esc(value) -> str:
 
 def buurt_html(rij: pd.Series, profiel: pd.DataFrame) -> str:
     """Step 4: the buurt's name, its key figures and the verdict against the gemeente."""
-    from .formatting import fmt_interval, fmt_meters
+    from wijkdata.formatting import fmt_interval, fmt_meters
     eenzaam = profiel[profiel["indicator"] == "eenzaam"]
     oordeel = eenzaam["vs_gemeente"].iloc[0] if len(eenzaam) else None
     regels = [

@@ -13,13 +13,15 @@ import plotly.graph_objects as go
 import pytest
 from PIL import Image
 
-from wijkdata import beeld, kaart
+from wijkdata.compute.buurttabel import buurtcijfers, gebieden_op_niveau
+from wijkdata.draw import kaart
 from wijkdata.errors import WijkdataError
-from wijkdata.gegevens import buurtcijfers, gebieden_op_niveau, load_demo
+from wijkdata.export import images
+from wijkdata.model.gegevens import load_demo
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
-needs_chromium = pytest.mark.skipif(not beeld.chromium_available(),
+needs_chromium = pytest.mark.skipif(not images.chromium_available(),
                                     reason="Chromium not installed (apt-get install chromium)")
 
 
@@ -49,7 +51,7 @@ def png_size(data: bytes) -> tuple[int, int]:
 @needs_chromium
 @pytest.mark.parametrize("width, height, scale", [(400, 300, 1), (500, 250, 2)])
 def test_bar_chart_png_has_the_requested_size(width, height, scale):
-    png = beeld.figure_png(bar_figure(), width=width, height=height, scale=scale)
+    png = images.figure_png(bar_figure(), width=width, height=height, scale=scale)
     assert png_size(png) == (width * scale, height * scale)
 
 
@@ -58,7 +60,7 @@ def test_bar_chart_png_has_the_requested_size(width, height, scale):
 def test_png_has_a_white_background_and_leaves_the_figure_alone():
     fig = bar_figure()
     before = fig.to_json()
-    png = beeld.figure_png(fig, width=400, height=300, scale=1)
+    png = images.figure_png(fig, width=400, height=300, scale=1)
     assert fig.to_json() == before
     with Image.open(io.BytesIO(png)) as image:
         rgb = image.convert("RGB")
@@ -70,7 +72,7 @@ def test_png_has_a_white_background_and_leaves_the_figure_alone():
 @pytest.mark.browser
 @needs_chromium
 def test_map_png_renders_offline_with_the_requested_size(demo_map):
-    png = beeld.figure_png(demo_map, width=600, height=450, scale=2)
+    png = images.figure_png(demo_map, width=600, height=450, scale=2)
     assert png_size(png) == (1200, 900)
     with Image.open(io.BytesIO(png)) as image:
         colours = image.convert("RGB").getcolors(maxcolors=1_000_000)
@@ -107,24 +109,24 @@ def test_a_chromium_that_died_is_restarted_and_the_png_still_made(caplog):
     # The first call starts kaleido's Chromium; then it dies (as when it was killed for
     # memory, or never came up on a busy machine): the next call logs the failure, starts
     # a fresh Chromium and still returns the image.
-    beeld.figure_png(bar_figure(), width=300, height=200, scale=1)
+    images.figure_png(bar_figure(), width=300, height=200, scale=1)
     chromium = [pid for pid, name in descendants(os.getpid()) if "chrom" in name.lower()]
     assert chromium, "kaleido's Chromium should be running below this process"
     for pid in chromium:               # only the processes this test's call started
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-    with caplog.at_level(logging.WARNING, logger="wijkdata.beeld"):
-        png = beeld.figure_png(bar_figure(), width=300, height=200, scale=1)
+    with caplog.at_level(logging.WARNING, logger="wijkdata.export.images"):
+        png = images.figure_png(bar_figure(), width=300, height=200, scale=1)
     assert png_size(png) == (300, 200)
-    warnings = [r for r in caplog.records if r.name == "wijkdata.beeld"]
+    warnings = [r for r in caplog.records if r.name == "wijkdata.export.images"]
     assert [r.levelno for r in warnings] == [logging.WARNING]
     assert "trying once more" in warnings[0].getMessage() and warnings[0].exc_info
 
 
 def test_no_chromium_gives_the_dutch_message(monkeypatch):
-    monkeypatch.setattr(beeld, "chromium_available", lambda: False)
+    monkeypatch.setattr(images, "chromium_available", lambda: False)
     with pytest.raises(WijkdataError) as caught:
-        beeld.figure_png(bar_figure())
+        images.figure_png(bar_figure())
     assert "geen Chromium geïnstalleerd" in caught.value.message
     assert "HTML-download" in caught.value.message
 
@@ -136,11 +138,11 @@ def test_a_kaleido_failure_becomes_a_dutch_error_not_a_traceback(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("Chromium crashed")
 
-    monkeypatch.setattr(beeld, "chromium_available", lambda: True)
-    monkeypatch.setattr(beeld, "_server", lambda: Server())
+    monkeypatch.setattr(images, "chromium_available", lambda: True)
+    monkeypatch.setattr(images, "_server", lambda: Server())
     monkeypatch.setattr(kaleido, "calc_fig_sync", broken)
     with pytest.raises(WijkdataError) as caught:
-        beeld.figure_png(bar_figure())
+        images.figure_png(bar_figure())
     assert "PNG maken is niet gelukt" in caught.value.message
     assert "HTML-download" in caught.value.message
 
@@ -152,11 +154,12 @@ def test_a_failure_is_logged_with_its_traceback(monkeypatch, caplog):
     def broken(*args, **kwargs):
         raise RuntimeError("Chromium crashed")
 
-    monkeypatch.setattr(beeld, "chromium_available", lambda: True)
-    monkeypatch.setattr(beeld, "_server", lambda: Server())
+    monkeypatch.setattr(images, "chromium_available", lambda: True)
+    monkeypatch.setattr(images, "_server", lambda: Server())
     monkeypatch.setattr(kaleido, "calc_fig_sync", broken)
-    with caplog.at_level(logging.ERROR, logger="wijkdata.beeld"), pytest.raises(WijkdataError):
-        beeld.figure_png(bar_figure())
+    with caplog.at_level(logging.ERROR, logger="wijkdata.export.images"), \
+            pytest.raises(WijkdataError):
+        images.figure_png(bar_figure())
     record = caplog.records[-1]
     assert record.exc_info and "Chromium crashed" in str(record.exc_info[1])
 
@@ -167,11 +170,11 @@ def test_anything_but_a_png_is_an_error_never_bytes_of_a_png_file(monkeypatch, a
     class Server:
         _thread = None
 
-    monkeypatch.setattr(beeld, "chromium_available", lambda: True)
-    monkeypatch.setattr(beeld, "_server", lambda: Server())
+    monkeypatch.setattr(images, "chromium_available", lambda: True)
+    monkeypatch.setattr(images, "_server", lambda: Server())
     monkeypatch.setattr(kaleido, "calc_fig_sync", lambda *a, **k: answer)
     with pytest.raises(WijkdataError) as caught:
-        beeld.figure_png(bar_figure())
+        images.figure_png(bar_figure())
     assert "PNG maken is niet gelukt" in caught.value.message
 
 
@@ -179,10 +182,10 @@ def test_a_server_that_will_not_start_becomes_a_dutch_error(monkeypatch):
     def cannot_start():
         raise RuntimeError("no browser")
 
-    monkeypatch.setattr(beeld, "chromium_available", lambda: True)
-    monkeypatch.setattr(beeld, "_server", cannot_start)
+    monkeypatch.setattr(images, "chromium_available", lambda: True)
+    monkeypatch.setattr(images, "_server", cannot_start)
     with pytest.raises(WijkdataError, match="niet gelukt"):
-        beeld.figure_png(bar_figure())
+        images.figure_png(bar_figure())
 
 
 def test_browser_path_from_the_environment_is_used(monkeypatch, tmp_path):
@@ -190,17 +193,17 @@ def test_browser_path_from_the_environment_is_used(monkeypatch, tmp_path):
     fake.write_text("#!/bin/sh\n")
     fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
     monkeypatch.setenv("BROWSER_PATH", str(fake))
-    beeld._browser_path.cache_clear()
+    images._browser_path.cache_clear()
     try:
-        assert beeld._browser_path() == str(fake)
-        assert beeld.chromium_available()
+        assert images._browser_path() == str(fake)
+        assert images.chromium_available()
     finally:
-        beeld._browser_path.cache_clear()
+        images._browser_path.cache_clear()
 
 
 def test_html_is_standalone_and_opens_offline(demo_map):
     before = demo_map.to_json()
-    page = beeld.figure_html(demo_map, "Kaart <eenzaamheid> & initiatieven").decode("utf-8")
+    page = images.figure_html(demo_map, "Kaart <eenzaamheid> & initiatieven").decode("utf-8")
     assert demo_map.to_json() == before
     assert page.lower().startswith("<!doctype html>")
     assert '<html lang="nl">' in page
@@ -215,6 +218,6 @@ def test_html_is_standalone_and_opens_offline(demo_map):
 
 
 def test_html_title_keeps_dutch_characters():
-    page = beeld.figure_html(bar_figure(), "Eenzaamheid in ’s-Hertogenbosch, café’s")
+    page = images.figure_html(bar_figure(), "Eenzaamheid in ’s-Hertogenbosch, café’s")
     assert "<title>Eenzaamheid in ’s-Hertogenbosch, café’s</title>".encode() in page
 

@@ -11,9 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wijkdata import export, rapportage
+from wijkdata.compute.buurttabel import buurtcijfers
+from wijkdata.draw import tabellen
+from wijkdata.export import spreadsheets
 from wijkdata.formatting import fmt_kolom, lees_getal, rond
-from wijkdata.gegevens import buurtcijfers, load_demo
+from wijkdata.model.gegevens import load_demo
 from wijkdata.readers.initiatieven import neutralise_formula
 
 FORBIDDEN = ("nan", "none", "null", "nat", "inf", "<na>")
@@ -41,7 +43,7 @@ def read_dutch(data: bytes) -> pd.DataFrame:
 
 
 def test_csv_for_dutch_excel_bytes_by_hand():
-    data = export.to_excel_csv_bytes(dutch_table())
+    data = spreadsheets.to_excel_csv_bytes(dutch_table())
     assert data.startswith(b"\xef\xbb\xbf")                  # UTF-8 BOM: Excel reads é
     lines = data.decode("utf-8-sig").split("\r\n")
     assert lines[0] == ("Buurt;Buurtcode;Inwoners;Eenzaam (%);Per 1.000 inwoners;"
@@ -57,7 +59,7 @@ def test_csv_for_dutch_excel_bytes_by_hand():
 
 
 def test_csv_opens_with_pandas_as_dutch_excel_would():
-    frame = read_dutch(export.to_excel_csv_bytes(dutch_table()))
+    frame = read_dutch(spreadsheets.to_excel_csv_bytes(dutch_table()))
     assert frame["Inwoners"].tolist()[0] == 1745 and frame["Inwoners"].isna().tolist()[1]
     assert frame["Eenzaam (%)"].tolist()[0] == 12.3
     assert frame["Per 1.000 inwoners"].tolist()[:2] == [1.3, 0.0]
@@ -68,20 +70,20 @@ def test_csv_opens_with_pandas_as_dutch_excel_would():
 def test_counts_are_integers_never_1745_0():
     table = pd.DataFrame({"inwoners": [1745.0, 2.0], "initiatieven": [3, 0],
                           "huishoudens": [812.0, np.nan]})
-    text = export.to_excel_csv_bytes(table).decode("utf-8-sig")
+    text = spreadsheets.to_excel_csv_bytes(table).decode("utf-8-sig")
     assert text == "inwoners;initiatieven;huishoudens\r\n1745;3;812\r\n2;0;\r\n"
 
 
 def test_155_m_is_the_same_number_on_page_and_in_both_downloads():
     table = pd.DataFrame({"afstand_initiatief_m": [155.0]})
     assert fmt_kolom("afstand_initiatief_m", 155.0) == "160 m"           # page, slide, PDF
-    assert read_dutch(export.to_excel_csv_bytes(table)).iloc[0, 0] == 160
-    sheet = openpyxl.load_workbook(io.BytesIO(export.to_xlsx_bytes(table))).active
+    assert read_dutch(spreadsheets.to_excel_csv_bytes(table)).iloc[0, 0] == 160
+    sheet = openpyxl.load_workbook(io.BytesIO(spreadsheets.to_xlsx_bytes(table))).active
     assert sheet["A2"].value == 160 and isinstance(sheet["A2"].value, int)
 
 
 def test_xlsx_has_rounded_numbers_integers_dates_and_no_nan_text():
-    sheet = openpyxl.load_workbook(io.BytesIO(export.to_xlsx_bytes(dutch_table()))).active
+    sheet = openpyxl.load_workbook(io.BytesIO(spreadsheets.to_xlsx_bytes(dutch_table()))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("Buurt", "Buurtcode", "Inwoners")
     assert rows[1][2:7] == (1745, 12.3, 1.3, 160, "ja")
@@ -99,16 +101,16 @@ def test_xlsx_has_rounded_numbers_integers_dates_and_no_nan_text():
 
 def test_xlsx_drops_control_characters_an_xlsx_cannot_hold():
     table = pd.DataFrame({"naam": ["Koffie\x0b uur\x00"], "Sinds": [date(2024, 1, 2)]})
-    sheet = openpyxl.load_workbook(io.BytesIO(export.to_xlsx_bytes(table, "a/b:c"))).active
+    sheet = openpyxl.load_workbook(io.BytesIO(spreadsheets.to_xlsx_bytes(table, "a/b:c"))).active
     assert sheet["A2"].value == "Koffie uur" and sheet.title == "a_b_c"
     assert sheet["B2"].value == datetime(2024, 1, 2)
 
 
 def test_download_files_for_the_dashboard():
-    downloads = export.download_files(dutch_table(), "witte_vlekken_'s-Hertogenbosch")
+    downloads = spreadsheets.download_files(dutch_table(), "witte_vlekken_'s-Hertogenbosch")
     assert [(d.label, d.filename, d.mime) for d in downloads] == [
         ("CSV", "witte_vlekken__s-Hertogenbosch.csv", "text/csv"),
-        ("Excel", "witte_vlekken__s-Hertogenbosch.xlsx", export.XLSX_MIME)]
+        ("Excel", "witte_vlekken__s-Hertogenbosch.xlsx", spreadsheets.XLSX_MIME)]
     assert downloads[0].make().startswith(b"\xef\xbb\xbf")
     assert downloads[1].make().startswith(b"PK")                # a zip: the xlsx container
     assert all(d.help for d in downloads)
@@ -119,7 +121,7 @@ def test_the_command_line_csv_contract_stays_as_it_is():
     table = pd.DataFrame({"buurtcode": ["BU00010001", "BU00010002"],
                           "eenzaam_pct": [12.25, np.nan], "inwoners": [1745.0, 20.0],
                           "witte_vlek": pd.array([True, None], dtype="boolean")})
-    assert export.to_csv_bytes(table) == (
+    assert spreadsheets.to_csv_bytes(table) == (
         b"buurtcode,eenzaam_pct,inwoners,witte_vlek\n"
         b"BU00010001,12.25,1745.0,true\n"
         b"BU00010002,,20.0,\n")
@@ -127,20 +129,20 @@ def test_the_command_line_csv_contract_stays_as_it_is():
 
 def test_real_shaped_witte_vlekken_download_reads_back():
     cijfers = buurtcijfers(load_demo(), gemeentecode="GM9999")
-    table = rapportage.witte_vlekken_tabel(cijfers, alleen_vlekken=False)
-    frame = read_dutch(export.to_excel_csv_bytes(table))
+    table = tabellen.witte_vlekken_tabel(cijfers, alleen_vlekken=False)
+    frame = read_dutch(spreadsheets.to_excel_csv_bytes(table))
     assert len(frame) == len(table) and list(frame.columns) == list(table.columns)
     assert pd.api.types.is_integer_dtype(frame["Inwoners"].dropna())
     expected = [rond("Eenzaam (%)", v) for v in table["Eenzaam (%)"]]
     assert [None if pd.isna(v) else v for v in frame["Eenzaam (%)"]] == expected
-    data = export.to_excel_csv_bytes(table).decode("utf-8-sig").lower()
+    data = spreadsheets.to_excel_csv_bytes(table).decode("utf-8-sig").lower()
     cells = [c for line in csv.reader(io.StringIO(data), delimiter=";") for c in line]
     assert not any(c in FORBIDDEN for c in cells)
 
 
 def test_buurten_for_the_command_line_keep_their_rounding():
     cijfers = buurtcijfers(load_demo(), gemeentecode="GM9999")
-    table = export.buurten_table(cijfers)
+    table = spreadsheets.buurten_table(cijfers)
     assert table["initiatieven_per_1000"].equals(cijfers["initiatieven_per_1000"].round(3))
 
 
@@ -157,7 +159,7 @@ texts = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)
 @given(st.lists(st.tuples(*([floats] * len(number_columns)), texts), min_size=1, max_size=6))
 def test_any_numbers_and_text_round_trip_through_the_dutch_csv(rows):
     table = pd.DataFrame(rows, columns=[*number_columns, "naam"])
-    data = export.to_excel_csv_bytes(table)
+    data = spreadsheets.to_excel_csv_bytes(table)
     assert data.startswith(b"\xef\xbb\xbf")
     text = data.decode("utf-8-sig")
     read = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
@@ -180,9 +182,9 @@ def test_any_numbers_and_text_round_trip_through_the_dutch_csv(rows):
 def test_a_missing_value_is_an_empty_cell_in_both_files(value):
     table = pd.DataFrame({"eenzaam_pct": pd.Series([value, 1.0], dtype=object),
                           "code": ["a", "b"]})
-    text = export.to_excel_csv_bytes(table).decode("utf-8-sig")
+    text = spreadsheets.to_excel_csv_bytes(table).decode("utf-8-sig")
     assert text == "eenzaam_pct;code\r\n;a\r\n1,0;b\r\n"
-    sheet = openpyxl.load_workbook(io.BytesIO(export.to_xlsx_bytes(table))).active
+    sheet = openpyxl.load_workbook(io.BytesIO(spreadsheets.to_xlsx_bytes(table))).active
     assert sheet["A2"].value is None and sheet["A3"].value == 1.0
 
 
@@ -190,8 +192,8 @@ def test_the_initiatives_download_reads_back_through_the_projects_own_reader():
     from wijkdata.upload import read_file
 
     initiatieven = load_demo().initiatieven
-    table = rapportage.initiatieven_weergave(export.initiatieven_table(initiatieven))
-    ingelezen = read_file(export.to_excel_csv_bytes(table), "initiatieven.csv")
+    table = tabellen.initiatieven_weergave(spreadsheets.initiatieven_table(initiatieven))
+    ingelezen = read_file(spreadsheets.to_excel_csv_bytes(table), "initiatieven.csv")
     assert not ingelezen.rapport.errors
     back = ingelezen.frame.reset_index(drop=True)
     assert back["naam"].tolist() == table["Naam"].tolist()

@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
-from wijkdata import figures
-from wijkdata.figures import Drempels
+from wijkdata.compute import formulas
+from wijkdata.compute.formulas import Drempels
 
 
 def make_buurten(n=4, gemeente="0001"):
@@ -35,13 +35,13 @@ def test_point_in_polygon_wins_over_listed_code_and_code_only_rows_count():
     ini = make_initiatieven(points=[(100500, 450500), (101500, 450500)],
                             buurtcodes=["BU00010102"])
     ini.loc[0, "buurtcode"] = "BU00010101"          # wrong code in the list; the point decides
-    joined = figures.join_initiatieven_to_buurten(ini, buurten)
+    joined = formulas.join_initiatieven_to_buurten(ini, buurten)
     assert list(joined["buurtcode"]) == ["BU00010100", "BU00010101", "BU00010102"]
     assert list(joined["wijkcode"]) == ["WK000101"] * 3
     assert list(joined["op_buurtniveau"]) == [False, False, True]
     # the code-only initiative is placed inside its buurt, so distances can be measured
     assert joined.geometry.iloc[2].within(buurten.geometry.iloc[2])
-    counts = figures.count_per_buurt(joined, buurten["code"])
+    counts = formulas.count_per_buurt(joined, buurten["code"])
     assert counts.tolist() == [1, 1, 1]
 
 
@@ -49,14 +49,14 @@ def test_hidden_location_is_moved_to_the_buurt_anchor():
     buurten = make_buurten(1)
     ini = make_initiatieven(points=[(100100, 450100)])
     ini["locatie_verborgen"] = True
-    joined = figures.join_initiatieven_to_buurten(ini, buurten)
+    joined = formulas.join_initiatieven_to_buurten(ini, buurten)
     anchor = buurten.geometry.iloc[0].representative_point()
     assert joined.geometry.iloc[0].equals(anchor)
     assert bool(joined["op_buurtniveau"].iloc[0])
 
 
 def test_per_1000_is_empty_below_the_minimum_population():
-    rates = figures.per_1000(pd.Series([3, 3, 3, 0]), pd.Series([1500, 99, np.nan, 200]))
+    rates = formulas.per_1000(pd.Series([3, 3, 3, 0]), pd.Series([1500, 99, np.nan, 200]))
     assert rates.iloc[0] == pytest.approx(2.0)
     assert np.isnan(rates.iloc[1]) and np.isnan(rates.iloc[2])
     assert rates.iloc[3] == 0.0
@@ -65,13 +65,13 @@ def test_per_1000_is_empty_below_the_minimum_population():
 def test_distance_to_nearest_initiative_in_metres():
     buurten = make_buurten(4)
     points = gpd.GeoSeries([Point(100500, 450500)], crs="EPSG:28992")
-    distance = figures.distance_to_nearest(buurten, points)
+    distance = formulas.distance_to_nearest(buurten, points)
     # inside buurt 0; buurt 1 starts 500 m east of the point; buurt 3 at 2,500 m
     assert distance.tolist() == [0.0, 500.0, 1500.0, 2500.0]
 
 
 def test_distance_without_any_initiative_is_missing_not_zero():
-    distance = figures.distance_to_nearest(make_buurten(2), gpd.GeoSeries([], crs="EPSG:28992"))
+    distance = formulas.distance_to_nearest(make_buurten(2), gpd.GeoSeries([], crs="EPSG:28992"))
     assert distance.isna().all()
 
 
@@ -81,7 +81,7 @@ def test_witte_vlek_top_and_bottom_quartile_within_the_gemeente():
         "eenzaam_pct": [10, 20, 30, 40, 50, 80, np.nan],
         "initiatieven_per_1000": [5, 4, 3, 2, 1, 0, 0],
     })
-    result = figures.witte_vlekken(frame)
+    result = formulas.witte_vlekken(frame)
     # GM1: Q75 of 10..50 is 40, Q25 of 1..5 is 2 → buurten with 40 & 2 and 50 & 1
     assert result["grens_eenzaam"].iloc[0] == 40 and result["grens_aanbod"].iloc[0] == 2
     assert result["witte_vlek"].tolist()[:5] == [False, False, False, True, True]
@@ -94,8 +94,8 @@ def test_witte_vlek_top_and_bottom_quartile_within_the_gemeente():
 def test_witte_vlek_thresholds_are_parameters():
     frame = pd.DataFrame({"gemeentecode": ["GM1"] * 4, "eenzaam_pct": [10, 20, 30, 40],
                           "initiatieven_per_1000": [4, 3, 2, 1]})
-    strict = figures.witte_vlekken(frame, Drempels(eenzaam=0.75, aanbod=0.25))
-    loose = figures.witte_vlekken(frame, Drempels(eenzaam=0.5, aanbod=0.5))
+    strict = formulas.witte_vlekken(frame, Drempels(eenzaam=0.75, aanbod=0.25))
+    loose = formulas.witte_vlekken(frame, Drempels(eenzaam=0.5, aanbod=0.5))
     assert strict["witte_vlek"].sum() == 1
     assert loose["witte_vlek"].sum() == 2
 
@@ -108,7 +108,7 @@ def test_witte_vlek_thresholds_are_parameters():
     ((np.nan, np.nan, np.nan), (20, 19, 21), None),
 ])
 def test_vergelijk_only_claims_a_difference_when_intervals_do_not_overlap(buurt, ref, expected):
-    assert figures.vergelijk(*buurt, *ref) == expected
+    assert formulas.vergelijk(*buurt, *ref) == expected
 
 
 def test_aggregate_weights_percentages_by_population_and_sums_counts():
@@ -117,14 +117,14 @@ def test_aggregate_weights_percentages_by_population_and_sums_counts():
         "inwoners": [1000, 3000, 500], "initiatieven": [2, 4, 0],
         "eenzaam_pct": [20.0, 40.0, np.nan], "ernstig_eenzaam_pct": [np.nan] * 3,
     })
-    wijken = figures.aggregate(frame, "wijk").set_index("code")
+    wijken = formulas.aggregate(frame, "wijk").set_index("code")
     # (20×1000 + 40×3000) / 4000 = 35, not the plain mean 30
     assert wijken.loc["WK1", "eenzaam_pct"] == pytest.approx(35.0)
     assert wijken.loc["WK1", "initiatieven"] == 6
     assert wijken.loc["WK1", "initiatieven_per_1000"] == pytest.approx(1.5)
     assert np.isnan(wijken.loc["WK2", "eenzaam_pct"])        # missing stays missing
     assert np.isnan(wijken.loc["WK1", "ernstig_eenzaam_pct"])
-    gemeente = figures.aggregate(frame, "gemeente").set_index("code")
+    gemeente = formulas.aggregate(frame, "gemeente").set_index("code")
     assert gemeente.loc["GM1", "eenzaam_pct"] == pytest.approx(35.0)
     assert gemeente.loc["GM1", "eenzaam_pct_dekking"] == pytest.approx(4000 / 4500 * 100)
 
@@ -134,16 +134,16 @@ def test_filter_initiatieven_doelgroep_matches_iedereen_too():
                         "activiteit": ["feest", "ontmoeting", "ontmoeting"],
                         "wij_type": ["bonding", "bridging", "beide"],
                         "doelgroepen": ["ouderen", "iedereen", "jongeren; gezinnen"]})
-    assert list(figures.filter_initiatieven(ini, doelgroepen=["ouderen"])["naam"]) == ["a", "b"]
-    assert list(figures.filter_initiatieven(ini, activiteiten=["ontmoeting"],
+    assert list(formulas.filter_initiatieven(ini, doelgroepen=["ouderen"])["naam"]) == ["a", "b"]
+    assert list(formulas.filter_initiatieven(ini, activiteiten=["ontmoeting"],
                                             wij_types=["beide"])["naam"]) == ["c"]
-    assert list(figures.filter_initiatieven(ini, zoek="KOFFIE")["naam"]) == ["c"]
+    assert list(formulas.filter_initiatieven(ini, zoek="KOFFIE")["naam"]) == ["c"]
 
 
 def test_ended_initiatives_do_not_count():
     ini = pd.DataFrame({"naam": ["a", "b", "c"],
                         "einddatum": ["2020-01-01", None, "2999-01-01"]})
-    active = figures.active_initiatieven(ini, on=pd.Timestamp("2025-01-01").date())
+    active = formulas.active_initiatieven(ini, on=pd.Timestamp("2025-01-01").date())
     assert list(active["naam"]) == ["b", "c"]
 
 
@@ -151,12 +151,12 @@ def test_without_boundaries_initiatives_keep_their_own_place_and_codes():
     """No boundaries published yet (an empty gebieden frame, as the store gives): points stay
     where the list puts them, the buurtcode comes from the list, wijk and gemeente from
     that code; a hidden or code-only initiative gets no point rather than a wrong one."""
-    from wijkdata.gegevens import empty_gegevens
+    from wijkdata.model.gegevens import empty_gegevens
     ini = make_initiatieven(points=[(100500, 450500), (101500, 450500)],
                             buurtcodes=["BU0363AA01", None])
     ini.loc[0, "buurtcode"] = "BU00340101"
     ini.loc[1, "locatie_verborgen"] = True
-    joined = figures.join_initiatieven_to_buurten(ini, empty_gegevens().gebieden)
+    joined = formulas.join_initiatieven_to_buurten(ini, empty_gegevens().gebieden)
     assert joined.geometry.iloc[0].equals(Point(100500, 450500))
     assert joined.geometry.iloc[1:].isna().all()          # hidden, code-only, nothing
     def cells(column):

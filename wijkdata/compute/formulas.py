@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from . import codes
-from .columns import (
+from wijkdata.model import codes
+from wijkdata.model.schema import (
     BOVENGRENS,
     CODE,
     GEMEENTECODE,
