@@ -24,7 +24,7 @@ import importlib.util
 
 import streamlit as st
 
-from wijkdata.upload import escape_markdown
+from wijkdata.escaping import escape_markdown
 
 
 def _secrets_section(name: str):

@@ -15,8 +15,9 @@ from wijkdata.compute.buurttabel import buurtcijfers
 from wijkdata.compute.formulas import Drempels
 from wijkdata.draw.tabellen import LEEFTIJD_LABELS
 from wijkdata.errors import WijkdataError
+from wijkdata.escaping import escape_html, escape_markdown
 from wijkdata.export import spreadsheets
-from wijkdata.formatting import GEEN_GEGEVENS, escape_markdown, fmt_getal, kolom_formatter
+from wijkdata.formatting import GEEN_GEGEVENS, fmt_getal, kolom_formatter
 from wijkdata.model.gegevens import DEMO_NAAM, Gegevens, load_active, tekst
 from wijkdata.model.schema import INDICATOREN, LONELINESS
 from wijkdata.store import Store, database_url
@@ -338,8 +339,7 @@ def presentatie_css() -> None:
 
 
 def escape(value) -> str:
-    from wijkdata.export.presentatie import esc
-    return esc(value)
+    return escape_html(value)
 
 
 def slide(markup: str) -> None:

@@ -3,7 +3,7 @@
 For analysts only: app.py registers the page only for them, and the page checks again here
 because a URL can be typed. Uploaded text (file names, headers, cell values, dataset names)
 reaches the screen only through st.text, st.code, st.dataframe, widget options or
-``upload.escape_markdown`` — never as Markdown or HTML that could run or link.
+``escape_markdown`` — never as Markdown or HTML that could run or link.
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import auth
 import ui
 from wijkdata import upload
 from wijkdata.errors import WijkdataError
+from wijkdata.escaping import escape_markdown
 from wijkdata.model import datasets
 from wijkdata.readers import checksum, textio
 from wijkdata.readers.initiatieven import TEMPLATE_COLUMNS, TOELICHTING, template_csv, template_xlsx
@@ -53,7 +54,7 @@ def tabel(frame: pd.DataFrame, **options) -> None:
 
 def fout(exc: WijkdataError) -> None:
     """ui.show_error, with the message made literal: it may quote a file name or a value."""
-    st.error(upload.escape_markdown(exc.message), icon="⚠️")
+    st.error(escape_markdown(exc.message), icon="⚠️")
     if exc.problems:
         problemen = pd.DataFrame([p.as_dict() for p in exc.problems])
         problemen["row"] = [("heel bestand" if pd.isna(r) else str(int(r)))
@@ -79,7 +80,7 @@ def flash() -> None:
     the new data in the sidebar)."""
     message = ss.pop("data_melding", None)
     if message:
-        st.success(upload.escape_markdown(message), icon="✅")
+        st.success(escape_markdown(message), icon="✅")
 
 
 def megabytes(size: int) -> str:
@@ -189,7 +190,7 @@ def report(ingelezen, key: str) -> bool:
     slecht = upload.ongeldige_rijen(ingelezen)
     goed = upload.geldige_rijen(ingelezen)
     rijen = "gebieden" if ingelezen.kind == "buurten" else "rijen"
-    st.write(f"Soort: {upload.escape_markdown(ingelezen.source_format)}. "
+    st.write(f"Soort: {escape_markdown(ingelezen.source_format)}. "
              f"{ingelezen.rows} {rijen} gelezen: {goed} goed, {slecht} met een fout. "
              f"{upload.aantal(fouten, 'fout', 'fouten')} en "
              f"{upload.aantal(waarschuwingen, 'waarschuwing', 'waarschuwingen')}.")
@@ -261,7 +262,7 @@ def preview(ingelezen, data_actief) -> None:
 def indicator_coverage(frame, actief) -> None:
     dekking = upload.dekking(frame, actief)
     jaren = ", ".join(str(p) for p in dekking.perioden) or "geen"
-    st.write(f"Jaren: {jaren}. Cijfers: {upload.escape_markdown(', '.join(dekking.indicatoren))}.")
+    st.write(f"Jaren: {jaren}. Cijfers: {escape_markdown(', '.join(dekking.indicatoren))}.")
     if actief is None:
         st.info("Er is nog geen eigen gebiedsindeling gepubliceerd, dus de gebieden kunnen nog "
                 "niet worden vergeleken. Publiceer ook de CBS Wijk- en buurtkaart.", icon="ℹ️")
@@ -313,7 +314,7 @@ def publish_form(ingelezen, *, filename, data, skip, data_actief, mapping, colum
                              max_chars=200, key=f"publiceer_naam_{key}_{voorstel}")
         dubbel = naam.strip().casefold() in {v.name.strip().casefold() for v in actief}
         if dubbel:
-            st.warning(upload.escape_markdown(
+            st.warning(escape_markdown(
                 f"Er is al een gegevensset met de naam '{naam.strip()}'. Kies een andere "
                 "naam, of kies die gegevensset hierboven als u hem wilt vervangen."),
                 icon="⚠️")
@@ -332,7 +333,7 @@ def publish_form(ingelezen, *, filename, data, skip, data_actief, mapping, colum
                 "dashboard geen kaart.", icon="ℹ️")
     bevestigd = True
     if vervanging is not None:
-        st.warning(upload.escape_markdown(vervanging.melding), icon="⚠️")
+        st.warning(escape_markdown(vervanging.melding), icon="⚠️")
         bevestigd = st.checkbox(
             f"Ja, vervang de actieve versie {vervanging.actief.number} van deze gegevensset",
             key=f"bevestig_{key}_{vervanging.actief.id}")
@@ -446,7 +447,7 @@ def versions() -> None:
     if ss.get("terugzet_id") == versie.id and not versie.active:
         verandering = remembered("_terugzet", (versie.id, store.state_key()),
                                  lambda: datasets.rollback_change(store, versie.id))
-        st.warning(upload.escape_markdown(
+        st.warning(escape_markdown(
             f"Weet u zeker dat u deze versie actief wilt maken? {verandering}"), icon="⚠️")
         st.text(upload.versie_label(versie))
         yes, no, _ = st.columns([2, 2, 3])

@@ -12,13 +12,13 @@ from openpyxl import load_workbook
 from shapely.geometry import box
 
 from wijkdata.errors import WijkdataError
+from wijkdata.escaping import neutralise_formula
 from wijkdata.model.schema import ACTIVITEITEN, DOELGROEPEN, INITIATIEF_COLUMNS, WIJ_TYPES
 from wijkdata.readers import textio
 from wijkdata.readers.initiatieven import (
     OUTPUT_COLUMNS,
     VERWIJDERD,
     looks_like_initiatieven,
-    neutralise_formula,
     parse_datum,
     parse_doelgroepen,
     read_initiatieven,

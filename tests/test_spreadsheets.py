@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 
 from wijkdata.compute.buurttabel import buurtcijfers
 from wijkdata.draw import tabellen
+from wijkdata.escaping import neutralise_formula
 from wijkdata.export import spreadsheets
 from wijkdata.formatting import fmt_kolom, lees_getal, rond
 from wijkdata.model.gegevens import load_demo
-from wijkdata.readers.initiatieven import neutralise_formula
 
 FORBIDDEN = ("nan", "none", "null", "nat", "inf", "<na>")
 

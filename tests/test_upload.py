@@ -19,6 +19,7 @@ from shapely.geometry import box
 from tests.factory import make_frames
 from wijkdata import upload
 from wijkdata.errors import WijkdataError
+from wijkdata.escaping import escape_markdown
 from wijkdata.export import spreadsheets
 from wijkdata.model import datasets
 from wijkdata.readers import read_file
@@ -136,7 +137,7 @@ def test_unreadable_tables_raise_dutch_errors(data, fragment):
     "=HYPERLINK(\"http://x\")",
 ])
 def test_escape_markdown_leaves_no_active_character(text):
-    escaped = upload.escape_markdown(text)
+    escaped = escape_markdown(text)
     assert "\n" not in escaped
     # every ASCII punctuation character is preceded by a backslash
     unescaped = re.sub(r"\\[!-/:-@\[-`{-~]", "", escaped)

@@ -396,17 +396,3 @@ def lees_getal(text: str) -> Decimal | None:
         return None
 
 
-def escape_markdown(text) -> str:
-    """``text`` as literal Markdown: every ASCII punctuation character backslash-escaped.
-
-    CommonMark lets any ASCII punctuation be escaped, so links (``[a](b)``), emphasis, HTML
-    tags, Streamlit's ``:red[...]`` and ``:material/...:`` directives and ``$`` maths all
-    show as the characters typed. Line breaks become spaces (a message is one paragraph).
-
-    Examples
-    --------
-    >>> escape_markdown("[klik](https://x.nl) <b>")
-    '\\\\[klik\\\\]\\\\(https\\\\:\\\\/\\\\/x\\\\.nl\\\\) \\\\<b\\\\>'
-    """
-    text = re.sub(r"[\r\n]+", " ", "" if text is None else str(text))
-    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)

@@ -20,7 +20,8 @@ can be decided without a browser lives here, so it is tested without one:
 6. :func:`versies_table` — the versions with Dutch headers and local times.
 
 Uploaded text (file names, headers, cell values) must never be rendered as Markdown or HTML:
-:func:`escape_markdown` makes it literal where a Streamlit element only takes Markdown.
+:func:`wijkdata.escaping.escape_markdown` makes it literal where a Streamlit element only
+takes Markdown.
 """
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ import sqlalchemy as sa
 
 from wijkdata.draw import kaart
 from wijkdata.errors import WijkdataError
-from wijkdata.formatting import escape_markdown  # noqa: F401  (re-exported for pages)
+from wijkdata.escaping import plain_label
 from wijkdata.model import codes, datasets
 from wijkdata.model.schema import (
     CODE,
@@ -430,13 +431,6 @@ def dekking(indicatoren: pd.DataFrame, gebieden: pd.DataFrame | None) -> Dekking
     return Dekking(perioden, labels, per_niveau, sorted(missing), zonder, len(buurtcodes))
 
 
-def _plain(value) -> str:
-    """Uploaded text in a plotly hover label: plotly reads a few HTML tags there."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    return str(value).replace("<", "‹").replace(">", "›")
-
-
 def preview_map(gebieden: gpd.GeoDataFrame | None = None,
                 initiatieven: gpd.GeoDataFrame | None = None, *,
                 height: int = 460) -> go.Figure:
@@ -452,7 +446,7 @@ def preview_map(gebieden: gpd.GeoDataFrame | None = None,
             geojson=geojson, locations=areas[CODE], z=np.zeros(len(areas)),
             featureidkey="id", colorscale=[[0, "#cbc9e2"], [1, "#cbc9e2"]], showscale=False,
             marker={"line": {"width": 1, "color": "#54278f"}, "opacity": 0.6},
-            text=[f"{_plain(n)} ({_plain(c)})" for n, c in zip(areas[NAAM], areas[CODE])],
+            text=[f"{plain_label(n)} ({plain_label(c)})" for n, c in zip(areas[NAAM], areas[CODE])],
             hovertemplate="%{text}<extra></extra>", name="gebieden", showlegend=False))
         view = kaart.bounds_view(areas, height=height)
     else:
@@ -460,7 +454,7 @@ def preview_map(gebieden: gpd.GeoDataFrame | None = None,
     if initiatieven is not None and len(initiatieven):
         points = initiatieven.copy()
         for column in ("naam", "activiteit", "wij_type", "doelgroepen"):
-            points[column] = points[column].map(_plain)
+            points[column] = points[column].map(plain_label)
         kaart.add_initiatief_points(fig, points, "wij_type", size=9)
         if areas is None:
             view = kaart.bounds_view(points, height=height)

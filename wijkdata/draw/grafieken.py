@@ -8,7 +8,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from wijkdata.draw.kaart import FONT, SEPARATORS, _plain, _tekst, naam_of_code
+from wijkdata.draw.kaart import FONT, SEPARATORS, _tekst, naam_of_code
+from wijkdata.escaping import plain_label
 from wijkdata.formatting import GEEN_GEGEVENS, fmt_kolom, fmt_pct
 
 # Okabe–Ito, safe with colour-vision deficiencies.
@@ -72,13 +73,13 @@ def trend_chart(trend: pd.DataFrame, label: str, *, height: int = 320,
                 fill="toself", fillcolor=_alpha(colour, 0.15), line={"width": 0},
                 hoverinfo="skip", showlegend=False))
         fig.add_trace(go.Scatter(
-            x=rows["periode"], y=rows["waarde"], mode="lines+markers", name=_plain(gebied),
+            x=rows["periode"], y=rows["waarde"], mode="lines+markers", name=plain_label(gebied),
             line={"color": colour, "width": 3}, marker={"size": 9},
             error_y={"type": "data", "symmetric": False, "thickness": 1.5,
                      "array": (rows["bovengrens"] - rows["waarde"]).to_numpy(),
                      "arrayminus": (rows["waarde"] - rows["ondergrens"]).to_numpy()},
             text=[fmt_pct(v) for v in rows["waarde"]],
-            hovertemplate=f"{_plain(gebied)} %{{x}}: %{{text}}<extra></extra>"))
+            hovertemplate=f"{plain_label(gebied)} %{{x}}: %{{text}}<extra></extra>"))
     fig.update_xaxes(tickmode="array", tickvals=sorted(trend["periode"].unique()),
                      title="Jaar")
     fig.update_yaxes(ticksuffix="%", title=label)

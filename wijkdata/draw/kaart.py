@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 import shapely
 
 from wijkdata.compute.formulas import WGS84
+from wijkdata.escaping import plain_label
 from wijkdata.formatting import GEEN_GEGEVENS, fmt_kolom
 from wijkdata.model.schema import INDICATOREN
 
@@ -165,7 +166,7 @@ def add_initiatief_points(fig: go.Figure, initiatieven: gpd.GeoDataFrame, kleur_
         if group.empty:
             continue
         hover = [
-            f"{_plain(n) or 'initiatief zonder naam'}<br>{_tekst(a)} · {_tekst(w)}"
+            f"{plain_label(n) or 'initiatief zonder naam'}<br>{_tekst(a)} · {_tekst(w)}"
             f"<br>voor: {_tekst(d)}" + ("<br>(locatie op buurtniveau)" if _ja(b) else "")
             for n, a, w, d, b in zip(group["naam"], group["activiteit"], group["wij_type"],
                                      group["doelgroepen"], group["op_buurtniveau"])
@@ -184,23 +185,14 @@ def _missing(value) -> bool:
         return False
 
 
-def _plain(value) -> str:
-    """Uploaded text shown in plotly hover labels: plotly interprets a few HTML tags there,
-    so angle brackets are replaced and text can never become markup or a link. A missing
-    value (None, NaN, NA, NaT) is the empty text, never "nan"."""
-    if _missing(value):
-        return ""
-    return str(value).replace("<", "‹").replace(">", "›")
-
-
 def _tekst(value) -> str:
     """Uploaded text for a label, "geen gegevens" when missing or blank."""
-    return _plain(value).strip() or GEEN_GEGEVENS
+    return plain_label(value).strip() or GEEN_GEGEVENS
 
 
 def naam_of_code(naam, code) -> str:
     """An area's name for a label; its code where no name is known."""
-    return _plain(naam).strip() or _plain(code).strip() or GEEN_GEGEVENS
+    return plain_label(naam).strip() or plain_label(code).strip() or GEEN_GEGEVENS
 
 
 def _ja(value) -> bool:

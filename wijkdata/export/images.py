@@ -10,7 +10,6 @@ passed in unchanged: they work on a copy.
 from __future__ import annotations
 
 import functools
-import html
 import logging
 import os
 import shutil
@@ -21,6 +20,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 
 from wijkdata.errors import WijkdataError
+from wijkdata.escaping import escape_html
 
 log = logging.getLogger(__name__)
 
@@ -203,7 +203,7 @@ def figure_html(fig: go.Figure, title: str) -> bytes:
     figure.update_layout(paper_bgcolor="white")
     body = figure.to_html(include_plotlyjs=True, include_mathjax=False, full_html=True,
                           config={"displaylogo": False, "responsive": True})
-    safe_title = html.escape(title, quote=True)
+    safe_title = escape_html(title)
     head = (f'<head>\n<meta charset="utf-8" />\n<title>{safe_title}</title>\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1" />\n'
             '<style>body{font-family:Arial,Helvetica,sans-serif;margin:1rem;color:#111;'

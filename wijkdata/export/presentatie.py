@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from wijkdata.escaping import escape_html
 from wijkdata.formatting import fmt_getal, fmt_pct
 from wijkdata.model.gegevens import tekst
 from wijkdata.model.schema import INDICATOREN
@@ -113,27 +114,23 @@ def initiatief_kaart(row: pd.Series) -> dict:
 
 # --- slide HTML: every value from a file is escaped, so uploaded text stays text ----------
 
-def esc(value) -> str:
-    import html
-    return html.escape("" if value is None else str(value), quote=True)
-
-
 def buurt_html(rij: pd.Series, profiel: pd.DataFrame) -> str:
     """Step 4: the buurt's name, its key figures and the verdict against the gemeente."""
     from wijkdata.formatting import fmt_interval, fmt_meters
     eenzaam = profiel[profiel["indicator"] == "eenzaam"]
     oordeel = eenzaam["vs_gemeente"].iloc[0] if len(eenzaam) else None
     regels = [
-        f"<p class='kw-groot'>{esc(tekst(rij['buurtnaam'], rij.get('buurtcode', rij.name)))}</p>",
-        f"<p>{esc(fmt_pct(rij['eenzaam_pct']))} eenzaam "
-        f"{esc(fmt_interval(rij['eenzaam_ondergrens'], rij['eenzaam_bovengrens']))}</p>",
+        "<p class='kw-groot'>"
+        f"{escape_html(tekst(rij['buurtnaam'], rij.get('buurtcode', rij.name)))}</p>",
+        f"<p>{escape_html(fmt_pct(rij['eenzaam_pct']))} eenzaam "
+        f"{escape_html(fmt_interval(rij['eenzaam_ondergrens'], rij['eenzaam_bovengrens']))}</p>",
     ]
     if oordeel:
-        regels.append(f"<p>Vergeleken met de gemeente: <b>{esc(oordeel)}</b>.</p>")
-    regels.append(f"<p>{esc(fmt_getal(rij['inwoners']))} inwoners · "
-                  f"{esc(_aantal(rij['initiatieven']))}</p>")
+        regels.append(f"<p>Vergeleken met de gemeente: <b>{escape_html(oordeel)}</b>.</p>")
+    regels.append(f"<p>{escape_html(fmt_getal(rij['inwoners']))} inwoners · "
+                  f"{escape_html(_aantal(rij['initiatieven']))}</p>")
     afstand = fmt_meters(rij["afstand_initiatief_m"])
-    regels.append(f"<p>Dichtstbijzijnde initiatief: {esc(afstand)}</p>")
+    regels.append(f"<p>Dichtstbijzijnde initiatief: {escape_html(afstand)}</p>")
     return "".join(regels)
 
 
@@ -142,16 +139,16 @@ def initiatieven_html(kaarten: list[dict]) -> str:
     if not kaarten:
         return "<p>Er zijn nog geen initiatieven bekend in deze gemeente.</p>"
     cards = "".join(
-        f"<div class='kw-card'><h2>{esc(k['naam'])}</h2><p>{esc(k['wat'])}</p>"
-        f"<p><b>Voor:</b> {esc(k['voor'])}"
-        f"{(' · ' + esc(k['hoe_vaak'])) if k['hoe_vaak'] else ''}</p>"
-        f"<p>{esc(k['wij'])}</p></div>" for k in kaarten)
+        f"<div class='kw-card'><h2>{escape_html(k['naam'])}</h2><p>{escape_html(k['wat'])}</p>"
+        f"<p><b>Voor:</b> {escape_html(k['voor'])}"
+        f"{(' · ' + escape_html(k['hoe_vaak'])) if k['hoe_vaak'] else ''}</p>"
+        f"<p>{escape_html(k['wij'])}</p></div>" for k in kaarten)
     return f"<div class='kw-cards'>{cards}</div>"
 
 
 def bronnen_html(versies_tekst: list[str]) -> str:
     """Step 6: sources and the caveats, in a few lines."""
-    bronnen = "".join(f"<li>{esc(v)}</li>" for v in versies_tekst)
+    bronnen = "".join(f"<li>{escape_html(v)}</li>" for v in versies_tekst)
     return (
         "<ul class='kw-bronnen'>"
         "<li><b>Eenzaamheid</b>: RIVM Gezondheidsmonitor Volwassenen en Ouderen "

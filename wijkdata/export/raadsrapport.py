@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import re
 from datetime import date
-from xml.sax.saxutils import escape
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -39,6 +38,7 @@ from wijkdata.compute.buurttabel import buurtcijfers, gebieden_op_niveau
 from wijkdata.compute.formulas import Drempels
 from wijkdata.draw import grafieken, kaart, tabellen
 from wijkdata.errors import WijkdataError
+from wijkdata.escaping import escape_html
 from wijkdata.export import images, spreadsheets
 from wijkdata.formatting import GEEN_GEGEVENS, fmt_getal, fmt_interval, fmt_meters, fmt_pct
 from wijkdata.model import codes
@@ -69,7 +69,7 @@ def datum_nl(day: date) -> str:
 
 def markup(text) -> str:
     """Text as reportlab paragraph markup: escaped, so a name such as '<b>&' stays text."""
-    return escape(tekst(text))
+    return escape_html(tekst(text), quote=False)
 
 
 def markdown_items(text: str) -> list[str]:
@@ -84,7 +84,8 @@ def markdown_items(text: str) -> list[str]:
             items.append(stripped[2:] if stripped.startswith("- ") else stripped)
         else:
             items[-1] += " " + stripped
-    return [re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", escape(item)) for item in items]
+    return [re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", escape_html(item, quote=False))
+            for item in items]
 
 
 def _styles() -> dict[str, ParagraphStyle]:

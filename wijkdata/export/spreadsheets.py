@@ -30,8 +30,8 @@ import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from wijkdata import formatting
+from wijkdata.escaping import neutralise_formula
 from wijkdata.model.schema import PERSOONSGEGEVENS_COLUMNS
-from wijkdata.readers.initiatieven import neutralise_formula
 
 BUURT_EXPORT_COLUMNS = [
     "buurtcode", "buurtnaam", "wijkcode", "gemeentecode", "gemeentenaam", "inwoners",

@@ -181,29 +181,6 @@ _SERIAL = re.compile(r"^\d+(?:[.,]\d+)?$")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _SERIAL_RANGE = (20_000, 80_000)
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-
-
-def neutralise_formula(value: str) -> str:
-    """Put an apostrophe before a cell that a spreadsheet would run as a formula.
-
-    Cells starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (and their
-    full-width forms) get a leading ``'`` (OWASP "CSV injection"). Export numbers as numbers:
-    a negative number passed as text is neutralised too. Anything not a string is returned
-    unchanged.
-
-    Examples
-    --------
-    >>> neutralise_formula("=HYPERLINK(\\"http://x\\")")
-    '\\'=HYPERLINK("http://x")'
-    >>> neutralise_formula("Koffietafel")
-    'Koffietafel'
-    """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def _exact_target(header: str) -> str | None:
     # "Startdatum (dd-mm-jjjj)" and "Lat (WGS84)": the part in brackets is a hint, not a name.
     for variant in (re.sub(r"\(.*?\)|\[.*?\]", " ", str(header)), str(header)):
