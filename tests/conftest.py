@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tests import browser as browser_support  # noqa: E402  (needs ROOT on sys.path)
-from tests import pg  # noqa: E402
+from tests import pg  # noqa: E402  (needs ROOT on sys.path)
 
 
 def _in_ci() -> bool:
@@ -66,7 +66,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 
 @pytest.fixture(autouse=True)
 def _apptest_keeps_app_frame():
-    """AppTest fix from STREAMLIT_NOTES.md "Trap, AppTest only".
+    """Keep AppTest running pages through app.py, as the real server does.
 
     With a ``pages/`` folder, AppTest resets ``PagesManager.uses_pages_directory`` before each
     run, so reruns take the legacy multipage path and run a page without ``app.py``. Forcing

@@ -1,10 +1,11 @@
 """Files in the shapes CBS, RIVM, PDOK and municipalities really publish, built as bytes.
 
 Every builder is deterministic (``random.Random(seed)``, or a string seed per area) and
-follows /work/shared/design/DATA_FORMATS.md: padded codes, label headers with theme paths,
-StatLine symbols, decimal commas, padded text values in Excel exports, PDOK properties
-without a gemeentenaam, invalid rings, mis-encoded names, water parts, empty statistics in
-a first release. Nothing is written the way pandas would write it by default.
+follows what the real sources publish (README, "The data it reads"): padded codes, label
+headers with theme paths, StatLine symbols, decimal commas, padded text values in Excel
+exports, PDOK properties without a gemeentenaam, invalid rings, mis-encoded names, water
+parts, empty statistics in a first release. Nothing is written the way pandas would write
+it by default.
 
 One fictitious gemeente underlies the builders (:func:`gebied`): the same ``gemeentecode``,
 ``buurten``, ``wijken`` and ``seed`` give the same codes, names and inwoners in the

@@ -279,7 +279,7 @@ def test_concurrent_first_start_creates_tables_once(store_url):
         try:
             start.wait()
             Store(store_url).dispose()
-        except BaseException as error:  # noqa: BLE001
+        except BaseException as error:  # noqa: BLE001 - reported by the main thread
             errors.append(error)
 
     threads = [threading.Thread(target=worker) for _ in range(3)]
@@ -403,7 +403,7 @@ def test_two_processes_upgrading_an_old_database_at_once(store_url):
         try:
             start.wait()
             Store(store_url).dispose()
-        except BaseException as error:  # noqa: BLE001
+        except BaseException as error:  # noqa: BLE001 - reported by the main thread
             errors.append(error)
 
     threads = [threading.Thread(target=worker) for _ in range(3)]
