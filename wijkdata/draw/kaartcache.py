@@ -267,11 +267,6 @@ def _write(path: Path, text: str) -> None:
         raise
 
 
-def read_geojson(laag: Kaartlaag) -> dict:
-    """The layer's GeoJSON as a dict (for static exports that cannot fetch a URL)."""
-    return json.loads(laag.path.read_text(encoding="utf-8"))
-
-
 def embed_geojson(fig, root: str | Path | None = None):
     """A copy of ``fig`` with every prepared-file URL replaced by the GeoJSON itself.
 

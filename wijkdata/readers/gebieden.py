@@ -96,8 +96,6 @@ from wijkdata.readers.textio import (
 
 _log = logging.getLogger(__name__)
 
-GEO_EXTENSIONS = (".geojson", ".json", ".gpkg", ".zip", ".shp")
-
 RD = 28992
 WGS84 = 4326
 
