@@ -1,14 +1,14 @@
 """A seeded mutation fuzzer for every file reader: corrupt input must end in a Dutch
 ``WijkdataError`` (or be read), never in another exception, a hang or a memory blow-up.
 
-Seed files are built in code in the shapes analysts bring (DATA_FORMATS.md): CSV, XLSX, CBS
-OData JSON, GeoJSON, GeoPackage and zipped shapefiles (also in a subfolder), plus the demo
-files and, when importable, the builders of the test suite. Each fuzz file is one seed with
-one to three mutations: byte-level (truncate, flip bits, insert, delete, duplicate, shuffle,
-blank, overwrite an integer) or format-aware (a member of a zip or an XLSX changed and
-re-zipped, so the XML and DBF parsers see it; a JSON value replaced by an array, object,
-null or huge number; unbalanced quotes and mixed separators in CSV; a GeoPackage cell,
-geometry or metadata row changed through SQLite).
+Seed files are built in code in the shapes analysts bring (README, "The data it reads";
+tests/realshapes.py): CSV, XLSX, CBS OData JSON, GeoJSON, GeoPackage and zipped shapefiles
+(also in a subfolder), plus the demo files and, when importable, the builders of the test
+suite. Each fuzz file is one seed with one to three mutations: byte-level (truncate, flip
+bits, insert, delete, duplicate, shuffle, blank, overwrite an integer) or format-aware (a
+member of a zip or an XLSX changed and re-zipped, so the XML and DBF parsers see it; a JSON
+value replaced by an array, object, null or huge number; unbalanced quotes and mixed
+separators in CSV; a GeoPackage cell, geometry or metadata row changed through SQLite).
 
 Every file goes through two paths, each in a worker process with its own time limit:
 
@@ -1136,7 +1136,8 @@ def run_path(path: str, data: bytes, filename: str) -> dict:
 
 def _worker(conn, log_path: str, address_limit: int) -> None:
     """Worker loop: receive (data, filename, paths), send one result per path."""
-    log = open(log_path, "a", buffering=1)          # noqa: SIM115 - lives with the process
+    # Not a with-block: the log stays open for the worker process's whole life.
+    log = open(log_path, "a", buffering=1)
     os.dup2(log.fileno(), 1)
     os.dup2(log.fileno(), 2)
     faulthandler.enable(file=log)
@@ -1321,8 +1322,8 @@ def run_files(files, jobs: int, memory_limit: int = MEMORY_LIMIT_BYTES):
     gets that outcome; the file's other path then runs in a fresh worker.
     """
     # Imported before the fork, so a replaced worker starts at once.
-    import wijkdata.readers  # noqa: F401
-    import wijkdata.upload  # noqa: F401
+    import wijkdata.readers
+    import wijkdata.upload  # noqa: F401 - imported for its side effect (loaded before the fork)
     context = multiprocessing.get_context("fork")
     with tempfile.TemporaryDirectory(prefix="fuzz-workers-") as log_dir:
         workers = [Worker(context, log_dir, n, memory_limit) for n in range(jobs)]

@@ -1,7 +1,7 @@
 """Regenerate the embedded demo municipality in wijkdata/demo_data/.
 
 Usage: ``python scripts/make_demo.py [folder]`` (default: wijkdata/demo_data). The output is
-deterministic; commit the regenerated files together with any change to wijkdata/demo.py.
+deterministic; commit the regenerated files together with any change to wijkdata/generators/demo.py.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from wijkdata.generators.demo import DEMO_DIR, write_demo  # noqa: E402
+from wijkdata.generators.demo import DEMO_DIR, write_demo
 
 
 def main(argv: list[str]) -> int:

@@ -28,13 +28,13 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry import LineString, MultiPoint, Point, Polygon
 
+from wijkdata.generators import CBS_GEHEIM, JAAR_KAART
 from wijkdata.model.gegevens import DEMO_DIR
 
 SEED = 42
 
 GEMEENTECODE = "GM9999"
 GEMEENTENAAM = "Lindewaarde"
-JAAR_KAART = 2024
 PERIODEN = (2016, 2020, 2022)
 
 FILES = {
@@ -47,9 +47,6 @@ README = "README.md"
 # Centre of the town in RD New (EPSG:28992): heath and forest on the Veluwe.
 CENTRE_RD = (189_000.0, 464_000.0)
 N_BUURTEN = 38
-
-# CBS geo files mark secret figures with large negative numbers.
-CBS_GEHEIM = -99997
 
 # RIVM / CBS codes of table 50120NED.
 LEEFTIJD_CODES = {"18+": "20300", "18-64": "53115", "65+": "80200"}
@@ -173,7 +170,7 @@ def town_outline(seed: int = SEED) -> Polygon:
     return shapely.set_precision(outline, 0.01)
 
 
-def _seeds(outline: Polygon, rng: np.random.Generator, n: int) -> np.ndarray:
+def _blue_noise_seeds(outline: Polygon, rng: np.random.Generator, n: int) -> np.ndarray:
     """Best-candidate blue noise: each new seed is the candidate farthest (relative to the
     local spacing) from the seeds so far; spacing grows from the centre outwards, so central
     buurten are small and outer buurten large."""
@@ -201,7 +198,7 @@ def _seeds(outline: Polygon, rng: np.random.Generator, n: int) -> np.ndarray:
     return np.array(seeds)
 
 
-def _wiggle(line: LineString, rng: np.random.Generator) -> LineString:
+def _wiggle_edge(line: LineString, rng: np.random.Generator) -> LineString:
     """A straight Voronoi edge made to look like a street or ditch: a few intermediate points
     displaced sideways by a smooth curve that is zero, with zero slope, at both ends (so the
     edges meeting at a junction cannot cross)."""
@@ -234,7 +231,7 @@ def _tessellate(outline: Polygon, seeds: np.ndarray, rng: np.random.Generator) -
         if border.contains(line) or len(line.coords) != 2:
             edges.append(line)
         else:
-            edges.append(_wiggle(line, rng))
+            edges.append(_wiggle_edge(line, rng))
     faces = list(shapely.polygonize(edges).geoms)
     polygons = []
     for x, y in seeds:
@@ -317,12 +314,12 @@ def _name_buurten(seeds, polygons, assignment, outline) -> list[Buurt]:
 
 # --- CBS context figures --------------------------------------------------------------------
 
-def _round5(x: float) -> int:
+def _round_count_to_5(x: float) -> int:
     """CBS rounds buurt counts to multiples of 5."""
     return int(5 * round(x / 5))
 
 
-def _context(buurten: list[Buurt], rng: random.Random) -> None:
+def _fill_cbs_figures(buurten: list[Buurt], rng: random.Random) -> None:
     """Inwoners (density × area), % 65+, % eenpersoonshuishoudens and households."""
     for buurt in buurten:
         wijk = buurt.wijk
@@ -336,19 +333,19 @@ def _context(buurten: list[Buurt], rng: random.Random) -> None:
         else:
             inwoners = ha * wijk.dichtheid * math.exp(rng.gauss(0, 0.3))
             inwoners = min(4000, max(300 + rng.uniform(0, 200), inwoners))
-        buurt.inwoners = _round5(inwoners)
+        buurt.inwoners = _round_count_to_5(inwoners)
         buurt.pct_65 = round(min(40, max(8, rng.gauss(wijk.pct_65, 4.5))), 1)
         buurt.pct_eenpersoons = round(min(65, max(20, rng.gauss(wijk.pct_eenpersoons, 6))), 1)
         if buurt.naam == "Kloosterhof":       # a care home: old and living alone
             buurt.pct_65, buurt.pct_eenpersoons = 39.0, 63.5
         p1 = buurt.pct_eenpersoons / 100
         # Persons per household: singles count 1, the others about 2.5 on average.
-        buurt.huishoudens = _round5(buurt.inwoners / (p1 + (1 - p1) * 2.5))
+        buurt.huishoudens = _round_count_to_5(buurt.inwoners / (p1 + (1 - p1) * 2.5))
 
 
 # --- RIVM loneliness ------------------------------------------------------------------------
 
-def _halfwidth(n: float, p: float) -> float:
+def _halfwidth_for_adults(n: float, p: float) -> float:
     """Half-width of a plausible 95% interval for a percentage ``p`` estimated for ``n``
     adults: 0.8 + 140 / sqrt(n) points at p = 50%, scaled by sqrt(p(1-p)) / 0.5 like a
     binomial margin, at most 12 points."""
@@ -358,7 +355,7 @@ def _halfwidth(n: float, p: float) -> float:
 
 def _interval(value: float, n: float, rng: random.Random) -> tuple[float, float, float]:
     value = round(value, 1)
-    hw = _halfwidth(n, value)
+    hw = _halfwidth_for_adults(n, value)
     lower = max(0.0, value - hw * rng.uniform(0.9, 1.1))
     upper = min(100.0, value + hw * rng.uniform(0.9, 1.1))
     return value, round(lower, 1), round(upper, 1)
@@ -371,7 +368,7 @@ def _groepen(inwoners: float, pct_65: float) -> dict[str, float]:
     return {"18+": n18, "65+": n65, "18-64": max(n18 - n65, 1.0)}
 
 
-def _loneliness(buurten: list[Buurt], rng: random.Random) -> None:
+def _fill_loneliness(buurten: list[Buurt], rng: random.Random) -> None:
     """Eenzaam 18+ in 2022 rises with % 65+, % eenpersoonshuishoudens and the wijk's
     deprivation; the other indicators follow from it; 2016 is lower, 2020 a bit higher
     (the national pattern). The 18-64 figure is derived so that the 18+ figure is the
@@ -701,7 +698,9 @@ def _random_point(polygon: Polygon, rng: random.Random) -> Point:
             return point
 
 
-def _initiatieven(buurten: list[Buurt], rng: random.Random, to_wgs84) -> list[dict]:
+def _initiatief_rows(buurten: list[Buurt], rng: random.Random, to_wgs84) -> list[dict]:
+    """The initiatives as rows of the municipal CSV: text cells, coordinates with a decimal
+    comma, sorted by start date and name."""
     counts = _allocate(buurten, rng)
     by_name = {t[0]: t for t in TEMPLATES}
     used_templates: dict[str, int] = {t[0]: 0 for t in TEMPLATES}
@@ -776,12 +775,12 @@ def make_demo(seed: int = SEED) -> Demo:
     rng_np = np.random.default_rng(seed)
     rng = random.Random(seed)
     outline = town_outline(seed)
-    seeds = _seeds(outline, rng_np, N_BUURTEN)
+    seeds = _blue_noise_seeds(outline, rng_np, N_BUURTEN)
     polygons = _tessellate(outline, seeds, rng_np)
     assignment = _assign_wijken(seeds, polygons)
     buurten = _name_buurten(seeds, polygons, assignment, outline)
-    _context(buurten, rng)
-    _loneliness(buurten, rng)
+    _fill_cbs_figures(buurten, rng)
+    _fill_loneliness(buurten, rng)
     gebieden = [("NL01", "Nederland", "Land", _nederland(rng)),
                 (GEMEENTECODE, GEMEENTENAAM, "Gemeente", _aggregate(buurten, rng))]
     for wijk in WIJKEN:
@@ -790,7 +789,7 @@ def make_demo(seed: int = SEED) -> Demo:
                          _aggregate(members, rng)))
         gebieden.extend((b.code, b.naam, "Buurt", b.rivm) for b in members)
     transformer = Transformer.from_crs(28992, 4326, always_xy=True)
-    initiatieven = _initiatieven(buurten, rng, transformer.transform)
+    initiatieven = _initiatief_rows(buurten, rng, transformer.transform)
     return Demo(outline, buurten, gebieden, initiatieven)
 
 

@@ -42,6 +42,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import MultiPoint, Polygon
 
+from wijkdata.generators import CBS_GEHEIM, JAAR_KAART
 from wijkdata.model.schema import DOELGROEPEN, INDICATOREN_COLUMNS, INITIATIEF_COLUMNS, WIJ_TYPES
 
 GENERATOR_VERSION = 1
@@ -52,8 +53,6 @@ N_INITIATIEVEN = 100_000
 BUURTEN_PER_WIJK = 4.1            # about 3,400 wijken (large gemeenten hit the cap of 99)
 PERIODEN = (2012, 2016, 2020, 2022)
 LEEFTIJDEN = ("18+", "18-64", "65+")
-JAAR_KAART = 2024
-CBS_GEHEIM = -99997
 RD = "EPSG:28992"
 BRON_RIVM = "RIVM Gezondheidsmonitor (synthetisch)"
 
@@ -186,7 +185,7 @@ def _mean_density(rng, region, scale: float, m: int = 40_000) -> float:
     return float(_density(x[hit], y[hit], scale).mean())
 
 
-def _seeds(rng, n: int, land: Polygon, scale: float) -> tuple[np.ndarray, np.ndarray]:
+def _seeds_with_ghosts(rng, n: int, land: Polygon, scale: float) -> tuple[np.ndarray, np.ndarray]:
     """Buurt seeds inside ``land`` and ghost seeds in a band outside it, spread by Lloyd."""
     inside = _sample(rng, n, land, land.bounds, scale, inside=True)
     # A countryside cell (density 1) covers land area × mean density / n.
@@ -235,7 +234,7 @@ def _topology(cells: np.ndarray):
     return cell_rings, vertex_xy, edges, edge_of, forward
 
 
-def _wiggle(rng, vertex_xy, edges, detail: bool, calm: np.ndarray):
+def _wiggle_edges(rng, vertex_xy, edges, detail: bool, calm: np.ndarray):
     """One densified, wiggled polyline per edge, from its lower to its higher vertex id.
 
     The displacement (normal to the edge) is a smooth meander of up to ~4% of the edge
@@ -305,7 +304,7 @@ def tessellate(n_buurten: int = N_BUURTEN, seed: int = SEED, *, detail: bool = T
     rng = np.random.default_rng(seed)
     land = outline()
     scale = math.sqrt(N_BUURTEN / n_buurten)
-    points, is_inside = _seeds(rng, n_buurten, land, scale)
+    points, is_inside = _seeds_with_ghosts(rng, n_buurten, land, scale)
     box = shapely.box(*shapely.MultiPoint(points).envelope.buffer(50_000).bounds)
     cells = shapely.voronoi_polygons(MultiPoint(points), extend_to=box, ordered=True)
     cells = np.asarray(cells.geoms)[is_inside]
@@ -316,7 +315,7 @@ def tessellate(n_buurten: int = N_BUURTEN, seed: int = SEED, *, detail: bool = T
     state = wiggle_rng.bit_generator.state
     for _ in range(6):
         wiggle_rng.bit_generator.state = state       # same wiggles each round, fewer edges
-        xy, offsets = _wiggle(wiggle_rng, vertex_xy, edges, detail, calm)
+        xy, offsets = _wiggle_edges(wiggle_rng, vertex_xy, edges, detail, calm)
         polygons = _polygons(cell_rings, edge_of, forward, xy, offsets)
         bad = np.flatnonzero(~shapely.is_valid(polygons))
         if not len(bad):
@@ -428,24 +427,25 @@ def _hierarchy(rng, seeds: np.ndarray, n_gemeenten: int, land: Polygon) -> pd.Da
 
 # --- figures ----------------------------------------------------------------------------------
 
-def _round5(values: np.ndarray) -> np.ndarray:
+def _round_counts_to_5(values: np.ndarray) -> np.ndarray:
     """CBS rounds buurt counts to multiples of 5."""
     return (5 * np.round(values / 5)).astype(float)
 
 
-def _context(rng, frame: pd.DataFrame, area_m2: np.ndarray) -> None:
+def _add_cbs_columns(rng, frame: pd.DataFrame, area_m2: np.ndarray) -> None:
     """Inwoners, % 65+, households and % one-person households (CBS Kerncijfers style)."""
     n = len(frame)
     ha = area_m2 / 10_000
     # Denser (smaller) buurten hold more people per hectare.
     density = np.clip(25 * (ha / 20) ** -0.55, 0.3, 180) * rng.lognormal(0, 0.45, n)
-    inwoners = _round5(np.clip(density * ha, 0, 30_000))
+    inwoners = _round_counts_to_5(np.clip(density * ha, 0, 30_000))
     industrial = rng.uniform(size=n) < 0.03
-    inwoners[industrial] = _round5(rng.uniform(0, 45, industrial.sum()))
+    inwoners[industrial] = _round_counts_to_5(rng.uniform(0, 45, industrial.sum()))
     urban = np.clip(np.log10(np.maximum(density, 1)) / 2.2, 0, 1)
     pct_65 = np.clip(rng.normal(24 - 6 * urban, 5.5), 2, 60).round(0)
     pct_een = np.clip(rng.normal(28 + 22 * urban, 7.5), 5, 85).round(0)
-    huishoudens = _round5(inwoners / np.clip(rng.normal(2.4 - 0.5 * urban, 0.2), 1.2, 3.5))
+    persons_per_household = np.clip(rng.normal(2.4 - 0.5 * urban, 0.2), 1.2, 3.5)
+    huishoudens = _round_counts_to_5(inwoners / persons_per_household)
     secret = inwoners < 50
     frame["aantal_inwoners"] = inwoners
     frame["percentage_personen_65_jaar_en_ouder"] = np.where(secret, CBS_GEHEIM, pct_65)
@@ -453,14 +453,14 @@ def _context(rng, frame: pd.DataFrame, area_m2: np.ndarray) -> None:
     frame["percentage_eenpersoonshuishoudens"] = np.where(secret, CBS_GEHEIM, pct_een)
 
 
-def _halfwidth(p: np.ndarray, n: np.ndarray) -> np.ndarray:
+def _halfwidth_small_area(p: np.ndarray, n: np.ndarray) -> np.ndarray:
     """Half the 95% interval of a small-area model estimate (percentage points): a
     binomial interval over an effective sample that grows with the population."""
     n_eff = np.clip(np.sqrt(np.maximum(n, 1)) * 2.5, 25, 2_000)
     return np.clip(1.96 * np.sqrt(p / 100 * (1 - p / 100) / n_eff) * 100, 0.3, 15)
 
 
-def _loneliness(rng, frame: pd.DataFrame) -> pd.DataFrame:
+def _loneliness_long(rng, frame: pd.DataFrame) -> pd.DataFrame:
     """RIVM-style estimates per buurt, wijk, gemeente and NL01 in the canonical long format.
 
     Buurt level: the national figure of the period, shifted by the share of one-person
@@ -501,7 +501,7 @@ def _loneliness(rng, frame: pd.DataFrame) -> pd.DataFrame:
                         pop = g["pop"].to_numpy()
                         out_codes = g.index.to_numpy()
                         narrow = 0.6
-                    hw = _halfwidth(np.nan_to_num(v, nan=50), pop) * narrow
+                    hw = _halfwidth_small_area(np.nan_to_num(v, nan=50), pop) * narrow
                     blocks.append(pd.DataFrame({
                         "code": out_codes, "indicator": indicator, "periode": periode,
                         "leeftijd": leeftijd, "waarde": np.round(v, 1),
@@ -520,8 +520,8 @@ def _loneliness(rng, frame: pd.DataFrame) -> pd.DataFrame:
     return long[INDICATOREN_COLUMNS].reset_index(drop=True)
 
 
-def _initiatieven(rng, frame: pd.DataFrame, polygons: np.ndarray, seeds: np.ndarray,
-                  n: int) -> pd.DataFrame:
+def _initiatieven_frame(rng, frame: pd.DataFrame, polygons: np.ndarray, seeds: np.ndarray,
+                        n: int) -> pd.DataFrame:
     """``n`` initiatives: per buurt in proportion to its population with a strong buurt
     effect (so some buurten have none: the witte vlekken); 80% with a point, 12% only a
     buurtcode, 8% run from a home (point given, location hidden)."""
@@ -588,15 +588,15 @@ def generate(n_buurten: int = N_BUURTEN, n_gemeenten: int = N_GEMEENTEN,
     polygons, seeds = tessellate(n_buurten, seed, detail=detail)
     rng = np.random.default_rng([seed, 2])
     frame = _hierarchy(rng, seeds, n_gemeenten, outline())
-    _context(rng, frame, shapely.area(polygons))
+    _add_cbs_columns(rng, frame, shapely.area(polygons))
     frame["water"] = "NEE"
     frame["jaar"] = JAAR_KAART
     order = np.argsort(frame["buurtcode"].to_numpy(), kind="stable")
     frame = frame.iloc[order].reset_index(drop=True)
     polygons, seeds = polygons[order], seeds[order]
     buurten = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(polygons, crs=RD), crs=RD)
-    indicatoren = _loneliness(rng, frame)
-    initiatieven = _initiatieven(rng, frame, polygons, seeds, n_initiatieven)
+    indicatoren = _loneliness_long(rng, frame)
+    initiatieven = _initiatieven_frame(rng, frame, polygons, seeds, n_initiatieven)
     return SynthetischNL(buurten, indicatoren, initiatieven)
 
 
