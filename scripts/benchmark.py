@@ -7,10 +7,10 @@
 Prints one table: each figure is the median of several runs, next to the target from the
 issue and a naive baseline measured in the same run — a plotly ``choropleth_map`` with the
 full-resolution borders embedded in the figure. The synthetic data is generated once and
-cached (see wijkdata/synthetic.py); the benchmark imports it into a temporary store through
-the normal reader, so nothing of yours is touched. Measurements run through the same
-functions the Kaart page uses (ui, kaart, kaartcache, gegevens), through AppTest, and in
-Debian's Chromium against a real ``streamlit run`` server with no internet.
+cached (see wijkdata/generators/synthetic.py); the benchmark imports it into a temporary
+store through the normal reader, so nothing of yours is touched. Measurements run through
+the same functions the Kaart page uses (ui, kaart, kaartcache, gegevens), through AppTest,
+and in Debian's Chromium against a real ``streamlit run`` server with no internet.
 
 The reading section (``--lezen``, also part of the default run) checks a generated national
 RIVM export in XLSX (17,341 rows x 43 columns, tests/realshapes.py) through
@@ -72,7 +72,7 @@ class Table:
         self.notes: list[str] = []
 
     def add(self, figure, value, unit, *, target=None, naive=None, ratio_target=None,
-            lower_is_better=True, note=""):
+            note=""):
         """``target``: the value must be <= target; ``ratio_target``: naive / value >= it."""
         ratio = naive / value if naive is not None and value not in (None, 0) else None
         checks = []
@@ -452,7 +452,8 @@ def country_rerun_proxy(table, data, args):
 
 
 class _KeepFrame:
-    """The AppTest fix from tests/conftest.py (STREAMLIT_NOTES "Trap, AppTest only")."""
+    """The AppTest fix from tests/conftest.py (``_apptest_keeps_app_frame``): with a
+    ``pages/`` folder AppTest would rerun a page without app.py; keep the real server's way."""
 
     def __enter__(self):
         from streamlit.runtime.pages_manager import PagesManager
@@ -472,8 +473,17 @@ class _KeepFrame:
             p.stop()
 
 
+def _gemeente_box(at):
+    """The sidebar's gemeente choice; its widget key changes with its labels (app.py)."""
+    return next(box for box in at.sidebar.selectbox if box.label == "Gemeente")
+
+
 def bench_apptest(table, store_dir: Path, gemeente: str, args, proxy_country: float):
+    """Filter-change reruns of the real Kaart page, for one gemeente and for "Alle gemeenten"
+    (NL01: the sidebar offers it whenever several gemeenten are loaded)."""
     from streamlit.testing.v1 import AppTest
+
+    from wijkdata.model.codes import NEDERLAND
     os.environ["WIJKDATA_DATA_DIR"] = str(store_dir)
     os.environ.pop("WIJKDATA_DATABASE_URL", None)
     with _KeepFrame():
@@ -484,96 +494,33 @@ def bench_apptest(table, store_dir: Path, gemeente: str, args, proxy_country: fl
         at.switch_page("pages/kaart.py").run()
         if at.exception:
             raise RuntimeError(f"the app failed: {str(at.exception[0].message)[:200]}")
-        gemeente_box = at.sidebar.selectbox(key="gemeente")
-        options = list(gemeente_box.options)
-        gemeente_box.set_value(gemeente).run()
-        current = {"at": at}
+        _gemeente_box(at).set_value(gemeente).run()
         if at.exception:
             raise RuntimeError(f"AppTest: {at.exception[0].message}")
 
         def filter_reruns():
-            app = current["at"]
             values = iter(FILTERS * 3)
             times = []
             for _ in range(args.runs):
-                app.multiselect[0].set_value(next(values))
+                at.multiselect[0].set_value(next(values))
                 start = time.perf_counter()
-                app.run()
+                at.run()
                 times.append(time.perf_counter() - start)
-                if app.exception:
-                    raise RuntimeError(f"AppTest: {app.exception[0].message}")
+                if at.exception:
+                    raise RuntimeError(f"AppTest: {at.exception[0].message}")
             return statistics.median(times)
 
         t_gm = filter_reruns()
         table.add("Kaart page filter-change rerun, one gemeente (AppTest)", t_gm, "s",
                   target=0.5, note=f"{gemeente}; the first run of a new AppTest (loading the "
                                    f"national data) took {first:.1f} s")
-        # The sidebar offers "Alle gemeenten" (value NL01) when several gemeenten are loaded;
-        # AppTest lists the options as shown.
-        country = "NL01" if any(str(o).strip().lower() == "alle gemeenten" or
-                                str(o).upper() == "NL01" for o in options) else None
-        if country is None:
-            stand_in = AppTest.from_file(str(country_page(args.work / "heel_nederland")),
-                                         default_timeout=900)
-            stand_in.run()
-            if stand_in.exception:
-                raise RuntimeError(f"stand-in page failed: {stand_in.exception[0].message}")
-            current["at"] = stand_in
-            t_nl = filter_reruns()
-            table.add("Kaart page filter-change rerun, country (AppTest, stand-in page)", t_nl,
-                      "s", target=2.0,
-                      note="the sidebar has no 'Heel Nederland' choice yet: measured on a "
-                           "stand-in page making the Kaart page's calls with gemeente None "
-                           "(map and table, no initiative points). Through the functions "
-                           f"alone: {proxy_country:.3f} s")
-        else:
-            at.sidebar.selectbox(key="gemeente").set_value(country).run()
-            t_nl = filter_reruns()
-            table.add("Kaart page filter-change rerun, country (AppTest)", t_nl, "s",
-                      target=2.0)
-    return country
-
-
-COUNTRY_PAGE = '''"""Stand-in for the Kaart page with 'Heel Nederland' chosen (until the sidebar
-offers it): the same calls as pages/kaart.py, with gemeente None."""
-import sys
-sys.path.insert(0, {root!r})
-import streamlit as st
-
-import ui
-from wijkdata.draw import kaart
-from wijkdata.model.schema import ACTIVITEITEN
-from wijkdata.compute.buurttabel import gebiedcijfers
-
-st.set_page_config(layout="wide")
-data = ui.gegevens()
-keuzes = ui.Keuzes(gemeente=None, niveau="buurt", indicator="eenzaam",
-                   periode=data.laatste_periode("eenzaam"), leeftijd="18+")
-activiteiten = st.multiselect("Activiteit", ACTIVITEITEN)
-filters = (activiteiten, None, None)
-cijfers = ui.cijfers(keuzes, filters=filters)
-gebieden = gebiedcijfers(data, cijfers, keuzes.niveau)
-geo, view = ui.geojson(keuzes)
-st.markdown(f"{{len(gebieden)}} buurten")
-fig = kaart.choropleth(geo, gebieden, "eenzaam_pct", indicator="eenzaam", view=view)
-st.plotly_chart(fig, width="stretch", on_select="rerun", selection_mode="points", key="kaart",
-                theme=None)
-with st.expander("De cijfers van deze kaart als tabel"):
-    ui.table(gebieden[["code", "naam", "inwoners", "eenzaam_pct", "initiatieven"]])
-'''
-
-
-def country_page(folder: Path) -> Path:
-    """The stand-in page in ``folder``, with ``static`` linked to the app's, so the prepared
-    files are served at the same URL."""
-    folder.mkdir(parents=True, exist_ok=True)
-    script = folder / "heel_nederland.py"
-    script.write_text(COUNTRY_PAGE.format(root=str(ROOT)))
-    link = folder / "static"
-    if not link.exists():
-        (ROOT / "static").mkdir(exist_ok=True)
-        link.symlink_to(ROOT / "static", target_is_directory=True)
-    return script
+        _gemeente_box(at).set_value(NEDERLAND).run()
+        if at.exception:
+            raise RuntimeError(f"AppTest: {at.exception[0].message}")
+        t_nl = filter_reruns()
+        table.add("Kaart page filter-change rerun, country (AppTest)", t_nl, "s", target=2.0,
+                  note=f"'Alle gemeenten' chosen; through the functions alone: "
+                       f"{proxy_country:.3f} s")
 
 
 def _browser_module():
@@ -676,7 +623,7 @@ def _visit(chromium, browser, url: str, timeout_s: float) -> tuple[float | None,
         errors = browser.exceptions(page)
         if errors:
             raise RuntimeError(errors[0][:300])
-    except Exception as exc:        # noqa: BLE001 - a timeout is a result here
+    except Exception as exc:        # a timeout or a page error is a result here
         print(f"    ({type(exc).__name__}: {str(exc)[:160]})")
         elapsed = None
     finally:
@@ -684,7 +631,8 @@ def _visit(chromium, browser, url: str, timeout_s: float) -> tuple[float | None,
     return elapsed, info
 
 
-def bench_browser(table, store_dir: Path, gemeente: str, country: str | None, args):
+def bench_browser(table, store_dir: Path, gemeente: str, args):
+    from wijkdata.model.codes import NEDERLAND
     browser = _browser_module()
     path = browser.chromium_path()
     try:
@@ -716,31 +664,16 @@ def bench_browser(table, store_dir: Path, gemeente: str, country: str | None, ar
                            f"the national data) took {first or float('nan'):.1f} s. Received: "
                            f"GeoJSON {mb(info['geojson']):.2f} MB ({info['encoding']}), "
                            f"websocket {mb(info['ws']):.2f} MB")
-            stand_in = None
-            if country:
-                nl_url = f"{server.url}/kaart?gemeente={country}"
-                label = "Chromium: navigation to map painted, country"
-                nl_note = ""
-            else:
-                stand_in = _start(browser, country_page(args.work / "heel_nederland"), env,
-                                  log_dir / "heel_nederland.log")
-                nl_url = f"{stand_in.url}/"
-                label = "Chromium: navigation to map painted, country (stand-in page)"
-                nl_note = ("the sidebar has no 'Heel Nederland' choice yet: a stand-in page "
-                           "with the Kaart page's calls for gemeente None, served the same way; ")
-            try:
-                _visit(chromium, browser, nl_url, 300)           # load the data in its server
-                nl = [_visit(chromium, browser, nl_url, 120) for _ in range(args.browser_runs)]
-                nl_times = [t for t, _ in nl if t is not None]
-                table.add(label, statistics.median(nl_times) if nl_times else None, "s",
-                          target=6.0, naive=naive_nl,
-                          note=nl_note + f"received: GeoJSON {mb(nl[-1][1]['geojson']):.2f} MB "
-                               f"({nl[-1][1]['encoding']}), websocket "
-                               f"{mb(nl[-1][1]['ws']):.2f} MB")
-                peaks = [_peak_gb(stand_in.process.pid)] if stand_in else []
-            finally:
-                if stand_in:
-                    stand_in.stop()
+            # "Alle gemeenten": the sidebar offers it whenever several gemeenten are loaded.
+            nl_url = f"{server.url}/kaart?gemeente={NEDERLAND}"
+            _visit(chromium, browser, nl_url, 300)      # the first country map of this server
+            nl = [_visit(chromium, browser, nl_url, 120) for _ in range(args.browser_runs)]
+            nl_times = [t for t, _ in nl if t is not None]
+            table.add("Chromium: navigation to map painted, country (Alle gemeenten)",
+                      statistics.median(nl_times) if nl_times else None, "s",
+                      target=6.0, naive=naive_nl,
+                      note=f"received: GeoJSON {mb(nl[-1][1]['geojson']):.2f} MB "
+                           f"({nl[-1][1]['encoding']}), websocket {mb(nl[-1][1]['ws']):.2f} MB")
             demo = _demo_floor(chromium, browser, log_dir, args)
             if demo:
                 table.notes.append(
@@ -748,11 +681,10 @@ def bench_browser(table, store_dir: Path, gemeente: str, country: str | None, ar
                     f"{demo:.2f} s from navigation to painted map on this machine, in the same "
                     "way: Streamlit's and plotly's own start-up is most of every browser figure.")
             chromium.close()
-        peak = max([_peak_gb(server.process.pid)] + peaks)
-        table.add("Peak memory of the app process (national data loaded)", peak, "GB",
-                  target=1.5, note="VmHWM (peak resident memory) of the `streamlit run` "
-                                   "process after the visits above (the larger of the app and "
-                                   "the stand-in page's server)")
+        table.add("Peak memory of the app process (national data loaded)",
+                  _peak_gb(server.process.pid), "GB", target=1.5,
+                  note="VmHWM (peak resident memory) of the `streamlit run` process after the "
+                       "visits above")
     finally:
         server.stop()
 
@@ -847,7 +779,6 @@ def main(argv=None) -> int:
     files = make_data(args)
     synthetic.cache_dir().mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="wijkdata-bench-", dir=synthetic.cache_dir()))
-    args.work = work
     try:
         stores = [work / f"store{i}" for i in range(args.runs)]
         for s in stores:
@@ -871,17 +802,16 @@ def main(argv=None) -> int:
         del data
         gc.collect()
         print("AppTest ...", flush=True)
-        country = None
         try:
-            country = bench_apptest(table, store_dir, gemeente, args, proxy)
-        except Exception as exc:     # noqa: BLE001 - report and go on with the rest
+            bench_apptest(table, store_dir, gemeente, args, proxy)
+        except Exception as exc:     # reported in the table; the rest still runs
             table.add("Kaart page filter-change rerun, one gemeente (AppTest)", None, "s",
                       target=0.5, note=f"AppTest failed: {type(exc).__name__}: {exc}")
         if not args.no_browser:
             print("Chromium ...", flush=True)
             try:
-                bench_browser(table, store_dir, gemeente, country, args)
-            except Exception as exc:     # noqa: BLE001
+                bench_browser(table, store_dir, gemeente, args)
+            except Exception as exc:     # reported in the notes; the table still prints
                 table.notes.append(f"Chromium part failed: {type(exc).__name__}: {exc}")
         table.notes.append(f"Total benchmark time {time.perf_counter() - started:.0f} s; "
                            f"load average at the end {os.getloadavg()[0]:.1f} on "
