@@ -7,31 +7,43 @@ from wijkdata.draw import grafieken, tabellen
 from wijkdata.formatting import fmt_getal, fmt_meters
 from wijkdata.model import codes
 from wijkdata.model.gegevens import met_code, tekst
-from wijkdata.model.schema import INDICATOREN, LONELINESS
+from wijkdata.model.schema import (
+    AFSTAND,
+    BUURTCODE,
+    BUURTNAAM,
+    INDICATOREN,
+    INITIATIEVEN,
+    INWONERS,
+    LONELINESS,
+    PER_1000,
+    WIJKNAAM,
+    WITTE_VLEK,
+    eenzaamheid_voor,
+)
 
 data, keuzes = ui.page("Buurtprofiel")
 
 cijfers = ui.cijfers(keuzes)
-namen = dict(zip(cijfers["buurtcode"], cijfers["buurtnaam"]))
+namen = dict(zip(cijfers[BUURTCODE], cijfers[BUURTNAAM]))
 buurtcode = ui.blijvende_selectbox(
     "Buurt", list(namen), key="buurt", default=next(iter(namen)),
     format_func=lambda c: met_code(namen[c], c),
     help="Typ om te zoeken. U kunt ook op de kaart op een buurt klikken.")
-rij = cijfers[cijfers["buurtcode"] == buurtcode].iloc[0]
-eenzaamheid = keuzes.indicator if keuzes.indicator in LONELINESS else "eenzaam"
+rij = cijfers[cijfers[BUURTCODE] == buurtcode].iloc[0]
+eenzaamheid = eenzaamheid_voor(keuzes.indicator)
 label = INDICATOREN[eenzaamheid].label
 
-st.subheader(f"{tekst(rij['buurtnaam'], buurtcode)}, "
-             f"wijk {tekst(rij['wijknaam'], codes.wijkcode(buurtcode))}")
+st.subheader(f"{tekst(rij[BUURTNAAM], buurtcode)}, "
+             f"wijk {tekst(rij[WIJKNAAM], codes.wijkcode(buurtcode))}")
 cols = st.columns(4)
-cols[0].metric("Inwoners", fmt_getal(rij["inwoners"]))
-cols[1].metric("Initiatieven in de buurt", fmt_getal(rij["initiatieven"],
+cols[0].metric("Inwoners", fmt_getal(rij[INWONERS]))
+cols[1].metric("Initiatieven in de buurt", fmt_getal(rij[INITIATIEVEN],
                                                      missing="geen lijst geladen"))
-cols[2].metric("Per 1.000 inwoners", fmt_getal(rij["initiatieven_per_1000"], 1,
+cols[2].metric("Per 1.000 inwoners", fmt_getal(rij[PER_1000], 1,
                                                missing="te weinig inwoners"))
-cols[3].metric("Dichtstbijzijnde initiatief", fmt_meters(rij["afstand_initiatief_m"]))
+cols[3].metric("Dichtstbijzijnde initiatief", fmt_meters(rij[AFSTAND]))
 # witte_vlek is a nullable boolean: True, False or unknown (pd.NA), never `is True`.
-if ui.is_waar(rij["witte_vlek"]):
+if ui.is_waar(rij[WITTE_VLEK]):
     st.warning("Deze buurt is een **witte vlek**: veel eenzaamheid en weinig initiatieven, "
                "vergeleken met de andere buurten van de gemeente.", icon="🔎")
 

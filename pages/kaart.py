@@ -6,7 +6,16 @@ import ui
 from wijkdata.compute import formulas
 from wijkdata.compute.buurttabel import gebiedcijfers
 from wijkdata.draw import kaart
-from wijkdata.model.schema import ACTIVITEITEN, DOELGROEPEN, WIJ_TYPES
+from wijkdata.model.schema import (
+    ACTIVITEITEN,
+    CODE,
+    DOELGROEPEN,
+    INITIATIEVEN,
+    INWONERS,
+    NAAM,
+    WIJ_TYPES,
+    column_for,
+)
 
 data, keuzes = ui.page("Kaart")
 
@@ -27,7 +36,7 @@ points = formulas.in_gemeente(points, keuzes.gemeente)
 te_veel = len(points) > kaart.MAX_POINTS
 if te_veel:
     points = points.iloc[0:0]
-column = kaart.column_for(keuzes.indicator)
+column = column_for(keuzes.indicator)
 geo, view = ui.geojson(keuzes)
 
 st.markdown(f"**{ui.indicator_label(keuzes.indicator)}** per {keuzes.niveau} · "
@@ -54,7 +63,7 @@ st.caption("Grijs met donkere rand: geen gegevens (te weinig inwoners, geheim of
            "geschat). Punten op buurtniveau staan midden in hun buurt, niet op een adres. "
            "Klik op een buurt om het profiel te openen.")
 with st.expander("De cijfers van deze kaart als tabel"):
-    table = gebieden[["code", "naam", "inwoners", column, "initiatieven"]].rename(columns={
-        "code": "Code", "naam": "Naam", "inwoners": "Inwoners",
-        column: ui.indicator_label(keuzes.indicator), "initiatieven": "Initiatieven"})
+    table = gebieden[[CODE, NAAM, INWONERS, column, INITIATIEVEN]].rename(columns={
+        CODE: "Code", NAAM: "Naam", INWONERS: "Inwoners",
+        column: ui.indicator_label(keuzes.indicator), INITIATIEVEN: "Initiatieven"})
     ui.table(table, name=f"kaart_{keuzes.bestandsdeel}_{keuzes.niveau}")

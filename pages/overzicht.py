@@ -3,9 +3,11 @@ the top witte vlekken."""
 import streamlit as st
 
 import ui
+from wijkdata.compute.buurttabel import als_gebieden
 from wijkdata.draw import kaart, tabellen
 from wijkdata.formatting import fmt_getal, fmt_interval, fmt_pct
 from wijkdata.model.gegevens import gemeente_naam, tekst
+from wijkdata.model.schema import pct
 
 data, keuzes = ui.page(
     "Kleine wij's",
@@ -44,9 +46,8 @@ with left:
     geo, view = ui.geojson(keuzes, "buurt")
     # the left column is about 480 px wide on a 1280 px laptop screen
     view = kaart.scaled_view(view, width=round(480 * kaart.MAP_WIDTH), height=380)
-    fig = kaart.choropleth(geo, cijfers.rename(columns={"buurtcode": "code",
-                                                        "buurtnaam": "naam"}),
-                           "eenzaam_pct", indicator="eenzaam", view=view, height=380)
+    fig = kaart.choropleth(geo, als_gebieden(cijfers), pct("eenzaam"), indicator="eenzaam",
+                           view=view, height=380)
     ui.chart(fig, name=f"kaart_{keuzes.bestandsdeel}", key="overzicht_kaart")
     with st.expander("De cijfers van de kaart als tabel"):
         ui.table(tabellen.kaart_tabel(cijfers), name=f"eenzaamheid_{keuzes.bestandsdeel}")

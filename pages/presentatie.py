@@ -2,10 +2,12 @@
 import streamlit as st
 
 import ui
+from wijkdata.compute.buurttabel import als_gebieden
 from wijkdata.compute.formulas import active_initiatieven, in_gemeente
 from wijkdata.draw import grafieken, kaart, tabellen
 from wijkdata.export import presentatie
-from wijkdata.model.gegevens import DEMO_NAAM, gemeente_naam, met_code
+from wijkdata.model.gegevens import gemeente_naam, met_code
+from wijkdata.model.schema import BUURTCODE, BUURTNAAM, INDICATOREN, LONELINESS, pct
 
 ui.frame_guard()
 data = ui.gegevens()
@@ -26,7 +28,7 @@ if stap == 0:
     st.write("Kies wat u de raad wilt laten zien. Tijdens de presentatie gaat u met de "
              "pijltjestoetsen, Page Up/Page Down (ook op een presentatieklikker) of de "
              "grote knoppen naar de volgende of vorige stap. Escape stopt de presentatie.")
-    namen = dict(zip(cijfers["buurtcode"], cijfers["buurtnaam"]))
+    namen = dict(zip(cijfers[BUURTCODE], cijfers[BUURTNAAM]))
     ui.blijvende_selectbox("Buurt om uit te lichten (stap 4)", list(namen), key="buurt",
                            default=presentatie.standaard_buurt(cijfers),
                            format_func=lambda c: met_code(namen[c], c))
@@ -43,10 +45,7 @@ if stap == 0:
     st.stop()
 
 ui.presentatie_css()
-titel = presentatie.STAPPEN[stap - 1]
-kop = (f"<p class='kw-stap'>Stap {stap} van {len(presentatie.STAPPEN)} · "
-       f"{ui.escape(gemeentenaam)}{' · ' + DEMO_NAAM if data.is_demo else ''}</p>"
-       f"<h1>{ui.escape(titel)}</h1>")
+kop = presentatie.kop_html(stap, gemeentenaam, data.is_demo)
 BIG = {"font_size": 24}
 
 if stap == 1:
@@ -54,50 +53,36 @@ if stap == 1:
     with links:
         geo, view = ui.geojson(keuzes, "buurt")
         view = kaart.scaled_view(view, width=round(1050 * kaart.MAP_WIDTH), height=800)
-        fig = kaart.choropleth(geo, cijfers.rename(columns={"buurtcode": "code",
-                                                            "buurtnaam": "naam"}),
-                               "eenzaam_pct", indicator="eenzaam", view=view,
+        fig = kaart.choropleth(geo, als_gebieden(cijfers), pct("eenzaam"),
+                               indicator="eenzaam", view=view,
                                initiatieven=initiatieven, height=800, **BIG)
         ui.presentatie_figuur(fig, "kaart")
     with rechts:
         kern = tabellen.kerncijfers(data, cijfers, keuzes.gemeente)
-        ui.slide(kop + "<ul>" + "".join(f"<li>{ui.escape(t)}</li>" for t in
-                                          presentatie.kerntekst(kern, gemeentenaam)) +
-                 "</ul><p>Paars: hoe donkerder, hoe meer eenzaamheid. Grijs: geen gegevens. "
-                 "Punten: initiatieven.</p>")
+        ui.slide(kop + presentatie.kern_html(kern, gemeentenaam))
 elif stap == 2:
     ui.slide(kop)
-    fig = grafieken.quadrant_chart(cijfers, "eenzaam_pct", "Eenzaam", height=760,
-                                   marker_size=20, line_width=4, **BIG)
+    fig = grafieken.quadrant_chart(cijfers, pct("eenzaam"), INDICATOREN["eenzaam"].label,
+                                   height=760, marker_size=20, line_width=4, **BIG)
     ui.presentatie_figuur(fig, "kwadrant")
 elif stap == 3:
-    vlekken = presentatie.top_vlekken(cijfers)
-    items = "".join(f"<li><span class='kw-groot'>{ui.escape(v.naam)}</span>"
-                    f"<span class='kw-reden'>{ui.escape(v.reden)}</span></li>"
-                    for v in vlekken)
-    ui.slide(kop + (f"<ol>{items}</ol>" if vlekken else
-                    "<p>Met de huidige grenzen is geen buurt een witte vlek.</p>") +
-             "<p>Witte vlek: eenzaamheid bij de hoogste 25% van de buurten én initiatieven "
-             "per 1.000 inwoners bij de laagste 25%.</p>")
+    ui.slide(kop + presentatie.vlekken_html(presentatie.top_vlekken(cijfers)))
 elif stap == 4:
-    buurt = ss.get("buurt") if ss.get("buurt") in set(cijfers["buurtcode"]) else \
-        presentatie.standaard_buurt(cijfers)
-    rij = cijfers.set_index("buurtcode").loc[buurt]
+    buurt = presentatie.gekozen_buurt(cijfers, ss.get("buurt"))
+    rij = cijfers.set_index(BUURTCODE).loc[buurt]
     profiel = tabellen.profiel(data, cijfers, buurt)
     links, rechts = st.columns([2, 3], gap="large")
     with links:
-        ui.slide(kop + ui.buurt_slide(rij, profiel))
+        ui.slide(kop + presentatie.buurt_html(rij, profiel))
     with rechts:
-        fig = grafieken.interval_chart(profiel, ["eenzaam", "ernstig_eenzaam",
-                                                 "emotioneel_eenzaam", "sociaal_eenzaam"],
-                                       height=760, marker_size=22, line_width=5, **BIG)
+        fig = grafieken.interval_chart(profiel, LONELINESS, height=760, marker_size=22,
+                                       line_width=5, **BIG)
         ui.presentatie_figuur(fig, "profiel")
 elif stap == 5:
-    gekozen = [i for i in ss.get("uitgelicht", []) if i in initiatieven.index] or \
-        presentatie.standaard_uitgelicht(initiatieven)
+    gekozen = presentatie.gekozen_uitgelicht(initiatieven, ss.get("uitgelicht", []))
     kaarten = [presentatie.initiatief_kaart(initiatieven.loc[i]) for i in gekozen]
-    ui.slide(kop + ui.initiatief_cards(kaarten))
+    ui.slide(kop + presentatie.initiatieven_html(kaarten))
 else:
-    ui.slide(kop + ui.bronnen_slide(data))
+    ui.slide(kop + presentatie.bronnen_html(presentatie.bronnen_regels(data)))
 
 ui.presentatie_knoppen(stap, len(presentatie.STAPPEN))

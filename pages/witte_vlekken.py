@@ -4,11 +4,11 @@ import streamlit as st
 import ui
 from wijkdata.compute.formulas import Drempels
 from wijkdata.draw import grafieken, tabellen
-from wijkdata.model.schema import INDICATOREN, LONELINESS
+from wijkdata.model.schema import INDICATOREN, WITTE_VLEK, eenzaamheid_voor, pct
 
 data, keuzes = ui.page("Witte vlekken")
 
-eenzaamheid = keuzes.indicator if keuzes.indicator in LONELINESS else "eenzaam"
+eenzaamheid = eenzaamheid_voor(keuzes.indicator)
 label = INDICATOREN[eenzaamheid].label
 st.markdown(f"Een **witte vlek** is een buurt waar *{label.lower()}* hoog is en er weinig "
             "initiatieven zijn, vergeleken met de andere buurten van dezelfde gemeente. "
@@ -27,12 +27,12 @@ tabel = tabellen.witte_vlekken_tabel(cijfers, eenzaamheid)
 
 st.markdown("Het gekleurde vlak linksboven zijn de **witte vlekken**: veel eenzaamheid, "
             "weinig initiatieven.")
-ui.chart(grafieken.quadrant_chart(cijfers, f"{eenzaamheid}_pct", label),
+ui.chart(grafieken.quadrant_chart(cijfers, pct(eenzaamheid), label),
          name=f"witte_vlekken_{keuzes.bestandsdeel}", key="kwadrant")
 with st.expander("De cijfers van deze figuur als tabel"):
     ui.table(tabellen.witte_vlekken_tabel(cijfers, eenzaamheid, alleen_vlekken=False),
              name=f"kwadrant_{keuzes.bestandsdeel}")
-onbekend = int(cijfers["witte_vlek"].isna().sum())
+onbekend = int(cijfers[WITTE_VLEK].isna().sum())
 if onbekend:
     st.caption(f"{onbekend} {'buurt staat' if onbekend == 1 else 'buurten staan'} niet in de "
                f"figuur: geen cijfer over eenzaamheid of minder dan {min_inwoners} inwoners.")

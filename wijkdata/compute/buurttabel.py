@@ -14,16 +14,30 @@ from wijkdata.compute import formulas
 from wijkdata.compute.formulas import Drempels
 from wijkdata.model.gegevens import Gegevens
 from wijkdata.model.schema import (
+    AFSTAND,
     BOVENGRENS,
+    BUURTCIJFERS_SCHEMA,
+    BUURTCODE,
+    BUURTNAAM,
     CODE,
+    CONTEXT_PCT,
     GEMEENTECODE,
     GEMEENTENAAM,
+    GEOMETRY,
+    INITIATIEVEN,
+    INWONERS,
+    LEEFTIJD,
     LONELINESS,
     NAAM,
     ONDERGRENS,
+    PER_1000,
+    PERIODE,
     WAARDE,
     WIJKCODE,
     WIJKNAAM,
+    bovengrens,
+    ondergrens,
+    pct,
 )
 
 STANDAARD_DREMPELS = Drempels()
@@ -35,10 +49,11 @@ def buurtcijfers(gegevens: Gegevens, *, gemeentecode: str | None = None,
                  initiatieven: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per buurt with every figure the dashboard and the export show.
 
-    Columns: buurtcode, buurtnaam, wijkcode, wijknaam, gemeentecode, gemeentenaam, inwoners,
-    for each loneliness indicator ``<key>_pct``, ``<key>_ondergrens``, ``<key>_bovengrens``;
-    pct_65plus, pct_eenpersoonshuishoudens; initiatieven (count), initiatieven_per_1000,
-    afstand_initiatief_m, grens_eenzaam, grens_aanbod, witte_vlek, kwadrant, periode,
+    The columns, their kinds, units and whether they may be empty are written in
+    :data:`wijkdata.model.schema.BUURTCIJFERS_SCHEMA` (checked on every result): buurtcode,
+    buurtnaam, wijk and gemeente, inwoners, per loneliness indicator its value and 95%
+    bounds (``pct(key)``, ``ondergrens(key)``, ``bovengrens(key)``), the CBS context shares,
+    the initiatives (count, per 1,000, distance), the witte-vlek classification, periode and
     leeftijd. ``eenzaamheid`` picks the loneliness indicator the witte vlekken are based on;
     ``initiatieven`` (a filtered subset of ``gegevens.initiatieven``) replaces all of them.
     Loneliness figures are of ``periode`` (the latest when None) and ``leeftijd``.
@@ -47,40 +62,41 @@ def buurtcijfers(gegevens: Gegevens, *, gemeentecode: str | None = None,
     if gemeentecode:
         buurten = buurten[buurten[GEMEENTECODE] == gemeentecode]
     frame = pd.DataFrame({
-        "buurtcode": buurten[CODE].values, "buurtnaam": buurten[NAAM].values,
+        BUURTCODE: buurten[CODE].values, BUURTNAAM: buurten[NAAM].values,
         WIJKCODE: buurten[WIJKCODE].values, WIJKNAAM: buurten[WIJKNAAM].values,
         GEMEENTECODE: buurten[GEMEENTECODE].values, GEMEENTENAAM: buurten[GEMEENTENAAM].values,
     })
     if periode is None:
         periode = gegevens.laatste_periode(eenzaamheid)
-    frame["inwoners"] = frame["buurtcode"].map(gegevens.laatste_waarden("inwoners"))
+    frame[INWONERS] = frame[BUURTCODE].map(gegevens.laatste_waarden(INWONERS))
     for key in LONELINESS:
         values = gegevens.waarden(key, periode, leeftijd)
-        frame[f"{key}_pct"] = frame["buurtcode"].map(values[WAARDE])
-        frame[f"{key}_ondergrens"] = frame["buurtcode"].map(values[ONDERGRENS])
-        frame[f"{key}_bovengrens"] = frame["buurtcode"].map(values[BOVENGRENS])
-    for key in ("pct_65plus", "pct_eenpersoonshuishoudens"):
-        frame[key] = frame["buurtcode"].map(gegevens.laatste_waarden(key))
+        frame[pct(key)] = frame[BUURTCODE].map(values[WAARDE])
+        frame[ondergrens(key)] = frame[BUURTCODE].map(values[ONDERGRENS])
+        frame[bovengrens(key)] = frame[BUURTCODE].map(values[BOVENGRENS])
+    for key in CONTEXT_PCT:
+        frame[key] = frame[BUURTCODE].map(gegevens.laatste_waarden(key))
 
     chosen = gegevens.initiatieven if initiatieven is None else initiatieven
     chosen = formulas.active_initiatieven(chosen) if len(chosen) else chosen
     has_list = len(gegevens.initiatieven_bron) > 0
     if has_list:
-        frame["initiatieven"] = formulas.count_per_buurt(chosen, frame["buurtcode"]).values
+        frame[INITIATIEVEN] = formulas.count_per_buurt(chosen, frame[BUURTCODE]).values
     else:
         # No initiative list loaded at all: the count is unknown, not zero.
-        frame["initiatieven"] = pd.array([pd.NA] * len(frame), dtype="Int64")
-    frame["initiatieven_per_1000"] = formulas.per_1000(
-        frame["initiatieven"].astype(float), frame["inwoners"], drempels.min_inwoners)
+        frame[INITIATIEVEN] = pd.array([pd.NA] * len(frame), dtype="Int64")
+    frame[PER_1000] = formulas.per_1000(
+        frame[INITIATIEVEN].astype(float), frame[INWONERS], drempels.min_inwoners)
     if has_list and len(chosen):
-        frame["afstand_initiatief_m"] = formulas.distance_to_nearest(
+        frame[AFSTAND] = formulas.distance_to_nearest(
             buurten.reset_index(drop=True), chosen.geometry).values
     else:
-        frame["afstand_initiatief_m"] = np.nan
-    klassen = formulas.witte_vlekken(frame, drempels, eenzaam=f"{eenzaamheid}_pct")
+        frame[AFSTAND] = np.nan
+    klassen = formulas.witte_vlekken(frame, drempels, eenzaam=pct(eenzaamheid))
     frame = pd.concat([frame, klassen], axis=1)
-    frame["periode"] = periode
-    frame["leeftijd"] = leeftijd
+    frame[PERIODE] = periode
+    frame[LEEFTIJD] = leeftijd
+    BUURTCIJFERS_SCHEMA.check(frame)
     return frame
 
 
@@ -95,11 +111,17 @@ def gebieden_op_niveau(gegevens: Gegevens, gemeentecode: str | None,
     if gemeentecode:
         buurten = buurten[buurten[GEMEENTECODE] == gemeentecode]
     if niveau == "buurt":
-        return buurten[[CODE, NAAM, "geometry"]].reset_index(drop=True)
-    wijken = buurten[[WIJKCODE, WIJKNAAM, "geometry"]].dissolve(by=WIJKCODE, aggfunc="first")
+        return buurten[[CODE, NAAM, GEOMETRY]].reset_index(drop=True)
+    wijken = buurten[[WIJKCODE, WIJKNAAM, GEOMETRY]].dissolve(by=WIJKCODE, aggfunc="first")
     wijken = wijken.reset_index().rename(columns={WIJKCODE: CODE, WIJKNAAM: NAAM})
     wijken[NAAM] = wijken[NAAM].fillna(wijken[CODE])
-    return wijken[[CODE, NAAM, "geometry"]]
+    return wijken[[CODE, NAAM, GEOMETRY]]
+
+
+def als_gebieden(cijfers: pd.DataFrame) -> pd.DataFrame:
+    """The per-buurt table with ``code`` and ``naam`` for ``buurtcode`` and ``buurtnaam``,
+    as the map and the other area-level functions read areas (:func:`gebiedcijfers`)."""
+    return cijfers.rename(columns={BUURTCODE: CODE, BUURTNAAM: NAAM})
 
 
 def gebiedcijfers(gegevens: Gegevens, cijfers: pd.DataFrame, niveau: str) -> pd.DataFrame:
@@ -111,22 +133,22 @@ def gebiedcijfers(gegevens: Gegevens, cijfers: pd.DataFrame, niveau: str) -> pd.
     publishes wijk and gemeente figures with their intervals) that estimate is used instead.
     """
     if niveau == "buurt":
-        return cijfers.rename(columns={"buurtcode": CODE, "buurtnaam": NAAM})
-    pct_columns = [f"{k}_pct" for k in LONELINESS] + ["pct_65plus", "pct_eenpersoonshuishoudens"]
+        return als_gebieden(cijfers)
+    pct_columns = [pct(k) for k in LONELINESS] + CONTEXT_PCT
     present = [c for c in pct_columns if c in cijfers]
     out = formulas.aggregate(cijfers, niveau, percentages=present)
     key, name = (WIJKCODE, WIJKNAAM) if niveau == "wijk" else (GEMEENTECODE, GEMEENTENAAM)
     names = cijfers.drop_duplicates(key).set_index(key)[name]
     out[NAAM] = out[CODE].map(names).fillna(out[CODE])
-    periode = cijfers["periode"].iloc[0] if len(cijfers) else None
-    leeftijd = cijfers["leeftijd"].iloc[0] if len(cijfers) else "18+"
+    periode = cijfers[PERIODE].iloc[0] if len(cijfers) else None
+    leeftijd = cijfers[LEEFTIJD].iloc[0] if len(cijfers) else "18+"
     for indicator in LONELINESS:
         own = gegevens.waarden(indicator, periode, leeftijd)
         found = out[CODE].map(own[WAARDE])
-        out[f"{indicator}_pct"] = found.where(found.notna(), out[f"{indicator}_pct"])
-        out[f"{indicator}_ondergrens"] = out[CODE].map(own[ONDERGRENS])
-        out[f"{indicator}_bovengrens"] = out[CODE].map(own[BOVENGRENS])
-    for column in ("pct_65plus", "pct_eenpersoonshuishoudens", "inwoners"):
+        out[pct(indicator)] = found.where(found.notna(), out[pct(indicator)])
+        out[ondergrens(indicator)] = out[CODE].map(own[ONDERGRENS])
+        out[bovengrens(indicator)] = out[CODE].map(own[BOVENGRENS])
+    for column in CONTEXT_PCT + [INWONERS]:
         own = gegevens.laatste_waarden(column)
         if column in out:
             found = out[CODE].map(own)
@@ -139,6 +161,5 @@ def referentie(gegevens: Gegevens, code: str, indicator: str, periode, leeftijd:
     values = gegevens.waarden(indicator, periode, leeftijd)
     if code in values.index:
         row = values.loc[code]
-        return {"waarde": row[WAARDE], "ondergrens": row[ONDERGRENS],
-                "bovengrens": row[BOVENGRENS]}
-    return {"waarde": np.nan, "ondergrens": np.nan, "bovengrens": np.nan}
+        return {WAARDE: row[WAARDE], ONDERGRENS: row[ONDERGRENS], BOVENGRENS: row[BOVENGRENS]}
+    return {WAARDE: np.nan, ONDERGRENS: np.nan, BOVENGRENS: np.nan}

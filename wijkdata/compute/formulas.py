@@ -17,15 +17,24 @@ import shapely
 from wijkdata.model import codes
 from wijkdata.model.schema import (
     BOVENGRENS,
+    BUURTCODE,
     CODE,
     GEMEENTECODE,
+    GRENS_AANBOD,
+    GRENS_EENZAAM,
     INDICATOR,
+    INITIATIEVEN,
+    INWONERS,
+    KWADRANT,
     LEEFTIJD,
     LEEFTIJD_ALLE,
     ONDERGRENS,
+    PER_1000,
     PERIODE,
     WAARDE,
     WIJKCODE,
+    WITTE_VLEK,
+    pct,
 )
 
 RD = "EPSG:28992"
@@ -34,6 +43,8 @@ WGS84 = "EPSG:4326"
 MIN_INWONERS = 100          # below this, per-1,000 rates are not computed
 Q_EENZAAM = 0.75            # witte vlek: loneliness at or above this gemeente quantile ...
 Q_AANBOD = 0.25             # ... and initiatives per 1,000 at or below this one
+EENZAAM_PCT = pct("eenzaam")  # the loneliness column witte vlekken use by default
+STANDAARD_PERCENTAGES = (EENZAAM_PCT, pct("ernstig_eenzaam"))   # aggregate()'s default
 
 
 @dataclass(frozen=True)
@@ -157,9 +168,9 @@ def join_initiatieven_to_buurten(initiatieven: pd.DataFrame,
     located = gpd.GeoDataFrame({"geometry": points[has_xy]}, crs=RD)
     found = gpd.sjoin(located, buurt_polygons, how="left", predicate="within")
     found = found[~found.index.duplicated(keep="first")]
-    frame["buurtcode"] = frame["buurtcode"].where(frame["buurtcode"].fillna("") != "", None)
-    frame.loc[found.index, "buurtcode"] = found[CODE].where(
-        found[CODE].notna(), frame.loc[found.index, "buurtcode"])
+    frame[BUURTCODE] = frame[BUURTCODE].where(frame[BUURTCODE].fillna("") != "", None)
+    frame.loc[found.index, BUURTCODE] = found[CODE].where(
+        found[CODE].notna(), frame.loc[found.index, BUURTCODE])
 
     anchors = buurt_polygons.drop_duplicates(CODE).set_index(CODE).geometry \
         .representative_point()
@@ -167,7 +178,7 @@ def join_initiatieven_to_buurten(initiatieven: pd.DataFrame,
     def anchor_of(rows: pd.Series) -> gpd.GeoSeries:
         # reindex (not map) keeps the geometry type when no code is found, e.g. when no
         # boundaries are loaded at all: the initiative then has no point, never a wrong one.
-        return gpd.GeoSeries(anchors.reindex(frame.loc[rows, "buurtcode"].values).values,
+        return gpd.GeoSeries(anchors.reindex(frame.loc[rows, BUURTCODE].values).values,
                              index=frame.index[rows], crs=RD)
 
     on_buurt = ~has_xy
@@ -178,7 +189,7 @@ def join_initiatieven_to_buurten(initiatieven: pd.DataFrame,
     # A hidden location is shown on its buurt's anchor point, never at the address.
     points.loc[hidden & has_xy] = anchor_of(hidden & has_xy)
     # Vectorised codes.is_valid / wijkcode / gemeentecode (100,000 rows in milliseconds).
-    text = frame["buurtcode"].astype(object).where(frame["buurtcode"].notna(), "").astype(str)
+    text = frame[BUURTCODE].astype(object).where(frame[BUURTCODE].notna(), "").astype(str)
     valid_code = text.str.fullmatch(codes._PATTERNS["buurt"].pattern)
     frame[WIJKCODE] = ("WK" + text.str.slice(2, 8)).where(valid_code)
     frame[GEMEENTECODE] = ("GM" + text.str.slice(2, 6)).where(valid_code)
@@ -189,7 +200,7 @@ def join_initiatieven_to_buurten(initiatieven: pd.DataFrame,
 def count_per_buurt(initiatieven: pd.DataFrame, buurtcodes: pd.Series) -> pd.Series:
     """Number of initiatives per buurtcode, 0 for a buurt without any (a real zero: the
     list was loaded and holds none there)."""
-    counts = initiatieven["buurtcode"].value_counts()
+    counts = initiatieven[BUURTCODE].value_counts()
     return buurtcodes.map(counts).fillna(0).astype(int).set_axis(buurtcodes.values)
 
 
@@ -245,7 +256,7 @@ def _nearest_outside(tree, points: np.ndarray, polygons: np.ndarray) -> np.ndarr
 # --- witte vlekken -------------------------------------------------------------------------
 
 def witte_vlekken(frame: pd.DataFrame, drempels: Drempels = Drempels(), *,
-                  eenzaam: str = "eenzaam_pct", aanbod: str = "initiatieven_per_1000",
+                  eenzaam: str = EENZAAM_PCT, aanbod: str = PER_1000,
                   groep: str = GEMEENTECODE) -> pd.DataFrame:
     """Classify buurten as witte vlek, within their gemeente.
 
@@ -261,18 +272,18 @@ def witte_vlekken(frame: pd.DataFrame, drempels: Drempels = Drempels(), *,
     grens_eenzaam = groups.map(grouped[eenzaam].quantile(drempels.eenzaam))
     grens_aanbod = groups.map(grouped[aanbod].quantile(drempels.aanbod))
     result = pd.DataFrame(index=frame.index)
-    result["grens_eenzaam"] = grens_eenzaam.reindex(frame.index).astype(float)
-    result["grens_aanbod"] = grens_aanbod.reindex(frame.index).astype(float)
-    is_vlek = ((frame[eenzaam] >= result["grens_eenzaam"])
-               & (frame[aanbod] <= result["grens_aanbod"]))
-    result["witte_vlek"] = pd.array(is_vlek.where(known, None), dtype="boolean")
-    result["kwadrant"] = _quadrant(frame[eenzaam], frame[aanbod], result).where(known, None)
+    result[GRENS_EENZAAM] = grens_eenzaam.reindex(frame.index).astype(float)
+    result[GRENS_AANBOD] = grens_aanbod.reindex(frame.index).astype(float)
+    is_vlek = ((frame[eenzaam] >= result[GRENS_EENZAAM])
+               & (frame[aanbod] <= result[GRENS_AANBOD]))
+    result[WITTE_VLEK] = pd.array(is_vlek.where(known, None), dtype="boolean")
+    result[KWADRANT] = _quadrant(frame[eenzaam], frame[aanbod], result).where(known, None)
     return result
 
 
 def _quadrant(eenzaam: pd.Series, aanbod: pd.Series, grenzen: pd.DataFrame) -> pd.Series:
-    hoog = eenzaam >= grenzen["grens_eenzaam"]
-    laag = aanbod <= grenzen["grens_aanbod"]
+    hoog = eenzaam >= grenzen[GRENS_EENZAAM]
+    laag = aanbod <= grenzen[GRENS_AANBOD]
     return pd.Series(np.select(
         [hoog & laag, hoog & ~laag, ~hoog & laag],
         ["witte vlek", "eenzaam, wel aanbod", "minder eenzaam, weinig aanbod"],
@@ -300,9 +311,9 @@ def vergelijk(waarde, onder, boven, ref_waarde, ref_onder, ref_boven) -> str | N
 
 # --- aggregation -------------------------------------------------------------------------
 
-def aggregate(buurtcijfers: pd.DataFrame, niveau: str, *, counts=("initiatieven",),
-              percentages=("eenzaam_pct", "ernstig_eenzaam_pct"),
-              weight: str = "inwoners", min_inwoners: int = MIN_INWONERS) -> pd.DataFrame:
+def aggregate(buurtcijfers: pd.DataFrame, niveau: str, *, counts=(INITIATIEVEN,),
+              percentages=STANDAARD_PERCENTAGES,
+              weight: str = INWONERS, min_inwoners: int = MIN_INWONERS) -> pd.DataFrame:
     """Aggregate buurt figures to 'wijk' or 'gemeente'.
 
     Counts and inhabitants are summed. Percentages are weighted by inhabitants:
@@ -324,6 +335,6 @@ def aggregate(buurtcijfers: pd.DataFrame, niveau: str, *, counts=("initiatieven"
         den = w.where(has).groupby(frame[key]).sum(min_count=1)
         out[column] = num / den
         out[f"{column}_dekking"] = (den / out[weight] * 100).reindex(out.index)
-    if "initiatieven" in counts:
-        out["initiatieven_per_1000"] = per_1000(out["initiatieven"], out[weight], min_inwoners)
+    if INITIATIEVEN in counts:
+        out[PER_1000] = per_1000(out[INITIATIEVEN], out[weight], min_inwoners)
     return out.reset_index()

@@ -8,9 +8,18 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from wijkdata.draw.kaart import FONT, SEPARATORS, _tekst, naam_of_code
+from wijkdata.draw.kaart import FONT, SEPARATORS, label_tekst, naam_of_code
 from wijkdata.escaping import plain_label
 from wijkdata.formatting import GEEN_GEGEVENS, fmt_kolom, fmt_pct
+from wijkdata.model.schema import (
+    BUURTCODE,
+    BUURTNAAM,
+    GEMEENTECODE,
+    GRENS_AANBOD,
+    GRENS_EENZAAM,
+    KWADRANT,
+    PER_1000,
+)
 
 # Okabe–Ito, safe with colour-vision deficiencies.
 AREA_COLOURS = {"Buurt": "#D55E00", "Wijk": "#E69F00", "Gemeente": "#0072B2",
@@ -112,24 +121,27 @@ def quadrant_chart(cijfers: pd.DataFrame, eenzaam: str, label: str, *, height: i
                    highlight=()) -> go.Figure:
     """Loneliness × initiatives per 1,000, with the threshold lines and the four quadrants.
 
+    ``cijfers`` is the per-buurt table (:data:`~wijkdata.model.schema.BUURTCIJFERS_SCHEMA`);
+    ``eenzaam`` its loneliness column, ``schema.pct(key)``.
+
     Buurten without one of the two figures are left out and counted in the title note.
     """
-    known = cijfers[cijfers[eenzaam].notna() & cijfers["initiatieven_per_1000"].notna()]
+    known = cijfers[cijfers[eenzaam].notna() & cijfers[PER_1000].notna()]
     fig = go.Figure()
     for kwadrant, colour in QUADRANT_COLOURS.items():
-        rows = known[known["kwadrant"] == kwadrant]
+        rows = known[known[KWADRANT] == kwadrant]
         if rows.empty:
             continue
         fig.add_trace(go.Scatter(
-            x=rows["initiatieven_per_1000"], y=rows[eenzaam], mode="markers", name=kwadrant,
+            x=rows[PER_1000], y=rows[eenzaam], mode="markers", name=kwadrant,
             marker={"size": marker_size, "color": colour, "line": {"width": 1, "color": "#222"},
                     "symbol": "diamond" if kwadrant == "witte vlek" else "circle"},
             text=[f"{naam_of_code(n, c)}<br>{label}: {fmt_kolom(eenzaam, e)}<br>"
-                  f"{fmt_kolom('initiatieven_per_1000', p)} per 1.000"
-                  for n, c, e, p in zip(rows["buurtnaam"], rows["buurtcode"], rows[eenzaam],
-                                        rows["initiatieven_per_1000"])],
-            customdata=rows["buurtcode"], hovertemplate="%{text}<extra></extra>"))
-    several = "gemeentecode" in known and known["gemeentecode"].nunique() > 1
+                  f"{fmt_kolom(PER_1000, p)} per 1.000"
+                  for n, c, e, p in zip(rows[BUURTNAAM], rows[BUURTCODE], rows[eenzaam],
+                                        rows[PER_1000])],
+            customdata=rows[BUURTCODE], hovertemplate="%{text}<extra></extra>"))
+    several = GEMEENTECODE in known and known[GEMEENTECODE].nunique() > 1
     if several:
         # Each gemeente has its own thresholds: one pair of lines would mislead.
         fig.add_annotation(x=1, y=1.02, xref="paper", yref="paper", showarrow=False,
@@ -137,27 +149,27 @@ def quadrant_chart(cijfers: pd.DataFrame, eenzaam: str, label: str, *, height: i
                            text="De grenzen verschillen per gemeente; kies een gemeente om ze "
                                 "te zien.")
     if len(known) and not several:
-        grens_e = known["grens_eenzaam"].iloc[0]
-        grens_a = known["grens_aanbod"].iloc[0]
+        grens_e = known[GRENS_EENZAAM].iloc[0]
+        grens_a = known[GRENS_AANBOD].iloc[0]
         # The witte-vlek quadrant is shaded, so the logic is visible at a glance.
         fig.add_shape(type="rect", xref="x", yref="y", layer="below", line={"width": 0},
                       x0=-1e6, x1=grens_a, y0=grens_e, y1=1e6, fillcolor="rgba(213,94,0,0.10)")
         fig.add_hline(y=grens_e, line={"dash": "dash", "width": line_width, "color": "#444"},
-                      annotation_text=f"grens eenzaamheid {fmt_kolom('grens_eenzaam', grens_e)}",
+                      annotation_text=f"grens eenzaamheid {fmt_kolom(GRENS_EENZAAM, grens_e)}",
                       annotation_position="top right", annotation_font_size=font_size)
         fig.add_vline(x=grens_a, line={"dash": "dash", "width": line_width, "color": "#444"},
-                      annotation_text=f"grens aanbod {fmt_kolom('grens_aanbod', grens_a)}",
+                      annotation_text=f"grens aanbod {fmt_kolom(GRENS_AANBOD, grens_a)}",
                       annotation_position="bottom right", annotation_font_size=font_size)
-        x_max = float(known["initiatieven_per_1000"].max())
+        x_max = float(known[PER_1000].max())
         y_min, y_max = float(known[eenzaam].min()), float(known[eenzaam].max())
         pad_y = max((y_max - y_min) * 0.08, 1.0)
         fig.update_xaxes(range=[-0.04 * max(x_max, 1), x_max * 1.05 + 0.1])
         fig.update_yaxes(range=[y_min - pad_y, y_max + pad_y])
     for code in highlight:
-        row = known[known["buurtcode"] == code]
+        row = known[known[BUURTCODE] == code]
         if len(row):
-            fig.add_annotation(x=row["initiatieven_per_1000"].iloc[0], y=row[eenzaam].iloc[0],
-                               text=naam_of_code(row["buurtnaam"].iloc[0], code),
+            fig.add_annotation(x=row[PER_1000].iloc[0], y=row[eenzaam].iloc[0],
+                               text=naam_of_code(row[BUURTNAAM].iloc[0], code),
                                showarrow=True,
                                arrowhead=2)
     fig.update_xaxes(title="Initiatieven per 1.000 inwoners", zeroline=False)
@@ -172,7 +184,7 @@ def count_chart(tellingen: pd.DataFrame, by: str, label: str, *, height: int = 3
     at each bar; an unnamed category reads "geen gegevens"."""
     rows = tellingen.sort_values("aantal")
     texts = [fmt_kolom("aantal", v) for v in rows["aantal"]]
-    fig = go.Figure(go.Bar(x=rows["aantal"], y=[_tekst(v) for v in rows[by]],
+    fig = go.Figure(go.Bar(x=rows["aantal"], y=[label_tekst(v) for v in rows[by]],
                            orientation="h", marker_color="#54278f", text=texts,
                            textposition="outside", hovertemplate="%{y}: %{text}<extra></extra>"))
     fig.update_xaxes(title="Aantal initiatieven", rangemode="tozero")

@@ -166,8 +166,8 @@ def add_initiatief_points(fig: go.Figure, initiatieven: gpd.GeoDataFrame, kleur_
         if group.empty:
             continue
         hover = [
-            f"{plain_label(n) or 'initiatief zonder naam'}<br>{_tekst(a)} · {_tekst(w)}"
-            f"<br>voor: {_tekst(d)}" + ("<br>(locatie op buurtniveau)" if _ja(b) else "")
+            f"{plain_label(n) or 'initiatief zonder naam'}<br>{label_tekst(a)} · {label_tekst(w)}"
+            f"<br>voor: {label_tekst(d)}" + ("<br>(locatie op buurtniveau)" if _ja(b) else "")
             for n, a, w, d, b in zip(group["naam"], group["activiteit"], group["wij_type"],
                                      group["doelgroepen"], group["op_buurtniveau"])
         ]
@@ -185,7 +185,7 @@ def _missing(value) -> bool:
         return False
 
 
-def _tekst(value) -> str:
+def label_tekst(value) -> str:
     """Uploaded text for a label, "geen gegevens" when missing or blank."""
     return plain_label(value).strip() or GEEN_GEGEVENS
 
@@ -198,12 +198,6 @@ def naam_of_code(naam, code) -> str:
 def _ja(value) -> bool:
     """True only for a real yes: NA (unknown) is no, and never raises as ``bool(pd.NA)``."""
     return not _missing(value) and bool(value)
-
-
-def column_for(indicator: str) -> str:
-    """The column of the buurt figures that holds ``indicator``."""
-    from wijkdata.model.schema import LONELINESS
-    return f"{indicator}_pct" if indicator in LONELINESS else indicator
 
 
 def clicked_code(selection) -> str | None:

@@ -16,17 +16,21 @@ from wijkdata.model import codes
 from wijkdata.model.gegevens import DEMO_NAAM, Gegevens
 from wijkdata.model.schema import (
     BOVENGRENS,
+    BUURTCODE,
+    BUURTNAAM,
     CODE,
     GEMEENTECODE,
     INDICATOR,
     INDICATOREN,
     LEEFTIJD,
     LEEFTIJDEN,
-    LONELINESS,
     ONDERGRENS,
+    PER_1000,
     PERIODE,
     WAARDE,
     WIJKCODE,
+    interval_kolommen,
+    pct,
 )
 
 LEEFTIJD_LABELS = {"18+": "18 jaar en ouder", "18-64": "18 tot 65 jaar",
@@ -45,7 +49,7 @@ def kerncijfers(gegevens: Gegevens, cijfers: pd.DataFrame, gemeentecode: str) ->
         # The same weighting as the Buurtprofiel's reference (rapportage.gewogen).
         cijfers = cijfers.assign(gemeentecode=gemeentecode or "alle")
         agg = formulas.aggregate(cijfers, "gemeente")
-        eigen["waarde"] = agg["eenzaam_pct"].iloc[0] if len(agg) else np.nan
+        eigen["waarde"] = agg[pct("eenzaam")].iloc[0] if len(agg) else np.nan
         eigen["berekend"] = not pd.isna(eigen["waarde"])
     inwoners = cijfers["inwoners"].sum(min_count=1)
     initiatieven = cijfers["initiatieven"].sum(min_count=1) if len(cijfers) else pd.NA
@@ -58,7 +62,7 @@ def kerncijfers(gegevens: Gegevens, cijfers: pd.DataFrame, gemeentecode: str) ->
                                      pd.Series([inwoners])).iloc[0]
         if not pd.isna(initiatieven) else np.nan,
         "witte_vlekken": int(cijfers["witte_vlek"].fillna(False).sum()),
-        "zonder_gegevens": int(cijfers["eenzaam_pct"].isna().sum()),
+        "zonder_gegevens": int(cijfers[pct("eenzaam")].isna().sum()),
         "periode": periode, "leeftijd": leeftijd,
     }
 
@@ -72,16 +76,16 @@ def witte_vlekken_tabel(cijfers: pd.DataFrame, eenzaamheid: str = "eenzaam",
     "Waarom" the reason with both thresholds.
     """
     rows = cijfers[cijfers["witte_vlek"].fillna(False)] if alleen_vlekken else cijfers
-    rows = rows.sort_values([f"{eenzaamheid}_pct", "initiatieven_per_1000"],
-                            ascending=[False, True])
+    waarde, onder, boven = interval_kolommen(eenzaamheid)
+    rows = rows.sort_values([waarde, PER_1000], ascending=[False, True])
     table = pd.DataFrame({
         "Buurt": rows["buurtnaam"], "Buurtcode": rows["buurtcode"], "Wijk": rows["wijknaam"],
         "Witte vlek": [_ja_nee(v) for v in rows["witte_vlek"]],
         "Kwadrant": [k if isinstance(k, str) and k else "onbekend" for k in rows["kwadrant"]],
         "Inwoners": rows["inwoners"],
-        f"{INDICATOREN[eenzaamheid].label} (%)": rows[f"{eenzaamheid}_pct"],
-        "Ondergrens (%)": rows[f"{eenzaamheid}_ondergrens"],
-        "Bovengrens (%)": rows[f"{eenzaamheid}_bovengrens"],
+        f"{INDICATOREN[eenzaamheid].label} (%)": rows[waarde],
+        "Ondergrens (%)": rows[onder],
+        "Bovengrens (%)": rows[boven],
         "Initiatieven": rows["initiatieven"],
         "Per 1.000 inwoners": rows["initiatieven_per_1000"],
         "Dichtstbijzijnde initiatief (m)": rows["afstand_initiatief_m"],
@@ -104,13 +108,13 @@ def _ja_nee(value) -> str:
 def _reden(row: pd.Series, eenzaamheid: str) -> str:
     from wijkdata.formatting import fmt_getal, fmt_pct
     if row.get("witte_vlek") is pd.NA or pd.isna(row.get("witte_vlek")):
-        if pd.isna(row[f"{eenzaamheid}_pct"]):
+        if pd.isna(row[pct(eenzaamheid)]):
             return "Geen cijfer over eenzaamheid."
         return "Te weinig inwoners voor een betrouwbaar aantal per 1.000."
     label = INDICATOREN[eenzaamheid].label.lower()
-    hoog = row[f"{eenzaamheid}_pct"] >= row["grens_eenzaam"]
+    hoog = row[pct(eenzaamheid)] >= row["grens_eenzaam"]
     laag = row["initiatieven_per_1000"] <= row["grens_aanbod"]
-    parts = [f"{label} {fmt_pct(row[f'{eenzaamheid}_pct'])} "
+    parts = [f"{label} {fmt_pct(row[pct(eenzaamheid)])} "
              f"({'bij de hoogste' if hoog else 'niet bij de hoogste'}: grens "
              f"{fmt_pct(row['grens_eenzaam'])})",
              f"{fmt_getal(row['initiatieven_per_1000'], 1)} initiatieven per 1.000 inwoners "
@@ -120,8 +124,6 @@ def _reden(row: pd.Series, eenzaamheid: str) -> str:
 
 
 BEREKEND = "berekend uit de buurten"
-INTERVAL_INDICATOREN = LONELINESS + ["mist_emotionele_steun", "mantelzorger",
-                                     "vrijwilligerswerk"]
 
 
 def gewogen(gegevens: Gegevens, cijfers: pd.DataFrame, indicator: str, niveau: str,
@@ -134,7 +136,7 @@ def gewogen(gegevens: Gegevens, cijfers: pd.DataFrame, indicator: str, niveau: s
     buurten = cijfers[cijfers[key] == code]
     if buurten.empty:
         return np.nan
-    column = f"{indicator}_pct"
+    column = pct(indicator)
     if column in buurten:
         values = buurten[column]
     else:
@@ -173,7 +175,7 @@ def profiel(gegevens: Gegevens, cijfers: pd.DataFrame, buurtcode: str) -> pd.Dat
         if key in ("huishoudens",):
             continue
         record = {"indicator": key, "label": info.label, "eenheid": info.unit}
-        has_interval = key in INTERVAL_INDICATOREN
+        has_interval = info.interval
         for level, code in areas.items():
             berekend = False
             if has_interval:
@@ -415,10 +417,10 @@ def initiatieven_weergave(table) -> pd.DataFrame:
 def kaart_tabel(cijfers: pd.DataFrame, eenzaamheid: str = "eenzaam") -> pd.DataFrame:
     """The numbers behind a loneliness map: one row per buurt, with the interval."""
     label = INDICATOREN[eenzaamheid].label
+    waarde, onder, boven = interval_kolommen(eenzaamheid)
     return pd.DataFrame({
-        "Buurt": cijfers["buurtnaam"], "Buurtcode": cijfers["buurtcode"],
-        f"{label} (%)": cijfers[f"{eenzaamheid}_pct"],
-        "Ondergrens (%)": cijfers[f"{eenzaamheid}_ondergrens"],
-        "Bovengrens (%)": cijfers[f"{eenzaamheid}_bovengrens"],
+        "Buurt": cijfers[BUURTNAAM], "Buurtcode": cijfers[BUURTCODE],
+        f"{label} (%)": cijfers[waarde], "Ondergrens (%)": cijfers[onder],
+        "Bovengrens (%)": cijfers[boven],
         "Initiatieven": cijfers["initiatieven"],
     }).reset_index(drop=True)

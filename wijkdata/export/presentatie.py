@@ -11,8 +11,19 @@ import pandas as pd
 
 from wijkdata.escaping import escape_html
 from wijkdata.formatting import fmt_getal, fmt_pct
-from wijkdata.model.gegevens import tekst
-from wijkdata.model.schema import INDICATOREN
+from wijkdata.model.gegevens import DEMO_NAAM, Gegevens, tekst
+from wijkdata.model.schema import (
+    AFSTAND,
+    BUURTCODE,
+    BUURTNAAM,
+    INDICATOREN,
+    INITIATIEVEN,
+    INWONERS,
+    PER_1000,
+    WITTE_VLEK,
+    interval_kolommen,
+    pct,
+)
 
 STAPPEN = [
     "Eenzaamheid en kleine wij's",
@@ -34,13 +45,12 @@ class Vlek:
 
 def top_vlekken(cijfers: pd.DataFrame, n: int = 5, eenzaamheid: str = "eenzaam") -> list[Vlek]:
     """The n witte vlekken with the highest loneliness, each with one short reason."""
-    rows = cijfers[cijfers["witte_vlek"].fillna(False)]
-    rows = rows.sort_values([f"{eenzaamheid}_pct", "initiatieven_per_1000"],
-                            ascending=[False, True]).head(n)
+    rows = cijfers[cijfers[WITTE_VLEK].fillna(False)]
+    rows = rows.sort_values([pct(eenzaamheid), PER_1000], ascending=[False, True]).head(n)
     label = INDICATOREN[eenzaamheid].label.lower()
-    return [Vlek(r["buurtcode"], tekst(r["buurtnaam"], r["buurtcode"]),
-                 f"{fmt_pct(r[f'{eenzaamheid}_pct'])} {label}, "
-                 f"{_aantal(r['initiatieven'])} voor {fmt_getal(r['inwoners'])} inwoners")
+    return [Vlek(r[BUURTCODE], tekst(r[BUURTNAAM], r[BUURTCODE]),
+                 f"{fmt_pct(r[pct(eenzaamheid)])} {label}, "
+                 f"{_aantal(r[INITIATIEVEN])} voor {fmt_getal(r[INWONERS])} inwoners")
             for _, r in rows.iterrows()]
 
 
@@ -56,10 +66,18 @@ def standaard_buurt(cijfers: pd.DataFrame) -> str | None:
     vlekken = top_vlekken(cijfers, 1)
     if vlekken:
         return vlekken[0].buurtcode
-    known = cijfers.dropna(subset=["eenzaam_pct"])
+    known = cijfers.dropna(subset=[pct("eenzaam")])
     if known.empty:
-        return cijfers["buurtcode"].iloc[0] if len(cijfers) else None
-    return known.sort_values("eenzaam_pct", ascending=False)["buurtcode"].iloc[0]
+        return cijfers[BUURTCODE].iloc[0] if len(cijfers) else None
+    return known.sort_values(pct("eenzaam"), ascending=False)[BUURTCODE].iloc[0]
+
+
+def gekozen_buurt(cijfers: pd.DataFrame, keuze) -> str | None:
+    """The buurt of step 4: ``keuze`` when it is a buurt of ``cijfers``, else
+    :func:`standaard_buurt`."""
+    if keuze is not None and keuze in set(cijfers[BUURTCODE]):
+        return keuze
+    return standaard_buurt(cijfers)
 
 
 def standaard_uitgelicht(initiatieven: pd.DataFrame, n: int = MAX_UITGELICHT) -> list:
@@ -83,6 +101,13 @@ def standaard_uitgelicht(initiatieven: pd.DataFrame, n: int = MAX_UITGELICHT) ->
     if len(chosen) < n:                  # fewer kinds than places: fill in by name
         chosen += [i for i in ranked.index if i not in chosen][: n - len(chosen)]
     return chosen
+
+
+def gekozen_uitgelicht(initiatieven: pd.DataFrame, keuze) -> list:
+    """The initiatives of step 5: those of ``keuze`` still in ``initiatieven``, else
+    :func:`standaard_uitgelicht`."""
+    gekozen = [i for i in keuze or [] if i in initiatieven.index]
+    return gekozen or standaard_uitgelicht(initiatieven)
 
 
 def kerntekst(kern: dict, gemeentenaam: str) -> list[str]:
@@ -114,22 +139,51 @@ def initiatief_kaart(row: pd.Series) -> dict:
 
 # --- slide HTML: every value from a file is escaped, so uploaded text stays text ----------
 
+def kop_html(stap: int, gemeentenaam: str, is_demo: bool) -> str:
+    """The head of every step: 'Stap 2 van 6 · Almere' (and the demo's name) and its title."""
+    regel = f"Stap {stap} van {len(STAPPEN)} · {gemeentenaam}"
+    if is_demo:
+        regel += f" · {DEMO_NAAM}"
+    return (f"<p class='kw-stap'>{escape_html(regel)}</p>"
+            f"<h1>{escape_html(STAPPEN[stap - 1])}</h1>")
+
+
+def kern_html(kern: dict, gemeentenaam: str) -> str:
+    """Step 1: the :func:`kerntekst` sentences and how to read the map beside them."""
+    regels = "".join(f"<li>{escape_html(t)}</li>" for t in kerntekst(kern, gemeentenaam))
+    return (f"<ul>{regels}</ul><p>Paars: hoe donkerder, hoe meer eenzaamheid. Grijs: geen "
+            "gegevens. Punten: initiatieven.</p>")
+
+
+def vlekken_html(vlekken: list[Vlek]) -> str:
+    """Step 3: the :func:`top_vlekken`, each with its reason, and what a witte vlek is."""
+    if vlekken:
+        items = "".join(f"<li><span class='kw-groot'>{escape_html(v.naam)}</span>"
+                        f"<span class='kw-reden'>{escape_html(v.reden)}</span></li>"
+                        for v in vlekken)
+        lijst = f"<ol>{items}</ol>"
+    else:
+        lijst = "<p>Met de huidige grenzen is geen buurt een witte vlek.</p>"
+    return (lijst + "<p>Witte vlek: eenzaamheid bij de hoogste 25% van de buurten én "
+            "initiatieven per 1.000 inwoners bij de laagste 25%.</p>")
+
 def buurt_html(rij: pd.Series, profiel: pd.DataFrame) -> str:
     """Step 4: the buurt's name, its key figures and the verdict against the gemeente."""
     from wijkdata.formatting import fmt_interval, fmt_meters
     eenzaam = profiel[profiel["indicator"] == "eenzaam"]
     oordeel = eenzaam["vs_gemeente"].iloc[0] if len(eenzaam) else None
+    waarde, onder, boven = interval_kolommen("eenzaam")
     regels = [
         "<p class='kw-groot'>"
-        f"{escape_html(tekst(rij['buurtnaam'], rij.get('buurtcode', rij.name)))}</p>",
-        f"<p>{escape_html(fmt_pct(rij['eenzaam_pct']))} eenzaam "
-        f"{escape_html(fmt_interval(rij['eenzaam_ondergrens'], rij['eenzaam_bovengrens']))}</p>",
+        f"{escape_html(tekst(rij[BUURTNAAM], rij.get(BUURTCODE, rij.name)))}</p>",
+        f"<p>{escape_html(fmt_pct(rij[waarde]))} eenzaam "
+        f"{escape_html(fmt_interval(rij[onder], rij[boven]))}</p>",
     ]
     if oordeel:
         regels.append(f"<p>Vergeleken met de gemeente: <b>{escape_html(oordeel)}</b>.</p>")
-    regels.append(f"<p>{escape_html(fmt_getal(rij['inwoners']))} inwoners · "
-                  f"{escape_html(_aantal(rij['initiatieven']))}</p>")
-    afstand = fmt_meters(rij["afstand_initiatief_m"])
+    regels.append(f"<p>{escape_html(fmt_getal(rij[INWONERS]))} inwoners · "
+                  f"{escape_html(_aantal(rij[INITIATIEVEN]))}</p>")
+    afstand = fmt_meters(rij[AFSTAND])
     regels.append(f"<p>Dichtstbijzijnde initiatief: {escape_html(afstand)}</p>")
     return "".join(regels)
 
@@ -144,6 +198,15 @@ def initiatieven_html(kaarten: list[dict]) -> str:
         f"{(' · ' + escape_html(k['hoe_vaak'])) if k['hoe_vaak'] else ''}</p>"
         f"<p>{escape_html(k['wij'])}</p></div>" for k in kaarten)
     return f"<div class='kw-cards'>{cards}</div>"
+
+
+def bronnen_regels(gegevens: Gegevens) -> list[str]:
+    """Step 6: one line per dataset the figures come from (the demo names itself)."""
+    if gegevens.is_demo:
+        return [f"{DEMO_NAAM}: een verzonnen gemeente."]
+    from wijkdata.formatting import fmt_datum
+    return [f"{v.name} ({v.kind}), versie {v.number}, {fmt_datum(v.created_at)}"
+            for v in gegevens.versies]
 
 
 def bronnen_html(versies_tekst: list[str]) -> str:

@@ -34,7 +34,7 @@ from reportlab.platypus import (
 )
 
 from wijkdata.compute import formulas
-from wijkdata.compute.buurttabel import buurtcijfers, gebieden_op_niveau
+from wijkdata.compute.buurttabel import als_gebieden, buurtcijfers, gebieden_op_niveau
 from wijkdata.compute.formulas import Drempels
 from wijkdata.draw import grafieken, kaart, tabellen
 from wijkdata.errors import WijkdataError
@@ -43,7 +43,21 @@ from wijkdata.export import images, spreadsheets
 from wijkdata.formatting import GEEN_GEGEVENS, fmt_getal, fmt_interval, fmt_meters, fmt_pct
 from wijkdata.model import codes
 from wijkdata.model.gegevens import DEMO_NAAM, Gegevens, gemeente_naam, tekst
-from wijkdata.model.schema import INDICATOREN
+from wijkdata.model.schema import (
+    BUURTNAAM,
+    CODE,
+    GRENS_AANBOD,
+    GRENS_EENZAAM,
+    INDICATOREN,
+    INITIATIEVEN,
+    INWONERS,
+    KWADRANT,
+    PER_1000,
+    WIJKNAAM,
+    WITTE_VLEK,
+    interval_kolommen,
+    pct,
+)
 
 MAANDEN = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
            "september", "oktober", "november", "december"]
@@ -376,10 +390,10 @@ def _kaart_figuur(areas, cijfers, actief, css_w, css_h) -> go.Figure:
     # Colour bar and legend sit in a strip below the map, so neither hides a buurt.
     view = kaart.bounds_view(areas, width=css_w, height=int(css_h * (MAP_Y[1] - MAP_Y[0])))
     geo = kaart.geojson_of(areas, tolerance=2.0)
-    frame = cijfers.rename(columns={"buurtcode": "code", "buurtnaam": "naam"})
-    fig = kaart.choropleth(geo, frame, "eenzaam_pct", indicator="eenzaam", view=view,
+    frame = als_gebieden(cijfers)
+    fig = kaart.choropleth(geo, frame, pct("eenzaam"), indicator="eenzaam", view=view,
                            height=css_h, font_size=16)
-    vlek_codes = list(frame.loc[frame["witte_vlek"].fillna(False).astype(bool), "code"])
+    vlek_codes = list(frame.loc[frame[WITTE_VLEK].fillna(False).astype(bool), CODE])
     if vlek_codes:
         fig.add_trace(go.Choroplethmap(
             geojson=geo, locations=vlek_codes, z=[0] * len(vlek_codes), featureidkey="id",
@@ -403,9 +417,9 @@ def _kaart_figuur(areas, cijfers, actief, css_w, css_h) -> go.Figure:
 
 def _witte_vlekken(cijfers, vlekken, charts, styles) -> list:
     s = styles
-    known = cijfers[cijfers["grens_eenzaam"].notna()]
-    grens_e = known["grens_eenzaam"].iloc[0] if len(known) else float("nan")
-    grens_a = known["grens_aanbod"].iloc[0] if len(known) else float("nan")
+    known = cijfers[cijfers[GRENS_EENZAAM].notna()]
+    grens_e = known[GRENS_EENZAAM].iloc[0] if len(known) else float("nan")
+    grens_a = known[GRENS_AANBOD].iloc[0] if len(known) else float("nan")
     d = Drempels()
     out = [Paragraph("2 Witte vlekken", s["h1"]),
            Paragraph(
@@ -417,7 +431,7 @@ def _witte_vlekken(cijfers, vlekken, charts, styles) -> list:
                "hoe verder naar rechts, hoe meer initiatieven. De witte vlekken zijn de ruitjes "
                "linksboven, in het gearceerde vak tussen de stippellijnen.", s["body"])]
     label = INDICATOREN["eenzaam"].label
-    fig = grafieken.quadrant_chart(cijfers, "eenzaam_pct", label, height=560, font_size=16,
+    fig = grafieken.quadrant_chart(cijfers, pct("eenzaam"), label, height=560, font_size=16,
                                    marker_size=12)
     out += charts.image(fig, "De figuur met de witte vlekken", css_width=CHART_CSS_WIDTH,
                         css_height=560, width=TEXT_WIDTH)
@@ -581,18 +595,18 @@ def _bronnen(gegevens, gemeentecode, kern, styles) -> list:
 
 def _bijlage(cijfers, styles) -> list:
     s = styles
-    rows = cijfers.sort_values(["wijknaam", "buurtnaam"], na_position="last")
+    rows = cijfers.sort_values([WIJKNAAM, BUURTNAAM], na_position="last")
+    waarde, onder, boven = interval_kolommen("eenzaam")
     tabel = pd.DataFrame({
-        "Buurt": rows["buurtnaam"], "Wijk": rows["wijknaam"],
-        "Inwoners": [fmt_getal(v) for v in rows["inwoners"]],
+        "Buurt": rows[BUURTNAAM], "Wijk": rows[WIJKNAAM],
+        "Inwoners": [fmt_getal(v) for v in rows[INWONERS]],
         "Eenzaam (95%-interval)": [f"{fmt_pct(v)} {fmt_interval(lo, hi)}".strip() for v, lo, hi
-                                   in zip(rows["eenzaam_pct"], rows["eenzaam_ondergrens"],
-                                          rows["eenzaam_bovengrens"])],
-        "Initiatieven": [fmt_getal(v, missing="onbekend") for v in rows["initiatieven"]],
+                                   in zip(rows[waarde], rows[onder], rows[boven])],
+        "Initiatieven": [fmt_getal(v, missing="onbekend") for v in rows[INITIATIEVEN]],
         "Per 1.000 inwoners": [
             fmt_getal(p, 1, missing="te weinig inwoners" if pd.notna(n) else GEEN_GEGEVENS)
-            for p, n in zip(rows["initiatieven_per_1000"], rows["initiatieven"])],
-        "Kwadrant": [k if isinstance(k, str) and k else "onbekend" for k in rows["kwadrant"]],
+            for p, n in zip(rows[PER_1000], rows[INITIATIEVEN])],
+        "Kwadrant": [k if isinstance(k, str) and k else "onbekend" for k in rows[KWADRANT]],
     })
     # The witte vlekken in bold on grey, so they stand out without colour.
     vlek_rows = {i for i, k in enumerate(tabel["Kwadrant"]) if k == "witte vlek"}

@@ -31,15 +31,40 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from wijkdata import formatting
 from wijkdata.escaping import neutralise_formula
-from wijkdata.model.schema import PERSOONSGEGEVENS_COLUMNS
+from wijkdata.model.schema import (
+    AFSTAND,
+    BUURTCODE,
+    BUURTNAAM,
+    GEMEENTECODE,
+    GEMEENTENAAM,
+    GRENS_AANBOD,
+    GRENS_EENZAAM,
+    INITIATIEVEN,
+    INWONERS,
+    LEEFTIJD,
+    PCT_65PLUS,
+    PCT_EENPERSOONS,
+    PER_1000,
+    PERIODE,
+    PERSOONSGEGEVENS_COLUMNS,
+    WIJKCODE,
+    WIJKNAAM,
+    WITTE_VLEK,
+    bovengrens,
+    interval_kolommen,
+    ondergrens,
+    pct,
+)
 
+# The per-buurt table (schema.BUURTCIJFERS_SCHEMA) as the command line exports it; scripts
+# depend on this order.
 BUURT_EXPORT_COLUMNS = [
-    "buurtcode", "buurtnaam", "wijkcode", "gemeentecode", "gemeentenaam", "inwoners",
-    "eenzaam_pct", "eenzaam_ondergrens", "eenzaam_bovengrens", "ernstig_eenzaam_pct",
-    "initiatieven", "initiatieven_per_1000", "afstand_initiatief_m", "witte_vlek",
-    "wijknaam", "ernstig_eenzaam_ondergrens", "ernstig_eenzaam_bovengrens",
-    "emotioneel_eenzaam_pct", "sociaal_eenzaam_pct", "pct_65plus",
-    "pct_eenpersoonshuishoudens", "grens_eenzaam", "grens_aanbod", "periode", "leeftijd",
+    BUURTCODE, BUURTNAAM, WIJKCODE, GEMEENTECODE, GEMEENTENAAM, INWONERS,
+    *interval_kolommen("eenzaam"), pct("ernstig_eenzaam"),
+    INITIATIEVEN, PER_1000, AFSTAND, WITTE_VLEK,
+    WIJKNAAM, ondergrens("ernstig_eenzaam"), bovengrens("ernstig_eenzaam"),
+    pct("emotioneel_eenzaam"), pct("sociaal_eenzaam"), PCT_65PLUS,
+    PCT_EENPERSOONS, GRENS_EENZAAM, GRENS_AANBOD, PERIODE, LEEFTIJD,
 ]
 INITIATIEF_EXPORT_COLUMNS = [
     "naam", "omschrijving", "activiteit", "wij_type", "doelgroepen", "frequentie",

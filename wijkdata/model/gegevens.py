@@ -23,13 +23,18 @@ from wijkdata.model.schema import (
     BOVENGRENS,
     BRON,
     CODE,
+    GEBIEDEN_COLUMNS,
+    GEBIEDEN_SCHEMA,
     GEMEENTECODE,
     GEMEENTENAAM,
     INDICATOR,
     INDICATOREN_COLUMNS,
+    INDICATOREN_SCHEMA,
+    INITIATIEVEN_SCHEMA,
     LEEFTIJD,
     LEEFTIJD_ALLE,
     NAAM,
+    NIVEAU,
     ONDERGRENS,
     PERIODE,
     WAARDE,
@@ -63,7 +68,7 @@ class Gegevens:
 
     @cached_property
     def buurten(self) -> gpd.GeoDataFrame:
-        return self.gebieden[self.gebieden["niveau"] == "buurt"]
+        return self.gebieden[self.gebieden[NIVEAU] == "buurt"]
 
     @cached_property
     def initiatieven(self) -> gpd.GeoDataFrame:
@@ -120,9 +125,8 @@ class Gegevens:
 
 
 def empty_gegevens() -> Gegevens:
-    gebieden = gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in
-                                 [CODE, NAAM, "niveau", WIJKCODE, WIJKNAAM, GEMEENTECODE,
-                                  GEMEENTENAAM]}, geometry=gpd.GeoSeries([], crs=RD), crs=RD)
+    gebieden = gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in GEBIEDEN_COLUMNS},
+                                geometry=gpd.GeoSeries([], crs=RD), crs=RD)
     return Gegevens(gebieden, pd.DataFrame(columns=INDICATOREN_COLUMNS), pd.DataFrame(),
                     key=("leeg",))
 
@@ -249,6 +253,11 @@ def assemble(gebieden: list[gpd.GeoDataFrame], indicatoren: list[pd.DataFrame],
     # Names once, here, so every page, slide, PDF and export shows the same name.
     namen = namen_uit(gebieden, indicatoren)
     geo = vul_namen(geo, namen)
+    # The readers refused every bad file already: a mismatch here is a defect of ours.
+    GEBIEDEN_SCHEMA.check(geo)
+    INDICATOREN_SCHEMA.check(ind)
+    if len(ini.columns):             # no initiative list at all: no columns to check
+        INITIATIEVEN_SCHEMA.check(ini)
     return Gegevens(geo, ind, ini, versies=list(versies), is_demo=is_demo, key=tuple(key),
                     namen=namen)
 
