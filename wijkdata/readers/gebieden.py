@@ -1,7 +1,7 @@
 """Reading area boundaries (buurten, wijken, gemeenten) from GeoPackage, GeoJSON or a
 zipped shapefile into one GeoDataFrame in EPSG:28992 (RD New).
 
-Recognised without configuration (see DATA_FORMATS.md, "Geometry"):
+Recognised without configuration (see the README, "The data it reads"):
 
 - the CBS Wijk- en buurtkaart GeoPackage (layers ``gemeenten``, ``wijken``, ``buurten``),
   with the newer snake_case columns (``buurtcode``, ``aantal_inwoners``, ...) or the older
