@@ -31,14 +31,13 @@ from wijkdata.model.schema import (
     ONDERGRENS,
     PER_1000,
     PERIODE,
+    RD,
     WAARDE,
+    WGS84,  # noqa: F401 - re-exported until draw/kaartcache.py takes it from the schema
     WIJKCODE,
     WITTE_VLEK,
     pct,
 )
-
-RD = "EPSG:28992"
-WGS84 = "EPSG:4326"
 
 MIN_INWONERS = 100          # below this, per-1,000 rates are not computed
 Q_EENZAAM = 0.75            # witte vlek: loneliness at or above this gemeente quantile ...

@@ -15,10 +15,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import shapely
 
-from wijkdata.compute.formulas import WGS84
 from wijkdata.escaping import plain_label
 from wijkdata.formatting import GEEN_GEGEVENS, fmt_kolom
-from wijkdata.model.schema import INDICATOREN
+from wijkdata.model.schema import INDICATOREN, WGS84
 
 # Single-hue sequential scales are readable with every common colour-vision deficiency.
 SCALE = [[0.0, "#f2f0f7"], [0.25, "#cbc9e2"], [0.5, "#9e9ac8"], [0.75, "#756bb1"],

@@ -15,8 +15,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from wijkdata.compute import formulas
-from wijkdata.compute.formulas import RD
 from wijkdata.errors import WijkdataError
 from wijkdata.model import codes
 from wijkdata.model.schema import (
@@ -37,6 +35,7 @@ from wijkdata.model.schema import (
     NIVEAU,
     ONDERGRENS,
     PERIODE,
+    RD,
     WAARDE,
     WIJKCODE,
     WIJKNAAM,
@@ -73,6 +72,8 @@ class Gegevens:
     @cached_property
     def initiatieven(self) -> gpd.GeoDataFrame:
         """All initiatives, joined to the buurten (see formulas.join_initiatieven_to_buurten)."""
+        # The model sits below the formulas (tests/test_structure.py): imported when used.
+        from wijkdata.compute import formulas
         if self.initiatieven_bron.empty:
             return gpd.GeoDataFrame(self.initiatieven_bron.assign(
                 buurtcode=pd.Series(dtype=object), wijkcode=pd.Series(dtype=object),
@@ -91,18 +92,21 @@ class Gegevens:
     def waarden(self, indicator: str, periode: int | None, leeftijd: str = "18+") -> pd.DataFrame:
         """:func:`formulas.indicator_values` of this data, computed once per argument set (a
         national table has about a million rows). Shared: never modify the result."""
+        from wijkdata.compute import formulas
         return self.memo(("waarden", indicator, periode, leeftijd),
                           lambda: formulas.indicator_values(self.indicatoren, indicator,
                                                            periode, leeftijd))
 
     def laatste_waarden(self, indicator: str) -> pd.Series:
         """:func:`formulas.latest_values` of this data, computed once. Never modify it."""
+        from wijkdata.compute import formulas
         return self.memo(("laatste", indicator),
                           lambda: formulas.latest_values(self.indicatoren, indicator))
 
     def perioden(self, indicator: str) -> list[int]:
         """:func:`formulas.periods` of this data, computed once (the sidebar asks on every
         rerun). Never modify the list."""
+        from wijkdata.compute import formulas
         return self.memo(("perioden", indicator),
                           lambda: formulas.periods(self.indicatoren, indicator))
 

@@ -25,6 +25,10 @@ from wijkdata.errors import Probleem, WijkdataError
 
 log = logging.getLogger(__name__)
 
+# Coordinate systems: areas are kept and measured in RD New (metres); maps draw in WGS84.
+RD = "EPSG:28992"
+WGS84 = "EPSG:4326"
+
 # --- gebieden (GeoDataFrame in EPSG:28992, one row per area) -----------------------------
 CODE = "code"
 NAAM = "naam"
