@@ -31,8 +31,8 @@ import shapely
 from wijkdata.errors import WijkdataError
 from wijkdata.formatting import fmt_getal, fmt_pct
 from wijkdata.model import codes
+from wijkdata.model.schema import RD
 
-RD = "EPSG:28992"
 BEREIK_M = 500
 ZEKER = "zeker"
 MOGELIJK = "mogelijk"
