@@ -12,7 +12,7 @@ import streamlit as st
 
 import auth
 import ui
-from wijkdata.errors import WijkdataError
+from wijkdata import logs
 from wijkdata.model.codes import NEDERLAND
 from wijkdata.model.gegevens import DEMO_NAAM, met_code
 from wijkdata.model.schema import LEEFTIJDEN
@@ -113,16 +113,17 @@ def mirror_to_url() -> None:
         st.query_params.from_dict(wanted)
 
 
+logs.configure()
 auth.require_sign_in()
 restore_from_url()
 st.html(f"<style>{(Path(__file__).parent / 'app.css').read_text(encoding='utf-8')}</style>")
-try:
+# One place for what no page caught: the project's own errors shown, bugs logged with their
+# traceback and told to the user in Dutch.
+with ui.fouten_opvangen():
     data = ui.gegevens()
-except WijkdataError as exc:
-    ui.show_error(exc)
-    st.stop()
-DATA_PAGE = st.Page("pages/data.py", title="Data", icon=":material/upload_file:", url_path="data")
-navigation = st.navigation(PAGES + ([DATA_PAGE] if auth.is_analyst() else []))
-sidebar(data)
-mirror_to_url()
-navigation.run()
+    DATA_PAGE = st.Page("pages/data.py", title="Data", icon=":material/upload_file:",
+                        url_path="data")
+    navigation = st.navigation(PAGES + ([DATA_PAGE] if auth.is_analyst() else []))
+    sidebar(data)
+    mirror_to_url()
+    navigation.run()

@@ -5,6 +5,9 @@ Dependencies point one way: pages → ui → wijkdata.
 """
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import logging
 from dataclasses import dataclass
 
 import pandas as pd
@@ -14,13 +17,15 @@ from wijkdata.compute import formulas
 from wijkdata.compute.buurttabel import buurtcijfers
 from wijkdata.compute.formulas import Drempels
 from wijkdata.draw.tabellen import LEEFTIJD_LABELS
-from wijkdata.errors import WijkdataError
-from wijkdata.escaping import escape_html, escape_markdown
+from wijkdata.errors import WijkdataError, problemen_tabel
+from wijkdata.escaping import escape_markdown
 from wijkdata.export import spreadsheets
 from wijkdata.formatting import GEEN_GEGEVENS, fmt_getal, kolom_formatter
 from wijkdata.model.gegevens import DEMO_NAAM, Gegevens, load_active, tekst
 from wijkdata.model.schema import INDICATOREN, LONELINESS
 from wijkdata.store import Store, database_url
+
+log = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------- the frame -----------
 
@@ -186,14 +191,40 @@ def is_waar(value) -> bool:
 
 
 def show_error(exc: WijkdataError) -> None:
-    """The one place where the project's own errors reach the user."""
+    """The one place where the project's own errors reach the user: the message, and the
+    problems (row as a spreadsheet shows it, column, area, value) as a table."""
     # Messages quote file names and cell values: shown literally, never as Markdown.
     st.error(escape_markdown(exc.message), icon="⚠️")
     if exc.problems:
-        problems = pd.DataFrame([p.as_dict() for p in exc.problems]).rename(columns={
-            "row": "rij", "column": "kolom", "code": "gebied", "message": "melding",
-            "value": "waarde"})
-        st.dataframe(tabel_weergave(problems), hide_index=True, placeholder="")
+        bestand_tabel(problemen_tabel(exc.problems))
+
+
+ONVERWACHT = ("Er ging iets onverwachts mis. Probeer het opnieuw; blijft het misgaan, meld "
+              "het dan aan de beheerder. De technische details staan in het logboek van de "
+              "server.")
+
+
+class OnverwachteFout(Exception):
+    """What the user sees of a bug: a Dutch message, no traceback (that goes to the log)."""
+
+    # st.exception shows this instead of the class name above the message.
+    alternate_name = "Fout"
+
+
+@contextlib.contextmanager
+def fouten_opvangen():
+    """Around everything a page does (app.py wraps the page run in it): a WijkdataError no
+    page caught is shown by :func:`show_error`; any other exception — a bug — goes with its
+    traceback to the server log and the user reads :data:`ONVERWACHT`. It stays an exception
+    element on the page, so tests that look for one still see it. st.stop and st.rerun pass
+    through (Streamlit's control flow is no Exception)."""
+    try:
+        yield
+    except WijkdataError as exc:
+        show_error(exc)
+    except Exception:
+        log.exception("Onverwachte fout bij het tonen van een pagina")
+        st.exception(OnverwachteFout(ONVERWACHT))
 
 
 def demo_banner(data: Gegevens) -> None:
@@ -222,6 +253,60 @@ def download_buttons(table: pd.DataFrame, name: str, key: str) -> None:
             st.download_button(download.label, download.make, download.filename,
                                download.mime, key=f"{key}_{extension}",
                                icon=":material/download:", help=download.help)
+
+
+# ---------------------------------------------------------------- session helpers ------
+
+def remembered(name: str, key, compute):
+    """``compute()`` once per ``key`` in this session (only the last result is kept, in
+    ``st.session_state[name]``), so a rerun for another choice does not redo the work (read a
+    large file again)."""
+    found = st.session_state.get(name)
+    if found is not None and found[0] == key:
+        return found[1]
+    value = compute()
+    st.session_state[name] = (key, value)
+    return value
+
+
+def flash_later(message: str, key: str = "_melding") -> None:
+    """Keep ``message`` for :func:`flash` in the next run (the run after st.rerun, which
+    shows the new data everywhere)."""
+    st.session_state[key] = message
+
+
+def flash(key: str = "_melding") -> None:
+    """Show (once) the message kept by :func:`flash_later`: the result of a publish,
+    rollback or delete."""
+    message = st.session_state.pop(key, None)
+    if message:
+        st.success(escape_markdown(message), icon="✅")
+
+
+# ---------------------------------------------------------------- tables ---------------
+
+def celtekst(value) -> str:
+    """A text cell as a file holds it: an empty cell stays empty (never 'None' or 'nan');
+    any other value exactly as the file or the store holds it, so a name 'NA' or 'null'
+    stays text."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, float) and value != value:            # NaN
+        return ""
+    return str(value)
+
+
+def bestand_tabel(frame: pd.DataFrame, **options) -> None:
+    """st.dataframe for what a file holds (the Data page, error reports): text columns
+    through :func:`celtekst`, number columns stay numbers (sorting works) with "geen
+    gegevens" for a missing one."""
+    shown = frame.copy()
+    for column in shown.columns:
+        if not pd.api.types.is_numeric_dtype(shown[column]) \
+                or pd.api.types.is_bool_dtype(shown[column]):
+            shown[column] = [celtekst(v) for v in shown[column]]
+    options.setdefault("hide_index", True)
+    st.dataframe(shown, placeholder=ONTBREKEND_GETAL, **options)
 
 
 MAX_TABLE_ROWS = 1000
@@ -338,10 +423,6 @@ def presentatie_css() -> None:
     st.html(f"<style>{css}</style>")
 
 
-def escape(value) -> str:
-    return escape_html(value)
-
-
 def slide(markup: str) -> None:
     """Our own slide markup; every value from a file was escaped by wijkdata.export.presentatie."""
     st.html(f"<div class='kw-slide'>{markup}</div>")
@@ -350,27 +431,6 @@ def slide(markup: str) -> None:
 def presentatie_figuur(fig, key: str) -> None:
     st.plotly_chart(fig, width="stretch", key=f"presentatie_{key}",
                     config={"displayModeBar": False, "scrollZoom": False}, theme=None)
-
-
-def buurt_slide(rij, profiel) -> str:
-    from wijkdata.export.presentatie import buurt_html
-    return buurt_html(rij, profiel)
-
-
-def initiatief_cards(kaarten) -> str:
-    from wijkdata.export.presentatie import initiatieven_html
-    return initiatieven_html(kaarten)
-
-
-def bronnen_slide(data: Gegevens) -> str:
-    from wijkdata.export.presentatie import bronnen_html
-    if data.is_demo:
-        regels = [f"{DEMO_NAAM}: een verzonnen gemeente."]
-    else:
-        from wijkdata.formatting import fmt_datum
-        regels = [f"{v.name} ({v.kind}), versie {v.number}, {fmt_datum(v.created_at)}"
-                  for v in data.versies]
-    return bronnen_html(regels)
 
 
 def presentatie_knoppen(stap: int, aantal: int) -> None:
@@ -404,21 +464,23 @@ def chart(fig, *, name: str, key: str, **options) -> None:
 
 
 def chart_downloads(fig, *, name: str, key: str) -> None:
-    """PNG (drawn by the server's own Chromium through kaleido, made only when clicked) and
-    HTML with plotly.js inside, which opens without internet."""
+    """PNG (drawn by the server's own Chromium through kaleido: first "PNG maken", then
+    "PNG downloaden" with the image) and HTML with plotly.js inside, which opens without
+    internet."""
     from wijkdata.export import images
+    has_chromium = images.chromium_available()
     with st.container(horizontal=True, gap="small"):
-        has_chromium = images.chromium_available()
-        st.download_button(
-            "PNG", (lambda: _png_or_none(embed_geojson(fig))) if has_chromium else b"",
-            f"{name}.png",
-            "image/png", key=f"{key}_png", icon=":material/image:", disabled=not has_chromium,
+        failure = export_buttons(
+            PNG, f"{name}.png", lambda: images.figure_png(embed_geojson(fig)),
+            key=f"{key}_png", version=lambda: _figure_version(fig), disabled=not has_chromium,
             help=None if has_chromium else "Een PNG maken kan hier niet: op deze computer "
                                            "is geen Chromium geïnstalleerd. Gebruik HTML.")
         st.download_button("HTML", lambda: images.figure_html(embed_geojson(fig), name),
                            f"{name}.html",
                            "text/html", key=f"{key}_html", icon=":material/code:",
                            help="Interactieve grafiek als los bestand; opent ook zonder internet.")
+    if failure is not None:
+        show_export_failure(failure)
 
 
 def embed_geojson(fig):
@@ -428,30 +490,86 @@ def embed_geojson(fig):
     return embed(fig)
 
 
-def _png_or_none(fig) -> bytes:
-    from wijkdata.export import images
-    try:
-        return images.figure_png(fig)
-    except WijkdataError as exc:
-        # A download cannot show a message; the error is logged and the file says why.
-        return exc.message.encode("utf-8")
+def _figure_version(fig) -> str:
+    # What a made PNG shows: when the figure changes (another gemeente, indicator, year),
+    # the PNG made before is no longer offered.
+    return hashlib.sha256(fig.to_json().encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Soort:
+    """A kind of export file: the word on its buttons ("PNG maken", "PNG downloaden"), its
+    MIME type and its icon."""
+
+    woord: str
+    mime: str
+    icon: str
+
+
+PNG = Soort("PNG", "image/png", ":material/image:")
+PDF = Soort("PDF", "application/pdf", ":material/picture_as_pdf:")
+EXPORT_MISLUKT = ("Het bestand kon niet worden gemaakt door een onverwachte fout. Probeer het "
+                  "opnieuw; de technische details staan in het logboek van de server.")
+
+
+def export_buttons(soort: Soort, filename: str, make, *, key: str, version,
+                   label: str = "", disabled: bool = False,
+                   help: str | None = None) -> WijkdataError | None:
+    """A file that takes a while to make, in two steps: "<PNG> maken" makes it (``make()``
+    returns the bytes); once made, "<PNG> downloaden" offers exactly those bytes. A download
+    never carries anything else: when making fails, no download button appears, the cause
+    goes to the log with its traceback, and the WijkdataError is returned for the caller to
+    show (:func:`show_export_failure`, outside a row of buttons).
+
+    ``version()`` names what the file would show; a file made for another version is not
+    offered (asked only when a file was made, since it may cost a moment)."""
+    ss = st.session_state
+    kept = f"_export_{key}"
+    if kept in ss and ss[kept][0] != version():
+        del ss[kept]
+    failure = None
+    prefix = f"{label}: " if label else ""
+    if st.button(f"{prefix}{soort.woord} maken", key=f"{key}_maken", icon=soort.icon,
+                 disabled=disabled, help=help):
+        ss.pop(kept, None)
+        try:
+            with st.spinner(f"{soort.woord} wordt gemaakt…"):
+                ss[kept] = (version(), make())
+        except WijkdataError as exc:
+            log.warning("Export %s (%s) niet gemaakt: %s", filename, soort.woord, exc.message,
+                        exc_info=True)
+            failure = exc
+        except Exception:
+            log.exception("Export %s (%s) mislukt door een onverwachte fout", filename,
+                          soort.woord)
+            failure = WijkdataError(EXPORT_MISLUKT)
+    if kept in ss:
+        st.download_button(f"{prefix}{soort.woord} downloaden", ss[kept][1], filename,
+                           soort.mime, key=f"{key}_downloaden", icon=":material/download:",
+                           type="primary", on_click="ignore")
+    return failure
+
+
+def show_export_failure(exc: WijkdataError) -> None:
+    """Why a file could not be made: a warning (the rest of the page works on)."""
+    st.warning(escape_markdown(exc.message), icon="⚠️")
 
 
 def raadsinformatie_button(data: Gegevens, keuzes: Keuzes, key: str) -> None:
-    """Download of the PDF report for the agenda; made only when clicked (a few seconds)."""
+    """The PDF report for the agenda, made only when asked (a few seconds), then offered
+    for download (see :func:`export_buttons`)."""
     from wijkdata.export.raadsrapport import raadsinformatie_pdf
     if keuzes.gemeente is None:
         st.caption("Kies één gemeente om de raadsinformatie (PDF) te maken.")
         return
-
-    def make() -> bytes:
-        try:
-            return raadsinformatie_pdf(data, keuzes.gemeente, periode=keuzes.periode,
-                                       leeftijd=keuzes.leeftijd)
-        except WijkdataError as exc:
-            return exc.message.encode("utf-8")
-
-    st.download_button("Raadsinformatie (PDF)", make, f"raadsinformatie_{keuzes.gemeente}.pdf",
-                       "application/pdf", key=key, icon=":material/picture_as_pdf:",
-                       help="Kaart, witte vlekken, profielen, initiatieven en bronnen op A4, "
-                            "om bij de agenda te voegen.")
+    failure = export_buttons(
+        PDF, f"raadsinformatie_{keuzes.gemeente}.pdf",
+        lambda: raadsinformatie_pdf(data, keuzes.gemeente, periode=keuzes.periode,
+                                    leeftijd=keuzes.leeftijd),
+        key=key, label="Raadsinformatie",
+        version=lambda: (store().state_key(), keuzes.gemeente, keuzes.periode,
+                         keuzes.leeftijd),
+        help="Kaart, witte vlekken, profielen, initiatieven en bronnen op A4, om bij de "
+             "agenda te voegen.")
+    if failure is not None:
+        show_export_failure(failure)

@@ -7,8 +7,6 @@ reaches the screen only through st.text, st.code, st.dataframe, widget options o
 """
 from __future__ import annotations
 
-from pathlib import PurePath
-
 import pandas as pd
 import streamlit as st
 
@@ -17,6 +15,7 @@ import ui
 from wijkdata import upload
 from wijkdata.errors import WijkdataError
 from wijkdata.escaping import escape_markdown
+from wijkdata.formatting import fmt_bestandsgrootte
 from wijkdata.model import datasets
 from wijkdata.readers import checksum, textio
 from wijkdata.readers.initiatieven import TEMPLATE_COLUMNS, TOELICHTING, template_csv, template_xlsx
@@ -26,76 +25,15 @@ auth.refuse_unless_analyst()
 
 ss = st.session_state
 MAX_MB = int(st.get_option("server.maxUploadSize"))
+MAX_BYTES = MAX_MB * 1024**2
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NIEUWE_SET = "Nieuwe gegevensset…"
+MELDING = "data_melding"
 
 
-def celtekst(value) -> str:
-    """A text cell as shown: an empty cell stays empty (never 'None' or 'nan'); any other
-    value exactly as the file or the store holds it, so a name 'NA' or 'null' stays text."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return ""
-    if isinstance(value, float) and value != value:            # NaN
-        return ""
-    return str(value)
-
-
-def tabel(frame: pd.DataFrame, **options) -> None:
-    """st.dataframe for this page: text columns through :func:`celtekst`, number columns
-    stay numbers (sorting works) with "geen gegevens" for a missing one."""
-    shown = frame.copy()
-    for column in shown.columns:
-        if not pd.api.types.is_numeric_dtype(shown[column]) \
-                or pd.api.types.is_bool_dtype(shown[column]):
-            shown[column] = [celtekst(v) for v in shown[column]]
-    options.setdefault("hide_index", True)
-    st.dataframe(shown, placeholder=ui.ONTBREKEND_GETAL, **options)
-
-
-def fout(exc: WijkdataError) -> None:
-    """ui.show_error, with the message made literal: it may quote a file name or a value."""
-    st.error(escape_markdown(exc.message), icon="⚠️")
-    if exc.problems:
-        problemen = pd.DataFrame([p.as_dict() for p in exc.problems])
-        problemen["row"] = [("heel bestand" if pd.isna(r) else str(int(r)))
-                            for r in problemen["row"]]
-        tabel(problemen.rename(columns={
-            "row": "rij", "column": "kolom", "code": "gebied", "message": "melding",
-            "value": "waarde"}))
-
-
-def remembered(name: str, key, compute):
-    """``compute()`` once per ``key`` in this session (the last result is kept), so a rerun
-    for another choice does not read a large file again."""
-    found = ss.get(name)
-    if found is not None and found[0] == key:
-        return found[1]
-    value = compute()
-    ss[name] = (key, value)
-    return value
-
-
-def flash() -> None:
-    """The result of the last publish, rollback or delete (kept over the rerun that shows
-    the new data in the sidebar)."""
-    message = ss.pop("data_melding", None)
-    if message:
-        st.success(escape_markdown(message), icon="✅")
-
-
-def megabytes(size: int) -> str:
-    if size < 1024**2:
-        return f"{max(1, round(size / 1024))} kB"
-    return f"{size / 1024**2:.1f} MB".replace(".", ",")
-
-
-def preferred_layer(layers: list[str]) -> int:
-    stems = [PurePath(name).stem.lower() for name in layers]
-    for test in (lambda s: s == "buurten", lambda s: "buurt" in s):
-        for i, s in enumerate(stems):
-            if test(s):
-                return i
-    return 0
+def hoogte(frame: pd.DataFrame, most: int) -> int:
+    """A table's height in pixels: every row, up to ``most``."""
+    return min(38 + 35 * len(frame), most)
 
 
 # --- 1 and 2: upload and recognise ---------------------------------------------------------
@@ -115,8 +53,8 @@ def choose_file():
 
 
 def recognise(data: bytes, filename: str, key: str):
-    upload.check_upload(data, filename, max_bytes=MAX_MB * 1024**2)
-    return remembered("_herkenning", key, lambda: upload.recognise(data, filename))
+    upload.check_upload(data, filename, max_bytes=MAX_BYTES)
+    return ui.remembered("_herkenning", key, lambda: upload.recognise(data, filename))
 
 
 def choose_kind(herkenning, key: str) -> str | None:
@@ -132,19 +70,13 @@ def choose_kind(herkenning, key: str) -> str | None:
 def choose_mapping(data: bytes, filename: str, columns: list[str], key: str) -> dict:
     """One choice per column of the file; the start is the mapping remembered for this
     header shape, else the suggestions from the header names."""
-    raw = remembered("_ruw", key, lambda: textio.read_table(data, filename))
-    koppelingen = upload.Koppelingen(ui.store())
-    earlier = koppelingen.recall(columns)
-    start = upload.initial_mapping(columns, earlier)
+    raw = ui.remembered("_ruw", key, lambda: textio.read_table(data, filename))
+    voorstel = upload.koppeling_voorstel(ui.store(), columns)
     options = upload.mapping_options()
-    shape = upload.header_shape(columns)[:12]
-    herkend = sum(1 for c in columns if start.get(c))
-    open_ = earlier is None and herkend < len(columns)
-    if earlier is not None:
-        when = earlier.updated_at.astimezone(upload.TIMEZONE).strftime("%d-%m-%Y")
-        st.info(f"Dit bestand heeft dezelfde kolommen als een eerder bestand. De koppeling "
-                f"van toen ({when}) is overgenomen.", icon="🔁")
-    with st.expander(f"Kolommen: {herkend} van de {len(columns)} gekoppeld", expanded=open_):
+    if voorstel.melding:
+        st.info(voorstel.melding, icon="🔁")
+    with st.expander(f"Kolommen: {voorstel.herkend} van de {len(columns)} gekoppeld",
+                     expanded=voorstel.open):
         st.write("Bij elke kolom uit uw bestand staat waarvoor die wordt gebruikt. Klopt het "
                  "niet, kies dan een andere kolom of *(niet gebruiken)*.")
         head = st.columns([3, 3, 4])
@@ -156,14 +88,14 @@ def choose_mapping(data: bytes, filename: str, columns: list[str], key: str) -> 
             left, middle, right = st.columns([3, 3, 4])
             left.text(column)
             middle.text(upload.voorbeeld(raw, column) or "(leeg)")
-            target = start.get(column)
+            target = voorstel.start.get(column)
             choice = right.selectbox(
                 f"Kolom {i + 1} gebruiken als", options,
                 index=options.index(target) if target in options else 0,
                 format_func=lambda o: o if o == upload.NIET_GEBRUIKEN else upload.mapping_label(o),
-                key=f"koppeling_{shape}_{i}", label_visibility="collapsed")
+                key=f"koppeling_{voorstel.sleutel}_{i}", label_visibility="collapsed")
             mapping[column] = None if choice == upload.NIET_GEBRUIKEN else choice
-            if target is None and earlier is None:
+            if target is None and voorstel.eerder is None:
                 left.caption("niet herkend")
     return mapping
 
@@ -175,9 +107,9 @@ def read(data, filename, kind, *, layer=None, periode=None, mapping=None,
         # The same check as `python -m wijkdata import` (upload.read_checked).
         return upload.read_checked(data, filename, kind=kind, layer=layer, periode=periode,
                                    mapping=mapping, keep_personal=keep_personal,
-                                   max_bytes=MAX_MB * 1024**2)
+                                   max_bytes=MAX_BYTES)
     with st.spinner("Het bestand wordt gelezen en gecontroleerd…"):
-        return remembered("_ingelezen", (key, kind, layer, periode, frozen, keep_personal),
+        return ui.remembered("_ingelezen", (key, kind, layer, periode, frozen, keep_personal),
                           compute)
 
 
@@ -186,14 +118,9 @@ def read(data, filename, kind, *, layer=None, periode=None, mapping=None,
 def report(ingelezen, key: str) -> bool:
     """The validation report; returns whether invalid rows are to be skipped."""
     st.subheader("3. Controle")
-    fouten, waarschuwingen = len(ingelezen.rapport.errors), len(ingelezen.rapport.warnings)
-    slecht = upload.ongeldige_rijen(ingelezen)
-    goed = upload.geldige_rijen(ingelezen)
-    rijen = "gebieden" if ingelezen.kind == "buurten" else "rijen"
-    st.write(f"Soort: {escape_markdown(ingelezen.source_format)}. "
-             f"{ingelezen.rows} {rijen} gelezen: {goed} goed, {slecht} met een fout. "
-             f"{upload.aantal(fouten, 'fout', 'fouten')} en "
-             f"{upload.aantal(waarschuwingen, 'waarschuwing', 'waarschuwingen')}.")
+    fouten, waarschuwingen = ingelezen.rapport.errors, ingelezen.rapport.warnings
+    slecht, goed = upload.ongeldige_rijen(ingelezen), upload.geldige_rijen(ingelezen)
+    st.write(escape_markdown(upload.rapport_samenvatting(ingelezen)))
     if ingelezen.dropped_columns:
         st.warning("Deze kolommen bevatten persoonsgegevens (AVG). Ze worden niet ingelezen "
                    "en niet bewaard:", icon="🔒")
@@ -202,10 +129,8 @@ def report(ingelezen, key: str) -> bool:
         st.success("Geen problemen gevonden.", icon="✅")
         return False
     table = upload.rapport_table(ingelezen)
-    shown = table.assign(rij=[("heel bestand" if pd.isna(r) else str(int(r)))
-                              for r in table["rij"]])
-    tabel(shown, width="stretch", height=min(38 + 35 * len(table), 320),
-          column_config={"melding": st.column_config.TextColumn(width="large")})
+    ui.bestand_tabel(upload.rapport_weergave(table), width="stretch", height=hoogte(table, 320),
+                     column_config={"melding": st.column_config.TextColumn(width="large")})
     ui.download_buttons(table, "controlerapport", key="rapport")
     skip = False
     if fouten and goed:
@@ -220,65 +145,32 @@ def report(ingelezen, key: str) -> bool:
 
 def preview(ingelezen, data_actief) -> None:
     st.subheader("4. Voorbeeld")
-    frame = ingelezen.frame
-    if frame.empty:
+    if ingelezen.frame.empty:
         st.info("Er zijn geen goede rijen om te laten zien.")
         return
-    actief = None if data_actief.is_demo or data_actief.is_empty else data_actief.gebieden
-    if ingelezen.kind == "buurten":
-        gemeenten = upload.gebieden_samenvatting(frame)
-        st.write(f"{len(gemeenten)} gemeenten, {int(gemeenten['buurten'].sum())} buurten.")
-        tabel(gemeenten, width="stretch", height=min(38 + 35 * len(gemeenten), 250))
-        codes = gemeenten["gemeentecode"].tolist()
-        names = dict(zip(gemeenten["gemeentecode"], gemeenten["gemeentenaam"]))
-        gekozen = st.selectbox("Gemeente op de kaart", codes,
-                               format_func=lambda c: f"{celtekst(names.get(c)) or c} ({c})",
-                               key="voorbeeld_gemeente")
-        st.plotly_chart(upload.preview_map(frame[frame["gemeentecode"] == gekozen]),
+    actief = upload.actieve_gebieden(data_actief)
+    toon = upload.voorbeeld_van(ingelezen, actief)
+    for regel in toon.regels:
+        st.write(escape_markdown(regel))
+    if toon.melding:
+        st.info(toon.melding, icon="ℹ️")
+    if toon.tabel is not None:
+        ui.bestand_tabel(toon.tabel, width="stretch", height=hoogte(toon.tabel, 250))
+    if toon.ontbrekend:
+        st.caption(toon.ontbrekend_uitleg)
+        st.code(toon.ontbrekend, language=None)
+    if toon.toelichting:
+        st.caption(toon.toelichting)
+    if toon.kaart:
+        gemeente = None
+        if toon.gemeenten:
+            gemeente = st.selectbox("Gemeente op de kaart", list(toon.gemeenten),
+                                    format_func=toon.gemeenten.get, key="voorbeeld_gemeente")
+        st.plotly_chart(upload.voorbeeld_kaart(ingelezen, actief, gemeente),
                         key="voorbeeld_kaart", config={"displayModeBar": False}, theme=None)
-    elif ingelezen.kind == "initiatieven":
-        tellen = upload.initiatieven_samenvatting(frame)
-        st.write(f"{tellen['totaal']} initiatieven: {tellen['met_coordinaten']} met coördinaten, "
-                 f"{tellen['alleen_buurtcode']} alleen met een buurtcode, {tellen['verborgen']} "
-                 "met een verborgen adres (op de kaart alleen op buurtniveau).")
-        points = upload.initiatief_points(frame, actief)
-        areas = None
-        if actief is not None and "gemeentecode" in points:
-            areas = actief[(actief["niveau"] == "buurt")
-                           & actief["gemeentecode"].isin(points["gemeentecode"].dropna())]
-            areas = areas if len(areas) <= 3000 else None
-        if actief is None:
-            st.caption("Er is nog geen eigen gebiedsindeling gepubliceerd: de kaart toont "
-                       "alleen de initiatieven met coördinaten.")
-        st.plotly_chart(upload.preview_map(areas, points), key="voorbeeld_kaart",
-                        config={"displayModeBar": False}, theme=None)
-    else:
-        indicator_coverage(frame, actief)
     st.caption("De eerste rijen zoals ze worden opgeslagen:")
     voorbeeld = upload.preview_table(ingelezen, 500)
-    tabel(voorbeeld, width="stretch", height=min(38 + 35 * len(voorbeeld), 320))
-
-
-def indicator_coverage(frame, actief) -> None:
-    dekking = upload.dekking(frame, actief)
-    jaren = ", ".join(str(p) for p in dekking.perioden) or "geen"
-    st.write(f"Jaren: {jaren}. Cijfers: {escape_markdown(', '.join(dekking.indicatoren))}.")
-    if actief is None:
-        st.info("Er is nog geen eigen gebiedsindeling gepubliceerd, dus de gebieden kunnen nog "
-                "niet worden vergeleken. Publiceer ook de CBS Wijk- en buurtkaart.", icon="ℹ️")
-        return
-    st.write(f"Gebieden vergeleken met de gepubliceerde gebiedsindeling "
-             f"({dekking.buurten_actief} buurten). Van die buurten hebben er "
-             f"{dekking.buurten_zonder_cijfers} geen cijfers in dit bestand.")
-    tabel(dekking.per_niveau.rename(columns={
-        "in_bestand": "in dit bestand", "gevonden": "gevonden in de gebiedsindeling",
-        "niet_gevonden": "niet gevonden"}))
-    if dekking.ontbrekend:
-        st.caption(f"Deze {len(dekking.ontbrekend)} codes staan niet in de gebiedsindeling "
-                   "(bijvoorbeeld van een ander jaar of een andere gemeente):")
-        shown = dekking.ontbrekend[:200]
-        extra = len(dekking.ontbrekend) - len(shown)
-        st.code(", ".join(shown) + (f" … en nog {extra}" if extra else ""), language=None)
+    ui.bestand_tabel(voorbeeld, width="stretch", height=hoogte(voorbeeld, 320))
 
 
 # --- 5: publish ----------------------------------------------------------------------------
@@ -289,7 +181,7 @@ def publish_form(ingelezen, *, filename, data, skip, data_actief, mapping, colum
     kind = ingelezen.kind
     store = ui.store()
     actief = store.active_versions()
-    bestaand = sorted(v.name for v in actief if v.kind == kind)
+    bestaand = upload.gegevenssets(actief, kind)
     # What the file IS decides the default, never its name: the next version of the dataset
     # of the same source, else a new dataset named after the source.
     doel = datasets.default_target(store, ingelezen)
@@ -304,7 +196,7 @@ def publish_form(ingelezen, *, filename, data, skip, data_actief, mapping, colum
              "bestaande.")
     bron_soort = datasets.source_kind_of(ingelezen)
     st.caption(f"Dit bestand is {datasets.source_label(bron_soort)}.")
-    dubbel = False
+    dubbel = ""
     vervanging = None
     if keuze == NIEUWE_SET:
         voorstel = doel.name if doel.is_new else datasets.new_name(
@@ -312,15 +204,12 @@ def publish_form(ingelezen, *, filename, data, skip, data_actief, mapping, colum
         # The proposal in the key: when it changes (a year chosen above), the field follows.
         naam = st.text_input("Naam van de nieuwe gegevensset", value=voorstel,
                              max_chars=200, key=f"publiceer_naam_{key}_{voorstel}")
-        dubbel = naam.strip().casefold() in {v.name.strip().casefold() for v in actief}
+        dubbel = upload.naam_bezet(naam, actief)
         if dubbel:
-            st.warning(escape_markdown(
-                f"Er is al een gegevensset met de naam '{naam.strip()}'. Kies een andere "
-                "naam, of kies die gegevensset hierboven als u hem wilt vervangen."),
-                icon="⚠️")
+            st.warning(escape_markdown(dubbel), icon="⚠️")
     else:
         naam = keuze
-        vervanging = remembered(
+        vervanging = ui.remembered(
             "_vervanging", (key, kind, naam, store.state_key(), len(ingelezen.frame)),
             lambda: datasets.replacement(store, kind, naam, ingelezen))
     bron = st.text_input("Bron", value=ingelezen.source_format, key=f"publiceer_bron_{key}",
@@ -340,24 +229,21 @@ def publish_form(ingelezen, *, filename, data, skip, data_actief, mapping, colum
     usable = ingelezen.usable(skip)
     rijen = len(ingelezen.frame)
     if st.button(f"Publiceren ({upload.aantal(rijen, 'rij', 'rijen')})", type="primary",
-                 disabled=not usable or dubbel or not bevestigd, key="publiceren",
+                 disabled=not usable or bool(dubbel) or not bevestigd, key="publiceren",
                  icon=":material/publish:"):
         auth.refuse_unless_analyst()
         try:
-            if vervanging is not None and not still_active(store, vervanging.actief):
-                raise WijkdataError(
-                    f"Intussen is er een andere versie van '{naam}' actief geworden. Bekijk "
-                    "wat er verandert en bevestig opnieuw.")
             versie = upload.publish(store, ingelezen, name=naam, filename=filename, data=data,
-                                    source=bron, note=toelichting,
-                                    created_by=auth.user_label(), skip_invalid=skip)
+                                    source=bron, note=toelichting, created_by=auth.user_label(),
+                                    skip_invalid=skip,
+                                    replaces=vervanging.actief if vervanging else None)
         except WijkdataError as exc:
-            fout(exc)
+            ui.show_error(exc)
             return
-        if kind == "initiatieven" and mapping is not None:
+        if mapping is not None:         # only an initiative list has a column mapping
             upload.Koppelingen(store).remember(columns, mapping, by=auth.user_label())
-        ss["data_melding"] = (f"Gepubliceerd: {upload.versie_label(versie)}, {versie.rows} "
-                              "rijen. Iedereen ziet de nieuwe gegevens bij de volgende klik.")
+        ui.flash_later(f"Gepubliceerd: {upload.versie_label(versie)}, {versie.rows} rijen. "
+                       "Iedereen ziet de nieuwe gegevens bij de volgende klik.", MELDING)
         ss["upload_ronde"] = ss.get("upload_ronde", 0) + 1
         for name in ("_herkenning", "_ruw", "_ingelezen", "_vervanging"):
             ss.pop(name, None)
@@ -370,40 +256,35 @@ def publish_form(ingelezen, *, filename, data, skip, data_actief, mapping, colum
                    "vervangen mag worden.")
 
 
-def still_active(store, versie) -> bool:
-    """Whether ``versie`` is still the active version of its dataset (another analyst may
-    have published or rolled back since the page showed what would change)."""
-    return any(v.id == versie.id for v in store.active_versions())
-
-
 def new_data(data_actief) -> None:
     uploaded = choose_file()
     if uploaded is None:
         return
     data = uploaded.getvalue()
     filename = uploaded.name
-    st.text(f"Gekozen: {filename} ({megabytes(len(data))})")
+    st.text(f"Gekozen: {filename} ({fmt_bestandsgrootte(len(data))})")
     key = f"{checksum(data)[:16]}_{len(data)}"
     try:
         herkenning = recognise(data, filename, key)
     except WijkdataError as exc:
-        fout(exc)
+        ui.show_error(exc)
         return
     kind = choose_kind(herkenning, key)
     if kind is None:
         return
+    vragen = upload.vragen(herkenning, kind)
     layer = periode = mapping = None
     keep_personal = False
-    if kind == "buurten" and len(herkenning.layers) > 1:
+    if vragen.laag:
         layer = st.selectbox("Kaartlaag", herkenning.layers,
-                             index=preferred_layer(herkenning.layers), key=f"laag_{key}",
+                             index=upload.voorkeurslaag(herkenning.layers), key=f"laag_{key}",
                              help="Het bestand heeft meerdere lagen. Kies de laag met de "
                                   "buurten.")
-    if kind == "indicatoren":
+    if vragen.jaar:
         periode = st.number_input("Jaar van de cijfers (alleen nodig als het bestand geen "
                                   "jaar noemt)", min_value=1990, max_value=2100, value=None,
                                   step=1, key=f"jaar_{key}")
-    if kind == "initiatieven" and herkenning.columns:
+    if vragen.koppeling:
         mapping = choose_mapping(data, filename, herkenning.columns, key)
         keep_personal = st.checkbox(
             "Persoonsgegevens (contactpersoon, e-mail, telefoon) bewaren voor intern gebruik. "
@@ -413,7 +294,7 @@ def new_data(data_actief) -> None:
                          periode=int(periode) if periode else None, mapping=mapping,
                          keep_personal=keep_personal, key=key)
     except WijkdataError as exc:
-        fout(exc)
+        ui.show_error(exc)
         return
     skip = report(ingelezen, key)
     preview(ingelezen, data_actief)
@@ -433,7 +314,7 @@ def versions() -> None:
     st.write("Per gegevensset staat de nieuwste versie bovenaan. De actieve versie is wat "
              "iedereen in het dashboard ziet.")
     table = upload.versies_table(versies).drop(columns=["id"])
-    tabel(table, width="stretch", height=min(38 + 35 * len(table), 420))
+    ui.bestand_tabel(table, width="stretch", height=hoogte(table, 420))
     by_id = {v.id: v for v in versies}
     gekozen = st.selectbox("Kies een versie", list(by_id),
                            format_func=lambda i: upload.versie_label(by_id[i]),
@@ -445,7 +326,7 @@ def versions() -> None:
         ss["terugzet_id"] = versie.id
         ss.pop("verwijder_id", None)
     if ss.get("terugzet_id") == versie.id and not versie.active:
-        verandering = remembered("_terugzet", (versie.id, store.state_key()),
+        verandering = ui.remembered("_terugzet", (versie.id, store.state_key()),
                                  lambda: datasets.rollback_change(store, versie.id))
         st.warning(escape_markdown(
             f"Weet u zeker dat u deze versie actief wilt maken? {verandering}"), icon="⚠️")
@@ -457,11 +338,10 @@ def versions() -> None:
             try:
                 store.rollback(versie.id)
             except WijkdataError as exc:
-                fout(exc)
+                ui.show_error(exc)
                 return
-            ss["data_melding"] = (f"Actief gemaakt: "
-                                  f"{upload.versie_label(store.version(versie.id))}. "
-                                  f"{verandering}")
+            ui.flash_later(f"Actief gemaakt: {upload.versie_label(store.version(versie.id))}. "
+                           f"{verandering}", MELDING)
             st.rerun()
         if no.button("Annuleren", key="terugzetten_nee"):
             ss.pop("terugzet_id", None)
@@ -481,9 +361,9 @@ def versions() -> None:
             try:
                 store.delete_version(versie.id)
             except WijkdataError as exc:
-                fout(exc)
+                ui.show_error(exc)
                 return
-            ss["data_melding"] = f"Verwijderd: {upload.versie_label(versie)}."
+            ui.flash_later(f"Verwijderd: {upload.versie_label(versie)}.", MELDING)
             st.rerun()
         if no.button("Annuleren", key="verwijderen_nee"):
             ss.pop("verwijder_id", None)
@@ -504,7 +384,7 @@ def template() -> None:
     uitleg = pd.DataFrame(
         [(c, *TOELICHTING[c]) for c in TEMPLATE_COLUMNS],
         columns=["kolom", "verplicht", "uitleg", "toegestane waarden"])
-    tabel(uitleg, width="stretch",
+    ui.bestand_tabel(uitleg, width="stretch",
           column_config={"uitleg": st.column_config.TextColumn(width="large")})
     st.caption("* Vul per initiatief lat en lon, óf x en y, óf een buurtcode in. Zet geen "
                "namen, e-mailadressen of telefoonnummers van personen in de lijst.")
@@ -514,11 +394,11 @@ st.title("Data")
 st.write("Lees nieuwe gegevens in: een gebiedsindeling van CBS, cijfers van CBS of RIVM, of de "
          "lijst met initiatieven. U ziet eerst wat er in het bestand staat en wat er niet "
          "klopt. Pas als u op *Publiceren* klikt, ziet iedereen de nieuwe gegevens.")
-flash()
+ui.flash(MELDING)
 try:
     actief = ui.gegevens()
 except WijkdataError as exc:
-    fout(exc)
+    ui.show_error(exc)
     st.stop()
 tab_nieuw, tab_versies, tab_sjabloon = st.tabs(
     ["Nieuwe gegevens", "Versies", "Sjabloon voor initiatieven"])

@@ -2,6 +2,7 @@
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -328,3 +329,18 @@ def test_an_unexpected_error_is_a_dutch_message_with_the_details_in_a_file(db):
         assert "KeyError: 'kolom'" in log.read_text(encoding="utf-8")
     finally:
         log.unlink()
+
+
+def test_an_unexpected_error_is_logged_with_time_level_and_logger(db, tmp_path):
+    code = ("import sys, wijkdata.cli as cli, wijkdata.store as store\n"
+            "def broken(self, kind=None):\n"
+            "    raise KeyError('kolom')\n"
+            "store.Store.versions = broken\n"
+            f"sys.exit(cli.main(['datasets', '--db', {db!r}]))\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, timeout=300)
+    [line] = [line for line in result.stderr.splitlines() if " ERROR " in line]
+    assert re.match(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} ERROR wijkdata\.cli: Onverwachte "
+                    r"fout in 'python -m wijkdata datasets'; traceback in \S+", line), line
+    Path(line.rsplit(" in ", 1)[1]).unlink()
+

@@ -16,6 +16,7 @@ from wijkdata.formatting import (
     JAAR,
     PER_1000,
     PROCENT,
+    fmt_bestandsgrootte,
     fmt_datum,
     fmt_getal,
     fmt_interval,
@@ -175,3 +176,12 @@ def test_kolom_formatter_for_a_table_on_screen_matches_fmt_kolom():
     assert whole(2.0) == "2"
     assert kolom_formatter("iets", pd.Series([0.25, 1.0]))(0.25) == "0,3"
     assert kolom_formatter("witte_vlek", pd.Series([True]))(np.bool_(False)) == "nee"
+
+
+@pytest.mark.parametrize("size, text", [
+    (1, "1 kB"), (300, "1 kB"), (1536, "2 kB"), (1023 * 1024, "1.023 kB"),
+    (1024**2 - 1, "1,0 MB"), (1024**2, "1,0 MB"), (1_572_864, "1,5 MB"),
+    (int(99.96 * 1024**2), "100 MB"), (500 * 1024**2, "500 MB"), (2 * 1024**3, "2.048 MB"),
+])
+def test_file_sizes_in_kb_and_mb_with_a_decimal_comma(size, text):
+    assert fmt_bestandsgrootte(size) == text

@@ -542,3 +542,147 @@ def gebieden_geojson_of(gebieden) -> bytes:
     frame = gebieden.rename(columns={"code": "buurtcode", "naam": "buurtnaam"})
     return geojson_of(frame[["buurtcode", "buurtnaam", "wijkcode", "gemeentecode",
                              "gemeentenaam", "geometry"]])
+
+
+# --- what the Data page shows and asks, per kind --------------------------------------------
+
+# Two initiatives inside buurt BU00010000 of the factory (RD x/y).
+INITIATIEVEN_RD = (b"Naam initiatief;Activiteit;Wij-type;Doelgroep;x;y\n"
+                   b"Koffie in de Linde;ontmoeting;bonding;ouderen;100200;450200\n"
+                   b"Straatfeest Esdoorn;feest;bridging;iedereen;100300;450300\n")
+
+
+def test_the_buurten_layer_is_offered_first():
+    assert upload.voorkeurslaag(["gemeenten", "wijken", "buurten"]) == 2
+    assert upload.voorkeurslaag(["gemeente_2024", "buurt_2024", "wijk_2024"]) == 1
+    assert upload.voorkeurslaag(["a", "b"]) == 0
+
+
+def test_each_kind_gets_its_own_questions():
+    two_layers = upload.Herkenning("buurten", layers=["wijken", "buurten"])
+    assert upload.vragen(two_layers, "buurten") == upload.Vragen(laag=True)
+    assert upload.vragen(upload.Herkenning("buurten", layers=["buurten"]), "buurten") \
+        == upload.Vragen()
+    assert upload.vragen(upload.Herkenning("indicatoren", ["Perioden"]), "indicatoren") \
+        == upload.Vragen(jaar=True)
+    table = upload.Herkenning(None, ["naam", "wat"])
+    assert upload.vragen(table, "initiatieven") == upload.Vragen(koppeling=True)
+    # a boundary file read as a list has no columns to map
+    assert upload.vragen(two_layers, "initiatieven") == upload.Vragen()
+
+
+def test_report_summary_counts_rows_or_areas_errors_and_warnings():
+    ingelezen = read_file(INITIATIEVEN_CSV, "lijst.csv")
+    summary = upload.rapport_samenvatting(ingelezen)
+    assert summary.startswith(f"Soort: {ingelezen.source_format}. 3 rijen gelezen: 2 goed, "
+                              "1 met een fout. 1 fout en ")
+    gebieden = read_file(gebieden_geojson(), "buurten.geojson")
+    assert "12 gebieden gelezen: 12 goed, 0 met een fout. 0 fouten en 0 waarschuwingen." \
+        in upload.rapport_samenvatting(gebieden)
+
+
+def test_report_as_shown_says_heel_bestand_for_a_problem_without_a_row():
+    table = pd.DataFrame({"soort": ["fout", "waarschuwing"],
+                          "rij": pd.array([4, None], dtype="Int64"), "melding": ["a", "b"]})
+    assert upload.rapport_weergave(table)["rij"].tolist() == ["4", "heel bestand"]
+    assert table["rij"].dtype == "Int64"                   # the download keeps numbers
+
+
+def test_preview_of_a_boundary_file_lists_gemeenten_and_maps_the_chosen_one():
+    ingelezen = read_file(gebieden_geojson(), "buurten.geojson")
+    toon = upload.voorbeeld_van(ingelezen, None)
+    assert toon.regels == ["2 gemeenten, 12 buurten."]
+    assert toon.tabel["gemeentecode"].tolist() == ["GM0001", "GM0002"]
+    assert toon.gemeenten == {"GM0001": "Gemeente 0001 (GM0001)",
+                              "GM0002": "Gemeente 0002 (GM0002)"}
+    assert toon.kaart and not toon.melding
+    figure = upload.voorbeeld_kaart(ingelezen, None, "GM0002")
+    [areas] = [t for t in figure.data if t.type == "choroplethmap"]
+    assert len(areas.locations) == 6 and all(c.startswith("BU0002") for c in areas.locations)
+
+
+def test_preview_of_a_list_draws_its_buurten_up_to_the_limit(monkeypatch):
+    gebieden, _, _ = make_frames()
+    ingelezen = read_file(INITIATIEVEN_RD, "lijst.csv")
+    toon = upload.voorbeeld_van(ingelezen, gebieden)
+    assert toon.regels == ["2 initiatieven: 2 met coördinaten, 0 alleen met een buurtcode, "
+                           "0 met een verborgen adres (op de kaart alleen op buurtniveau)."]
+    assert toon.kaart and toon.toelichting == "" and toon.gemeenten is None
+
+    def outlines():
+        figure = upload.voorbeeld_kaart(ingelezen, gebieden)
+        return [len(t.locations) for t in figure.data if t.type == "choroplethmap"]
+
+    monkeypatch.setattr(upload, "MAX_VOORBEELD_BUURTEN", 6)     # gemeente 0001: 6 buurten
+    assert outlines() == [6]
+    monkeypatch.setattr(upload, "MAX_VOORBEELD_BUURTEN", 5)
+    assert outlines() == []
+    without = upload.voorbeeld_van(ingelezen, None)
+    assert "alleen de initiatieven met coördinaten" in without.toelichting
+
+
+def test_preview_of_figures_compares_codes_only_with_published_boundaries():
+    gebieden, _, _ = make_frames()
+    indicatoren = pd.DataFrame({"code": ["BU00010000", "BU99990000"], "indicator": "eenzaam",
+                                "periode": 2022, "leeftijd": "18+", "waarde": 30.0})
+    ingelezen = read_file(gebieden_geojson(), "buurten.geojson")
+    ingelezen.kind, ingelezen.frame = "indicatoren", indicatoren
+    zonder = upload.voorbeeld_van(ingelezen, None)
+    assert zonder.regels == ["Jaren: 2022. Cijfers: Eenzaam."]
+    assert "nog geen eigen gebiedsindeling" in zonder.melding and zonder.tabel is None
+    met = upload.voorbeeld_van(ingelezen, gebieden)
+    assert met.regels[1] == ("Gebieden vergeleken met de gepubliceerde gebiedsindeling (12 "
+                             "buurten). Van die buurten hebben er 11 geen cijfers in dit "
+                             "bestand.")
+    assert met.tabel.to_dict("list") == {"niveau": ["buurt"], "in dit bestand": [2],
+                                         "gevonden in de gebiedsindeling": [1],
+                                         "niet gevonden": [1]}
+    assert met.ontbrekend == "BU99990000" and met.ontbrekend_uitleg.startswith("Deze 1 codes")
+    assert not met.kaart and not met.melding
+
+
+def test_a_mapping_proposal_remembers_and_says_so(store_url):
+    store = Store(store_url)
+    columns = ["Naam initiatief", "Wat", "Doelgroep"]
+    first = upload.koppeling_voorstel(store, columns)
+    assert first.eerder is None and first.melding == ""
+    assert first.start["Wat"] is None and first.herkend == 2 and first.open
+    upload.Koppelingen(store).remember(columns, {**first.start, "Wat": "activiteit"})
+    again = upload.koppeling_voorstel(store, columns)
+    assert again.start["Wat"] == "activiteit" and again.herkend == 3 and not again.open
+    assert re.search(r"De koppeling van toen \(\d\d-\d\d-\d{4}\) is overgenomen", again.melding)
+    assert again.sleutel == first.sleutel
+
+
+def test_a_version_is_no_longer_active_after_a_newer_publish(store_url):
+    store = Store(store_url)
+    first = publish_file(store, INITIATIEVEN_RD, "lijst.csv")
+    assert upload.nog_actief(store, first)
+    publish_file(store, INITIATIEVEN_RD + b"Derde;feest;bonding;ouderen;100300;450300\n",
+                 "lijst.csv", dataset=first.name)
+    assert not upload.nog_actief(store, first)
+    # a publish that was confirmed against the first version is refused, nothing stored
+    ingelezen = read(INITIATIEVEN_RD, "lijst.csv")
+    with pytest.raises(WijkdataError, match="Intussen is er een andere versie"):
+        upload.publish(store, ingelezen, name=first.name, filename="lijst.csv",
+                       data=INITIATIEVEN_RD, replaces=first)
+    assert [v.number for v in store.versions(kind="initiatieven")] == [2, 1]
+
+
+def test_dataset_names_per_kind_and_a_taken_name():
+    when = datetime(2024, 5, 1, tzinfo=UTC)
+    versies = [Versie(i, i, kind, name, 1, "lijst.csv", 3, "", "", when, "", True)
+               for i, (kind, name) in enumerate([("initiatieven", "Wijkteams"),
+                                                 ("buurten", "CBS 2024"),
+                                                 ("initiatieven", "Bibliotheek")])]
+    assert upload.gegevenssets(versies, "initiatieven") == ["Bibliotheek", "Wijkteams"]
+    assert upload.naam_bezet("Nieuw", versies) == ""
+    assert upload.naam_bezet("  wijkteams ", versies).startswith(
+        "Er is al een gegevensset met de naam 'wijkteams'.")
+
+
+def test_too_large_a_file_names_both_sizes_in_dutch():
+    with pytest.raises(WijkdataError) as info:
+        upload.check_upload(b"x" * (3 * 1024**2 // 2), "groot.csv", max_bytes=1024**2)
+    assert info.value.message == ("Het bestand 'groot.csv' is te groot (1,5 MB); het mag "
+                                  "hoogstens 1,0 MB zijn.")

@@ -14,14 +14,18 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import logging
 import sys
 import tempfile
 import traceback
 from datetime import datetime
 from pathlib import Path
 
+from wijkdata import logs
 from wijkdata.errors import Probleem, WijkdataError
 from wijkdata.model.schema import KINDS, LEEFTIJDEN
+
+log = logging.getLogger(__name__)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -72,6 +76,7 @@ def _file_options(parser):
 
 
 def main(argv: list[str] | None = None) -> int:
+    logs.configure()
     args = build_parser().parse_args(argv)
     try:
         return {"check": cmd_check, "import": cmd_import, "export": cmd_export,
@@ -80,10 +85,14 @@ def main(argv: list[str] | None = None) -> int:
         _print_error(args, exc)
         return 1
     except Exception:  # a bug: a Dutch message here, the details in a file for the makers
-        log = _save_traceback()
+        details = _save_traceback()
+        # The traceback goes to the file, not to standard error: whoever reads the job's
+        # output gets the Dutch message, the makers the file.
+        log.error("Onverwachte fout in 'python -m wijkdata %s'; traceback in %s",
+                  args.command, details)
         _print_error(args, WijkdataError(
             "Er ging iets onverwachts mis; er is niets opgeslagen of weggeschreven. "
-            f"De technische details staan in {log}. Stuur dat bestand mee als u dit meldt."))
+            f"De technische details staan in {details}. Stuur dat bestand mee als u dit meldt."))
         return 1
 
 

@@ -7,6 +7,12 @@ messages are Dutch: they are shown to users as they are.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+HEEL_BESTAND = "heel bestand"     # the row of a problem that is about the whole file
 
 
 @dataclass(frozen=True)
@@ -23,6 +29,11 @@ class Probleem:
     column: str | None = None
     code: str | None = None
     value: str | None = None
+
+    @property
+    def rij(self) -> str:
+        """The row as a table shows it: the spreadsheet row, or "heel bestand"."""
+        return HEEL_BESTAND if self.row is None else str(self.row)
 
     def as_dict(self) -> dict:
         return {k: v for k, v in asdict(self).items() if k != "value"} | {"value": self.value}
@@ -82,3 +93,15 @@ class WijkdataError(Exception):
         if len(self.problems) > 20:
             lines.append(f"- ... en nog {len(self.problems) - 20} andere problemen")
         return "\n".join(lines)
+
+
+def problemen_tabel(problems) -> pd.DataFrame:
+    """``problems`` (:class:`Probleem` items) as a table with Dutch headers, every cell text:
+    melding, rij (as a spreadsheet shows it, "heel bestand" when not about one row), kolom,
+    gebied, waarde; a missing part is an empty cell."""
+    import pandas as pd
+
+    rows = [{"melding": p.message, "rij": p.rij, "kolom": p.column or "",
+             "gebied": p.code or "", "waarde": "" if p.value is None else str(p.value)}
+            for p in problems]
+    return pd.DataFrame(rows, columns=["melding", "rij", "kolom", "gebied", "waarde"])

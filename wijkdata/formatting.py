@@ -328,6 +328,22 @@ def fmt_getal(value, decimals: int = 0, missing: str = GEEN_GEGEVENS) -> str:
     return _text(_quantize(number, decimals), decimals)
 
 
+def fmt_bestandsgrootte(size: int) -> str:
+    """A file size in bytes as Dutch text, in binary units (1 kB = 1024 bytes, as file
+    managers and Streamlit's upload limit count them): below 1 MB whole kilobytes (at least
+    1 kB: an empty file is refused before it is shown); from 1 MB one decimal, from 100 MB
+    whole megabytes.
+
+    >>> fmt_bestandsgrootte(300), fmt_bestandsgrootte(1_572_864), fmt_bestandsgrootte(2 * 1024**3)
+    ('1 kB', '1,5 MB', '2.048 MB')
+    """
+    # The thresholds sit half a unit early, so a size never reads "1.024 kB" or "100,0 MB".
+    if size < 1023.5 * 1024:
+        return f"{fmt_getal(max(1, size / 1024))} kB"
+    megabytes = size / 1024**2
+    return f"{fmt_getal(megabytes, 1 if megabytes < 99.95 else 0)} MB"
+
+
 def fmt_pct(value, decimals: int = 1, missing: str = GEEN_GEGEVENS) -> str:
     """12.5 → '12,5%'."""
     if _missing(value):

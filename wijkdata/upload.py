@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePath
 from zoneinfo import ZoneInfo
 
 import geopandas as gpd
@@ -38,8 +38,9 @@ import plotly.graph_objects as go
 import sqlalchemy as sa
 
 from wijkdata.draw import kaart
-from wijkdata.errors import WijkdataError
+from wijkdata.errors import HEEL_BESTAND, WijkdataError
 from wijkdata.escaping import plain_label
+from wijkdata.formatting import fmt_bestandsgrootte
 from wijkdata.model import codes, datasets
 from wijkdata.model.schema import (
     CODE,
@@ -101,15 +102,12 @@ def check_upload(data: bytes, filename: str, *, max_bytes: int | None = None) ->
     if not data:
         raise WijkdataError(f"Het bestand '{filename}' is leeg.")
     if max_bytes is not None and len(data) > max_bytes:
-        raise WijkdataError(f"Het bestand '{filename}' is te groot ({_mb(len(data))}); "
-                            f"het mag hoogstens {_mb(max_bytes)} zijn.")
+        raise WijkdataError(f"Het bestand '{filename}' is te groot "
+                            f"({fmt_bestandsgrootte(len(data))}); het mag hoogstens "
+                            f"{fmt_bestandsgrootte(max_bytes)} zijn.")
     if not data.startswith(ZIP_MAGIC):
         return
     check_zip(data, filename)
-
-
-def _mb(size: int) -> str:
-    return f"{size / 1024**2:,.1f} MB".replace(",", "_").replace(".", ",").replace("_", ".")
 
 
 @dataclass
@@ -141,6 +139,36 @@ def recognise(data: bytes, filename: str) -> Herkenning:
     return Herkenning(None, columns, melding=(
         "Het soort bestand is niet herkend: het is geen gebiedsindeling, geen CBS- of "
         "RIVM-tabel en de kolommen lijken niet op een lijst met initiatieven."))
+
+
+def voorkeurslaag(layers: list[str]) -> int:
+    """The index of the layer to offer first: one named exactly "buurten", else the first
+    with "buurt" in its name (the CBS Wijk- en buurtkaart also has gemeenten and wijken),
+    else the first."""
+    stems = [PurePath(name).stem.lower() for name in layers]
+    for test in (lambda s: s == "buurten", lambda s: "buurt" in s):
+        for i, s in enumerate(stems):
+            if test(s):
+                return i
+    return 0
+
+
+@dataclass(frozen=True)
+class Vragen:
+    """What the Data page asks once the kind of a file is chosen: the map layer (a
+    boundary file with more than one), the year (statistics whose file may not name it),
+    the column mapping and whether to keep personal data (an initiative list)."""
+
+    laag: bool = False
+    jaar: bool = False
+    koppeling: bool = False
+
+
+def vragen(herkenning: Herkenning, kind: str) -> Vragen:
+    """The questions for a file recognised as ``herkenning`` and read as ``kind``."""
+    return Vragen(laag=kind == "buurten" and len(herkenning.layers) > 1,
+                  jaar=kind == "indicatoren",
+                  koppeling=kind == "initiatieven" and bool(herkenning.columns))
 
 
 # --- remembered column mappings -----------------------------------------------------------
@@ -239,6 +267,45 @@ def initial_mapping(columns, remembered: Onthouden | None = None) -> dict:
     return suggest_mapping(list(columns))
 
 
+@dataclass(frozen=True)
+class KoppelingVoorstel:
+    """The column mapping the page shows first: ``start`` (header → canonical column or
+    None), the remembered mapping it came from (``eerder``) and the widget key part
+    ``sleutel`` (the header shape: a new shape gets fresh choices)."""
+
+    start: dict
+    eerder: Onthouden | None
+    sleutel: str
+
+    @property
+    def herkend(self) -> int:
+        """How many columns have a use."""
+        return sum(1 for target in self.start.values() if target)
+
+    @property
+    def open(self) -> bool:
+        """Whether to show the choices opened: nothing remembered and not every column
+        recognised."""
+        return self.eerder is None and self.herkend < len(self.start)
+
+    @property
+    def melding(self) -> str:
+        """Why the mapping is already filled in ('' when it is not remembered)."""
+        if self.eerder is None:
+            return ""
+        when = self.eerder.updated_at.astimezone(TIMEZONE).strftime("%d-%m-%Y")
+        return (f"Dit bestand heeft dezelfde kolommen als een eerder bestand. De koppeling "
+                f"van toen ({when}) is overgenomen.")
+
+
+def koppeling_voorstel(store, columns) -> KoppelingVoorstel:
+    """The first mapping for ``columns``: the one remembered for this header shape in
+    ``store``, else the suggestions from the header names."""
+    eerder = Koppelingen(store).recall(columns)
+    return KoppelingVoorstel(initial_mapping(columns, eerder), eerder,
+                             header_shape(columns)[:12])
+
+
 def mapping_options() -> list[str]:
     """The canonical columns a source column can be mapped to, plus "not used"."""
     return [NIET_GEBRUIKEN] + list(CANONICAL)
@@ -288,7 +355,8 @@ def read_checked_path(path, **options) -> tuple[Ingelezen, bytes]:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise WijkdataError(f"Het bestand '{path.name}' is te groot "
-                                f"({_mb(size)}); het mag hoogstens {_mb(MAX_FILE_BYTES)} zijn.")
+                                f"({fmt_bestandsgrootte(size)}); het mag hoogstens "
+                                f"{fmt_bestandsgrootte(MAX_FILE_BYTES)} zijn.")
         data = path.read_bytes()
     except OSError as exc:
         raise WijkdataError(f"Het bestand '{path}' kan niet gelezen worden: "
@@ -324,6 +392,23 @@ def geldige_rijen(ingelezen: Ingelezen) -> int:
 def aantal(n: int, een: str, meer: str) -> str:
     """'1 rij', '3 rijen'."""
     return f"{n} {een if n == 1 else meer}"
+
+
+def rapport_samenvatting(ingelezen: Ingelezen) -> str:
+    """One sentence over the check: what the file is, rows (or areas) read, good and
+    wrong, and the number of errors and warnings."""
+    fouten, waarschuwingen = len(ingelezen.rapport.errors), len(ingelezen.rapport.warnings)
+    rijen = "gebieden" if ingelezen.kind == "buurten" else "rijen"
+    return (f"Soort: {ingelezen.source_format}. {ingelezen.rows} {rijen} gelezen: "
+            f"{geldige_rijen(ingelezen)} goed, {ongeldige_rijen(ingelezen)} met een fout. "
+            f"{aantal(fouten, 'fout', 'fouten')} en "
+            f"{aantal(waarschuwingen, 'waarschuwing', 'waarschuwingen')}.")
+
+
+def rapport_weergave(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`rapport_table` as the page shows it: the row as text, "heel bestand" for a
+    problem about the whole file (the download keeps the number column)."""
+    return table.assign(rij=[HEEL_BESTAND if pd.isna(r) else str(int(r)) for r in table["rij"]])
 
 
 def preview_table(ingelezen: Ingelezen, limit: int = 1000) -> pd.DataFrame:
@@ -431,6 +516,96 @@ def dekking(indicatoren: pd.DataFrame, gebieden: pd.DataFrame | None) -> Dekking
     return Dekking(perioden, labels, per_niveau, sorted(missing), zonder, len(buurtcodes))
 
 
+# The preview map of an initiative list draws the outlines of the buurten the initiatives lie
+# in, embedded in the figure itself (the dashboard's maps load theirs from a prepared file,
+# see wijkdata/draw/kaartcache.py). Beyond about 3,000 buurten (more than a large province)
+# that figure grows to many megabytes and every rerun of the Data page slows down, so the
+# points are then drawn without outlines.
+MAX_VOORBEELD_BUURTEN = 3000
+
+
+@dataclass
+class Voorbeeld:
+    """What step 4 of the Data page shows for a file, whatever its kind, in this order:
+    the ``regels`` (sentences), a ``melding`` (why something cannot be compared yet), a
+    ``tabel``, the ``ontbrekend`` codes (with ``ontbrekend_uitleg``), a ``toelichting``
+    (a caption), then — when ``kaart`` — a choice of gemeente (``gemeenten``: code → label,
+    only for a boundary file) and the map of :func:`voorbeeld_kaart`."""
+
+    regels: list[str] = field(default_factory=list)
+    melding: str = ""
+    tabel: pd.DataFrame | None = None
+    ontbrekend: str = ""
+    ontbrekend_uitleg: str = ""
+    toelichting: str = ""
+    gemeenten: dict[str, str] | None = None
+    kaart: bool = False
+
+
+def actieve_gebieden(gegevens) -> gpd.GeoDataFrame | None:
+    """The published boundaries to compare a file with; None for the demo or none at all."""
+    return None if gegevens.is_demo or gegevens.is_empty else gegevens.gebieden
+
+
+def voorbeeld_van(ingelezen: Ingelezen, actief: gpd.GeoDataFrame | None) -> Voorbeeld:
+    """Step 4 for ``ingelezen`` (its valid rows), compared with the active boundaries
+    ``actief`` (:func:`actieve_gebieden`)."""
+    frame = ingelezen.frame
+    if ingelezen.kind == "buurten":
+        gemeenten = gebieden_samenvatting(frame)
+        labels = {c: f"{_cell_text(n) or c} ({c})"
+                  for c, n in zip(gemeenten[GEMEENTECODE], gemeenten[GEMEENTENAAM])}
+        return Voorbeeld([f"{len(gemeenten)} gemeenten, {int(gemeenten['buurten'].sum())} "
+                          "buurten."], tabel=gemeenten, gemeenten=labels, kaart=True)
+    if ingelezen.kind == "initiatieven":
+        tellen = initiatieven_samenvatting(frame)
+        return Voorbeeld(
+            [f"{tellen['totaal']} initiatieven: {tellen['met_coordinaten']} met coördinaten, "
+             f"{tellen['alleen_buurtcode']} alleen met een buurtcode, {tellen['verborgen']} "
+             "met een verborgen adres (op de kaart alleen op buurtniveau)."],
+            toelichting="" if actief is not None else (
+                "Er is nog geen eigen gebiedsindeling gepubliceerd: de kaart toont alleen de "
+                "initiatieven met coördinaten."),
+            kaart=True)
+    gevonden = dekking(frame, actief)
+    jaren = ", ".join(str(p) for p in gevonden.perioden) or "geen"
+    regels = [f"Jaren: {jaren}. Cijfers: {', '.join(gevonden.indicatoren)}."]
+    if actief is None:
+        return Voorbeeld(regels, melding=(
+            "Er is nog geen eigen gebiedsindeling gepubliceerd, dus de gebieden kunnen nog "
+            "niet worden vergeleken. Publiceer ook de CBS Wijk- en buurtkaart."))
+    regels.append(f"Gebieden vergeleken met de gepubliceerde gebiedsindeling "
+                  f"({gevonden.buurten_actief} buurten). Van die buurten hebben er "
+                  f"{gevonden.buurten_zonder_cijfers} geen cijfers in dit bestand.")
+    tabel = gevonden.per_niveau.rename(columns={
+        "in_bestand": "in dit bestand", "gevonden": "gevonden in de gebiedsindeling",
+        "niet_gevonden": "niet gevonden"})
+    ontbrekend = uitleg = ""
+    if gevonden.ontbrekend:
+        shown = gevonden.ontbrekend[:200]
+        extra = len(gevonden.ontbrekend) - len(shown)
+        ontbrekend = ", ".join(shown) + (f" … en nog {extra}" if extra else "")
+        uitleg = (f"Deze {len(gevonden.ontbrekend)} codes staan niet in de gebiedsindeling "
+                  "(bijvoorbeeld van een ander jaar of een andere gemeente):")
+    return Voorbeeld(regels, tabel=tabel, ontbrekend=ontbrekend, ontbrekend_uitleg=uitleg)
+
+
+def voorbeeld_kaart(ingelezen: Ingelezen, actief: gpd.GeoDataFrame | None,
+                    gemeente: str | None = None) -> go.Figure:
+    """The preview map: a boundary file's areas of ``gemeente``; an initiative list's points
+    over the active buurten they lie in (at most :data:`MAX_VOORBEELD_BUURTEN` of them)."""
+    frame = ingelezen.frame
+    if ingelezen.kind == "buurten":
+        return preview_map(frame[frame[GEMEENTECODE] == gemeente])
+    points = initiatief_points(frame, actief)
+    areas = None
+    if actief is not None and GEMEENTECODE in points:
+        areas = actief[(actief[NIVEAU] == "buurt")
+                       & actief[GEMEENTECODE].isin(points[GEMEENTECODE].dropna())]
+        areas = areas if len(areas) <= MAX_VOORBEELD_BUURTEN else None
+    return preview_map(areas, points)
+
+
 def preview_map(gebieden: gpd.GeoDataFrame | None = None,
                 initiatieven: gpd.GeoDataFrame | None = None, *,
                 height: int = 460) -> go.Figure:
@@ -491,15 +666,19 @@ def version_note(source: str, note: str) -> str:
 
 def publish(store, ingelezen: Ingelezen, *, name: str, filename: str, data: bytes,
             source: str = "", note: str = "", created_by: str = "",
-            skip_invalid: bool = False):
+            skip_invalid: bool = False, replaces=None):
     """Store the valid rows of ``ingelezen`` as a new version of dataset (kind, ``name``),
     active at once, in one transaction (:meth:`Store.publish`), with what the file is
     (:func:`datasets.source_kind_of`). Which ``name`` to use by default is
     :func:`datasets.default_target`'s to say.
 
     Refused — a WijkdataError, nothing stored — when the file has errors and
-    ``skip_invalid`` is False, or when no valid rows remain.
+    ``skip_invalid`` is False, when no valid rows remain, or when ``replaces`` (the active
+    version the user saw and agreed to replace) is no longer the active one.
     """
+    if replaces is not None and not nog_actief(store, replaces):
+        raise WijkdataError(f"Intussen is er een andere versie van '{name}' actief geworden. "
+                            "Bekijk wat er verandert en bevestig opnieuw.")
     if not ingelezen.usable(skip_invalid):
         if ingelezen.rapport.errors and len(ingelezen.frame) and not skip_invalid:
             message = (f"Niet gepubliceerd: het bestand heeft {len(ingelezen.rapport.errors)} "
@@ -517,6 +696,26 @@ def publish(store, ingelezen: Ingelezen, *, name: str, filename: str, data: byte
                          checksum=checksum(data), created_by=created_by,
                          note=version_note(source, note),
                          source_kind=datasets.source_kind_of(ingelezen))
+
+
+def gegevenssets(versies, kind: str) -> list[str]:
+    """The names of the datasets of ``kind`` among ``versies``, sorted."""
+    return sorted({v.name for v in versies if v.kind == kind})
+
+
+def naam_bezet(naam: str, versies) -> str:
+    """Why ``naam`` cannot name a new dataset ('' when it can): another dataset has it
+    already (case and surrounding spaces ignored)."""
+    if naam.strip().casefold() not in {v.name.strip().casefold() for v in versies}:
+        return ""
+    return (f"Er is al een gegevensset met de naam '{naam.strip()}'. Kies een andere naam, of "
+            "kies die gegevensset hierboven als u hem wilt vervangen.")
+
+
+def nog_actief(store, versie) -> bool:
+    """Whether ``versie`` is still the active version of its dataset (another analyst may
+    have published or rolled back since the page showed what would change)."""
+    return any(v.id == versie.id for v in store.active_versions())
 
 
 def versies_table(versies) -> pd.DataFrame:
