@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 import shapely
 
-from wijkdata.compute.formulas import RD
 from wijkdata.draw import kaart, kaartcache
 from wijkdata.generators import synthetic
+from wijkdata.model.schema import RD
 
 
 @pytest.fixture(scope="module")

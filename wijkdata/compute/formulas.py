@@ -33,7 +33,6 @@ from wijkdata.model.schema import (
     PERIODE,
     RD,
     WAARDE,
-    WGS84,  # noqa: F401 - re-exported until draw/kaartcache.py takes it from the schema
     WIJKCODE,
     WITTE_VLEK,
     pct,

@@ -44,8 +44,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from wijkdata.compute.formulas import RD, WGS84
-from wijkdata.model.schema import CODE, GEMEENTECODE, WIJKCODE
+from wijkdata.model.schema import CODE, GEMEENTECODE, RD, WGS84, WIJKCODE
 
 FORMAT_VERSION = 1
 APP_ROOT = Path(__file__).resolve().parents[2]
