@@ -283,6 +283,29 @@ def flash(key: str = "_melding") -> None:
         st.success(escape_markdown(message), icon="✅")
 
 
+def bevestiging(key: str, waarde, vraag: str, ja: str, *, detail: str = "",
+                knoppen: str | None = None) -> bool:
+    """A question that waits for an answer while ``st.session_state[key] == waarde`` (the
+    button that asks sets it): the question as a warning, ``detail`` as plain text, then
+    ``ja`` and "Annuleren" (widget keys ``<knoppen>_ja`` and ``<knoppen>_nee``). Returns
+    True in the run where ``ja`` is clicked; either answer closes the question."""
+    ss = st.session_state
+    if ss.get(key) != waarde:
+        return False
+    st.warning(escape_markdown(vraag), icon="⚠️")
+    if detail:
+        st.text(detail)
+    knoppen = knoppen or key
+    yes, no, _ = st.columns([2, 2, 3])
+    if yes.button(ja, type="primary", key=f"{knoppen}_ja"):
+        ss.pop(key, None)
+        return True
+    if no.button("Annuleren", key=f"{knoppen}_nee"):
+        ss.pop(key, None)
+        st.rerun()
+    return False
+
+
 # ---------------------------------------------------------------- tables ---------------
 
 def celtekst(value) -> str:

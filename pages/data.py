@@ -320,54 +320,43 @@ def versions() -> None:
                            format_func=lambda i: upload.versie_label(by_id[i]),
                            key="versie_keuze")
     versie = by_id[gekozen]
+    label = upload.versie_label(versie)
     left, right, _ = st.columns([2, 2, 3])
     if left.button("Deze versie actief maken…", disabled=versie.active, key="terugzetten",
                    icon=":material/history:"):
         ss["terugzet_id"] = versie.id
         ss.pop("verwijder_id", None)
-    if ss.get("terugzet_id") == versie.id and not versie.active:
+    if not versie.active and ss.get("terugzet_id") == versie.id:
         verandering = ui.remembered("_terugzet", (versie.id, store.state_key()),
-                                 lambda: datasets.rollback_change(store, versie.id))
-        st.warning(escape_markdown(
-            f"Weet u zeker dat u deze versie actief wilt maken? {verandering}"), icon="⚠️")
-        st.text(upload.versie_label(versie))
-        yes, no, _ = st.columns([2, 2, 3])
-        if yes.button("Ja, actief maken", type="primary", key="terugzetten_ja"):
-            auth.refuse_unless_analyst()
-            ss.pop("terugzet_id", None)
-            try:
-                store.rollback(versie.id)
-            except WijkdataError as exc:
-                ui.show_error(exc)
-                return
-            ui.flash_later(f"Actief gemaakt: {upload.versie_label(store.version(versie.id))}. "
-                           f"{verandering}", MELDING)
-            st.rerun()
-        if no.button("Annuleren", key="terugzetten_nee"):
-            ss.pop("terugzet_id", None)
-            st.rerun()
+                                    lambda: datasets.rollback_change(store, versie.id))
+        if ui.bevestiging("terugzet_id", versie.id, "Weet u zeker dat u deze versie actief "
+                          f"wilt maken? {verandering}", "Ja, actief maken", detail=label,
+                          knoppen="terugzetten"):
+            change(lambda: store.rollback(versie.id), lambda: (
+                f"Actief gemaakt: {upload.versie_label(store.version(versie.id))}. "
+                f"{verandering}"))
     if right.button("Verwijderen…", key="verwijderen", icon=":material/delete:"):
         ss["verwijder_id"] = versie.id
         ss.pop("terugzet_id", None)
-    if ss.get("verwijder_id") == versie.id:
-        st.warning("Weet u zeker dat u deze versie wilt verwijderen? Dat kan niet ongedaan "
-                   "worden gemaakt." + (" Het is de actieve versie: de vorige versie wordt "
-                                        "dan actief." if versie.active else ""), icon="⚠️")
-        st.text(upload.versie_label(versie))
-        yes, no, _ = st.columns([2, 2, 3])
-        if yes.button("Ja, verwijderen", type="primary", key="verwijderen_ja"):
-            auth.refuse_unless_analyst()
-            ss.pop("verwijder_id", None)
-            try:
-                store.delete_version(versie.id)
-            except WijkdataError as exc:
-                ui.show_error(exc)
-                return
-            ui.flash_later(f"Verwijderd: {upload.versie_label(versie)}.", MELDING)
-            st.rerun()
-        if no.button("Annuleren", key="verwijderen_nee"):
-            ss.pop("verwijder_id", None)
-            st.rerun()
+    if ui.bevestiging("verwijder_id", versie.id, "Weet u zeker dat u deze versie wilt "
+                      "verwijderen? Dat kan niet ongedaan worden gemaakt." + (
+                          " Het is de actieve versie: de vorige versie wordt dan actief."
+                          if versie.active else ""), "Ja, verwijderen", detail=label,
+                      knoppen="verwijderen"):
+        change(lambda: store.delete_version(versie.id), lambda: f"Verwijderd: {label}.")
+
+
+def change(action, melding) -> None:
+    """Roll back or delete (``action()``) for an analyst only, then show ``melding()`` after
+    the rerun that brings the new data to the sidebar; a refusal is shown here."""
+    auth.refuse_unless_analyst()
+    try:
+        action()
+    except WijkdataError as exc:
+        ui.show_error(exc)
+        return
+    ui.flash_later(melding(), MELDING)
+    st.rerun()
 
 
 # --- 7: template ----------------------------------------------------------------------------

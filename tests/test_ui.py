@@ -359,3 +359,29 @@ def test_a_failed_raadsinformatie_gives_its_dutch_reason_and_no_pdf(store_dir, m
     assert any("staat niet in de geladen gegevens" in apptest.unescape(w.value)
                for w in at.warning)
     assert "Raadsinformatie: PDF downloaden" not in download_labels(at)
+
+
+def _question_script():
+    import streamlit as st
+
+    import ui
+    if st.button("Verwijderen…", key="vraag"):
+        st.session_state["verwijder_id"] = 7
+    if ui.bevestiging("verwijder_id", 7, "Weet u het zeker? [echt]", "Ja, verwijderen",
+                      detail="versie 7", knoppen="verwijderen"):
+        st.session_state["verwijderd"] = st.session_state.get("verwijderd", 0) + 1
+
+
+def test_a_question_waits_for_its_answer_and_closes_after_it():
+    at = run(_question_script)
+    assert not at.warning and [b.label for b in at.button] == ["Verwijderen…"]
+    at.button(key="vraag").click().run()
+    assert [apptest.unescape(w.value) for w in at.warning] == ["Weet u het zeker? [echt]"]
+    assert [t.value for t in at.text] == ["versie 7"]
+    at.button(key="verwijderen_nee").click().run()
+    assert not at.warning and "verwijderd" not in at.session_state
+    at.button(key="vraag").click().run()
+    at.button(key="verwijderen_ja").click().run()
+    assert at.session_state["verwijderd"] == 1
+    at.run()
+    assert not at.warning and at.session_state["verwijderd"] == 1    # answered once
