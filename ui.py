@@ -22,7 +22,7 @@ from wijkdata.escaping import escape_markdown
 from wijkdata.export import spreadsheets
 from wijkdata.formatting import GEEN_GEGEVENS, fmt_getal, kolom_formatter
 from wijkdata.model.gegevens import DEMO_NAAM, Gegevens, load_active, tekst
-from wijkdata.model.schema import INDICATOREN, LONELINESS
+from wijkdata.model.schema import INDICATOREN, KAART_INDICATOREN, LONELINESS, eenzaamheid_voor
 from wijkdata.store import Store, database_url
 
 log = logging.getLogger(__name__)
@@ -105,7 +105,7 @@ def cijfers(keuzes: Keuzes, *, filters: tuple = (None, None, None),
             drempels: Drempels | None = None, periode="keuze") -> pd.DataFrame:
     """Figures per buurt for the shared choices (optionally with initiative filters)."""
     s = store()
-    eenzaamheid = keuzes.indicator if keuzes.indicator in LONELINESS else "eenzaam"
+    eenzaamheid = eenzaamheid_voor(keuzes.indicator)
     return _cijfers(s.state_key(), s.url, keuzes.gemeente,
                     keuzes.periode if periode == "keuze" else periode, keuzes.leeftijd,
                     eenzaamheid, drempels or Drempels(), _freeze(filters))
@@ -155,8 +155,7 @@ class Keuzes:
         return self.gemeente or "alle_gemeenten"
 
 
-INDICATOR_CHOICES = LONELINESS + ["pct_65plus",
-                                  "pct_eenpersoonshuishoudens", "initiatieven_per_1000"]
+INDICATOR_CHOICES = KAART_INDICATOREN
 
 
 def indicator_label(key: str) -> str:

@@ -43,3 +43,13 @@ def test_the_error_lists_at_most_twenty_problems_and_counts_the_rest():
 def test_an_error_without_problems_is_just_its_message():
     error = WijkdataError("Het bestand is leeg.")
     assert str(error) == "Het bestand is leeg." and error.problems == [] and error.warnings == []
+
+
+def test_the_problem_table_has_dutch_headers_and_no_nan():
+    from wijkdata.errors import problemen_tabel
+    table = problemen_tabel([Probleem("geen naam", row=4, column="Naam"),
+                             Probleem("bestand zonder kop", value=None)])
+    assert list(table.columns) == ["melding", "rij", "kolom", "gebied", "waarde"]
+    assert table["rij"].tolist() == ["4", "heel bestand"]
+    assert table.loc[1].tolist() == ["bestand zonder kop", "heel bestand", "", "", ""]
+    assert "nan" not in table.to_string().lower()

@@ -9,14 +9,7 @@ from __future__ import annotations
 import html
 import re
 
-import pandas as pd
-
-
-def _missing(value) -> bool:
-    try:
-        return value is None or bool(pd.isna(value))
-    except (TypeError, ValueError):      # a list or an array is a value
-        return False
+from wijkdata.formatting import is_missing
 
 
 def escape_markdown(text) -> str:
@@ -38,14 +31,14 @@ def escape_markdown(text) -> str:
 def escape_html(value, *, quote: bool = True) -> str:
     """``value`` as HTML text (slides, the standalone chart page, reportlab paragraphs);
     a missing value is the empty text, never "nan"."""
-    return "" if _missing(value) else html.escape(str(value), quote=quote)
+    return "" if is_missing(value) else html.escape(str(value), quote=quote)
 
 
 def plain_label(value) -> str:
     """Uploaded text shown in plotly hover labels: plotly interprets a few HTML tags there,
     so angle brackets are replaced and text can never become markup or a link. A missing
     value (None, NaN, NA, NaT) is the empty text, never "nan"."""
-    if _missing(value):
+    if is_missing(value):
         return ""
     return str(value).replace("<", "‹").replace(">", "›")
 

@@ -239,7 +239,7 @@ def fmt_waarde(soort_: str, value, *, eenheid: bool = True, duizendtallen: bool 
     written too (``%``, ``m``/``km``), for a column whose header does not say it.
     ``duizendtallen=False`` leaves out the thousands dots (for a CSV cell: ``1745``)."""
     if soort_ == TEKST:
-        return missing if _missing_text(value) else str(value)
+        return missing if is_missing(value) else str(value)
     number = _rond_decimal(soort_, value)
     if number is None:
         return missing
@@ -300,19 +300,21 @@ def kolom_formatter(kolom, reeks=None, *, missing: str = GEEN_GEGEVENS):
         if isinstance(value, (bool, np.bool_)):
             return "ja" if value else "nee"
         if soort_ == TEKST or (isinstance(value, str) and _decimal(value) is None):
-            return missing if _missing_text(value) else str(value)
+            return missing if is_missing(value) else str(value)
         return fmt_waarde(soort_, value, eenheid=eenheid, missing=missing)
 
     return fmt
 
 
-def _missing_text(value) -> bool:
+def is_missing(value) -> bool:
+    """The one test for a gap: None, NaN, pd.NA and NaT are missing; a list or an array is a
+    value. Every module that shows or exports a cell asks this, so no gap becomes "nan"."""
     if value is None:
         return True
     try:
         import pandas as pd
         return bool(pd.isna(value))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError):      # a list or an array is a value
         return False
 
 
@@ -366,7 +368,7 @@ def fmt_meters(value, missing: str = GEEN_GEGEVENS) -> str:
 def tijdstip(value) -> datetime | None:
     """A moment in Dutch time (Europe/Amsterdam, summer time included). A moment without a
     time zone is taken as UTC, as the store keeps it."""
-    if _missing_text(value):
+    if is_missing(value):
         return None
     if hasattr(value, "to_pydatetime"):
         value = value.to_pydatetime()
@@ -385,7 +387,7 @@ def fmt_tijdstip(value, missing: str = "") -> str:
 
 def fmt_datum(value, missing: str = "") -> str:
     """A date as 'dd-mm-jjjj' ('05-08-2024'); a moment in time gives its Dutch date."""
-    if _missing_text(value):
+    if is_missing(value):
         return missing
     if isinstance(value, datetime) or hasattr(value, "to_pydatetime"):
         moment = value.to_pydatetime() if hasattr(value, "to_pydatetime") else value

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 import shapely
 
 from wijkdata.escaping import plain_label
-from wijkdata.formatting import GEEN_GEGEVENS, fmt_kolom
+from wijkdata.formatting import GEEN_GEGEVENS, fmt_kolom, is_missing
 from wijkdata.model.schema import INDICATOREN, WGS84
 
 # Single-hue sequential scales are readable with every common colour-vision deficiency.
@@ -177,13 +177,6 @@ def add_initiatief_points(fig: go.Figure, initiatieven: gpd.GeoDataFrame, kleur_
             legendgroup="initiatieven", legendgrouptitle={"text": "Initiatieven"}))
 
 
-def _missing(value) -> bool:
-    try:
-        return value is None or bool(pd.isna(value))
-    except (TypeError, ValueError):      # a list or an array is a value
-        return False
-
-
 def label_tekst(value) -> str:
     """Uploaded text for a label, "geen gegevens" when missing or blank."""
     return plain_label(value).strip() or GEEN_GEGEVENS
@@ -196,7 +189,7 @@ def naam_of_code(naam, code) -> str:
 
 def _ja(value) -> bool:
     """True only for a real yes: NA (unknown) is no, and never raises as ``bool(pd.NA)``."""
-    return not _missing(value) and bool(value)
+    return not is_missing(value) and bool(value)
 
 
 def clicked_code(selection) -> str | None:

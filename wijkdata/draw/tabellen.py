@@ -46,7 +46,7 @@ def kerncijfers(gegevens: Gegevens, cijfers: pd.DataFrame, gemeentecode: str) ->
              else {"waarde": np.nan, "ondergrens": np.nan, "bovengrens": np.nan})
     eigen["berekend"] = False
     if pd.isna(eigen["waarde"]) and len(cijfers):
-        # The same weighting as the Buurtprofiel's reference (rapportage.gewogen).
+        # The same weighting as the Buurtprofiel's reference (tabellen.gewogen).
         cijfers = cijfers.assign(gemeentecode=gemeentecode or "alle")
         agg = formulas.aggregate(cijfers, "gemeente")
         eigen["waarde"] = agg[pct("eenzaam")].iloc[0] if len(agg) else np.nan

@@ -111,7 +111,7 @@ def gekozen_uitgelicht(initiatieven: pd.DataFrame, keuze) -> list:
 
 
 def kerntekst(kern: dict, gemeentenaam: str) -> list[str]:
-    """Three short sentences for the first step, from rapportage.kerncijfers."""
+    """Three short sentences for the first step, from tabellen.kerncijfers."""
     jaar = tekst(kern["periode"], "jaar onbekend")
     if pd.isna(kern["eenzaam"]["waarde"]):
         lines = [f"Over eenzaamheid in {gemeentenaam} is geen cijfer bekend ({jaar})."]

@@ -31,6 +31,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from wijkdata import formatting
 from wijkdata.escaping import neutralise_formula
+from wijkdata.formatting import is_missing
 from wijkdata.model.schema import (
     AFSTAND,
     BUURTCODE,
@@ -169,15 +170,6 @@ def to_csv_bytes(table: pd.DataFrame) -> bytes:
 
 # ---------------------------------------------------------------- cells, one rule -------
 
-def _is_missing(value) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 def _is_bool(value) -> bool:
     return isinstance(value, (bool, np.bool_))
 
@@ -218,7 +210,7 @@ def _cells(column, series: pd.Series) -> list[_Cell]:
         series = series.dt.tz_convert(formatting.TIJDZONE)
     cells = []
     for value in series.tolist():
-        if _is_missing(value):
+        if is_missing(value):
             cells.append(_Cell("leeg"))
         elif _is_bool(value):
             cells.append(_Cell("ja_nee", bool(value)))

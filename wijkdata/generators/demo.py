@@ -862,7 +862,7 @@ def initiatieven_csv(demo: Demo) -> str:
 
 README_TEXT = (
     "Deze bestanden zijn fictief: de gemeente Lindewaarde (GM9999) bestaat niet.\n"
-    "Ze zijn gemaakt door `python scripts/make_demo.py` (wijkdata/demo.py); "
+    "Ze zijn gemaakt door `python scripts/make_demo.py` (wijkdata/generators/demo.py); "
     "pas ze niet met de hand aan.\n"
 )
 

@@ -73,6 +73,7 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError, ProjError
 
 from wijkdata.errors import Rapport, WijkdataError
+from wijkdata.formatting import fmt_bestandsgrootte
 from wijkdata.model import codes
 from wijkdata.model.schema import (
     CODE,
@@ -405,8 +406,9 @@ def check_zip(data: bytes, filename: str) -> list[zipfile.ZipInfo]:
     total = sum(info.file_size for info in infos)
     if total > MAX_ZIP_BYTES:
         raise WijkdataError(
-            f"Het bestand '{filename}' is uitgepakt {_megabytes(total)} groot; dat is meer dan "
-            f"de {_megabytes(MAX_ZIP_BYTES)} die worden toegestaan. Het is niet geopend.")
+            f"Het bestand '{filename}' is uitgepakt {fmt_bestandsgrootte(total)} groot; dat is "
+            f"meer dan de {fmt_bestandsgrootte(MAX_ZIP_BYTES)} die worden toegestaan. Het is "
+            "niet geopend.")
     unsafe = [info.filename for info in infos if _unsafe_member(info.filename)]
     if unsafe:
         raise WijkdataError(
@@ -430,10 +432,6 @@ def _unsafe_member(name: str) -> bool:
     text = name.replace("\\", "/")
     return (text.startswith("/") or re.match(r"^[A-Za-z]:", text) is not None
             or ".." in text.split("/"))
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / 1024**2:,.0f} MB".replace(",", ".")
 
 
 def _write_temp(data: bytes, directory: str, suffix: str) -> str:
