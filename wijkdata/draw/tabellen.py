@@ -272,9 +272,10 @@ def initiatieven_rond(gegevens: Gegevens, buurtcode: str, n: int = 8,
     pool = gegevens.initiatieven if initiatieven is None else initiatieven
     pool = formulas.active_initiatieven(pool) if len(pool) else pool
     buurt = gegevens.buurten[gegevens.buurten[CODE] == buurtcode]
+    columns = ["naam", "omschrijving", "activiteit", "wij_type", "doelgroepen", "frequentie",
+               "in_buurt", "afstand_m"]
     if buurt.empty or pool.empty:
-        return pd.DataFrame(columns=["naam", "activiteit", "wij_type", "doelgroepen",
-                                     "in_buurt", "afstand_m"])
+        return pd.DataFrame(columns=columns)
     shape = buurt.geometry.iloc[0]
     distance = pool.geometry.distance(shape)
     frame = pool.assign(afstand_m=distance.round(0), in_buurt=pool["buurtcode"] == buurtcode)
@@ -282,8 +283,7 @@ def initiatieven_rond(gegevens: Gegevens, buurtcode: str, n: int = 8,
     inside = frame[frame["in_buurt"]]
     around = frame[~frame["in_buurt"]].sort_values("afstand_m").head(max(n - len(inside), 3))
     out = pd.concat([inside, around])
-    return out[["naam", "omschrijving", "activiteit", "wij_type", "doelgroepen", "frequentie",
-                "in_buurt", "afstand_m"]].reset_index(drop=True)
+    return out[columns].reset_index(drop=True)
 
 
 def tellingen(initiatieven: pd.DataFrame, by: str) -> pd.DataFrame:
