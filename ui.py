@@ -15,7 +15,7 @@ import streamlit as st
 
 from wijkdata.compute import formulas
 from wijkdata.compute.buurttabel import buurtcijfers
-from wijkdata.compute.formulas import Drempels
+from wijkdata.compute.witte_vlekken import Methode
 from wijkdata.draw.tabellen import LEEFTIJD_LABELS
 from wijkdata.errors import WijkdataError, problemen_tabel
 from wijkdata.escaping import escape_markdown
@@ -94,21 +94,21 @@ def gegevens() -> Gegevens:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _cijfers(key: tuple, url: str, gemeente: str | None, periode, leeftijd: str,
-             eenzaamheid: str, drempels: Drempels, filters: tuple) -> pd.DataFrame:
+             eenzaamheid: str, methode: Methode, filters: tuple) -> pd.DataFrame:
     data = _gegevens(url, key)
     chosen = filtered_initiatieven(data, filters) if any(filters) else None
     return buurtcijfers(data, gemeentecode=gemeente, periode=periode, leeftijd=leeftijd,
-                        eenzaamheid=eenzaamheid, drempels=drempels, initiatieven=chosen)
+                        eenzaamheid=eenzaamheid, methode=methode, initiatieven=chosen)
 
 
 def cijfers(keuzes: Keuzes, *, filters: tuple = (None, None, None),
-            drempels: Drempels | None = None, periode="keuze") -> pd.DataFrame:
+            methode: Methode | None = None, periode="keuze") -> pd.DataFrame:
     """Figures per buurt for the shared choices (optionally with initiative filters)."""
     s = store()
     eenzaamheid = eenzaamheid_voor(keuzes.indicator)
     return _cijfers(s.state_key(), s.url, keuzes.gemeente,
                     keuzes.periode if periode == "keuze" else periode, keuzes.leeftijd,
-                    eenzaamheid, drempels or Drempels(), _freeze(filters))
+                    eenzaamheid, methode or Methode(), _freeze(filters))
 
 
 def filtered_initiatieven(data: Gegevens, filters: tuple) -> pd.DataFrame:

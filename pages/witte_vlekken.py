@@ -2,7 +2,7 @@
 import streamlit as st
 
 import ui
-from wijkdata.compute.formulas import Drempels
+from wijkdata.compute.witte_vlekken import Methode
 from wijkdata.draw import grafieken, tabellen
 from wijkdata.model.schema import INDICATOREN, WITTE_VLEK, eenzaamheid_voor, pct
 
@@ -20,9 +20,9 @@ q_aanbod = c2.slider("Initiatieven per 1.000 inwoners: bij de laagste … van de
                      5, 50, 25, step=5, format="%d%%", help="Standaard: de laagste 25%.")
 min_inwoners = c3.number_input("Minimaal aantal inwoners voor een cijfer per 1.000", 0, 5000,
                                100, step=50)
-drempels = Drempels(eenzaam=1 - q_eenzaam / 100, aanbod=q_aanbod / 100,
-                    min_inwoners=int(min_inwoners))
-cijfers = ui.cijfers(keuzes, drempels=drempels)
+methode = Methode(eenzaam=1 - q_eenzaam / 100, aanbod=q_aanbod / 100,
+                   min_inwoners=int(min_inwoners))
+cijfers = ui.cijfers(keuzes, methode=methode)
 tabel = tabellen.witte_vlekken_tabel(cijfers, eenzaamheid)
 
 st.markdown("Het gekleurde vlak linksboven zijn de **witte vlekken**: veel eenzaamheid, "

@@ -6,7 +6,6 @@ import pytest
 from shapely.geometry import Point, box
 
 from wijkdata.compute import formulas
-from wijkdata.compute.formulas import Drempels
 
 
 def make_buurten(n=4, gemeente="0001"):
@@ -73,31 +72,6 @@ def test_distance_to_nearest_initiative_in_metres():
 def test_distance_without_any_initiative_is_missing_not_zero():
     distance = formulas.distance_to_nearest(make_buurten(2), gpd.GeoSeries([], crs="EPSG:28992"))
     assert distance.isna().all()
-
-
-def test_witte_vlek_top_and_bottom_quartile_within_the_gemeente():
-    frame = pd.DataFrame({
-        "gemeentecode": ["GM1"] * 5 + ["GM2"] * 2,
-        "eenzaam_pct": [10, 20, 30, 40, 50, 80, np.nan],
-        "initiatieven_per_1000": [5, 4, 3, 2, 1, 0, 0],
-    })
-    result = formulas.witte_vlekken(frame)
-    # GM1: Q75 of 10..50 is 40, Q25 of 1..5 is 2 → buurten with 40 & 2 and 50 & 1
-    assert result["grens_eenzaam"].iloc[0] == 40 and result["grens_aanbod"].iloc[0] == 2
-    assert result["witte_vlek"].tolist()[:5] == [False, False, False, True, True]
-    # GM2 has one buurt with both figures: it is its own quartile; the other is unknown
-    assert bool(result["witte_vlek"].iloc[5]) is True
-    assert result["witte_vlek"].isna().iloc[6]
-    assert result["kwadrant"].iloc[4] == "witte vlek"
-
-
-def test_witte_vlek_thresholds_are_parameters():
-    frame = pd.DataFrame({"gemeentecode": ["GM1"] * 4, "eenzaam_pct": [10, 20, 30, 40],
-                          "initiatieven_per_1000": [4, 3, 2, 1]})
-    strict = formulas.witte_vlekken(frame, Drempels(eenzaam=0.75, aanbod=0.25))
-    loose = formulas.witte_vlekken(frame, Drempels(eenzaam=0.5, aanbod=0.5))
-    assert strict["witte_vlek"].sum() == 1
-    assert loose["witte_vlek"].sum() == 2
 
 
 @pytest.mark.parametrize("buurt, ref, expected", [

@@ -10,11 +10,15 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from wijkdata.compute import formulas
-from wijkdata.compute.formulas import Drempels
+from wijkdata.compute import formulas, witte_vlekken
+from wijkdata.compute.witte_vlekken import Methode
 from wijkdata.model.gegevens import Gegevens
 from wijkdata.model.schema import (
+    AANBOD_BEKEND,
     AFSTAND,
+    BEREIK_M,
+    BINNEN_BEREIK,
+    BINNEN_BEREIK_PER_1000,
     BOVENGRENS,
     BUURTCIJFERS_SCHEMA,
     BUURTCODE,
@@ -40,12 +44,12 @@ from wijkdata.model.schema import (
     pct,
 )
 
-STANDAARD_DREMPELS = Drempels()
+STANDAARD_METHODE = Methode()
 
 
 def buurtcijfers(gegevens: Gegevens, *, gemeentecode: str | None = None,
                  periode: int | None = None, leeftijd: str = "18+",
-                 eenzaamheid: str = "eenzaam", drempels: Drempels = STANDAARD_DREMPELS,
+                 eenzaamheid: str = "eenzaam", methode: Methode = STANDAARD_METHODE,
                  initiatieven: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per buurt with every figure the dashboard and the export show.
 
@@ -86,18 +90,44 @@ def buurtcijfers(gegevens: Gegevens, *, gemeentecode: str | None = None,
         # No initiative list loaded at all: the count is unknown, not zero.
         frame[INITIATIEVEN] = pd.array([pd.NA] * len(frame), dtype="Int64")
     frame[PER_1000] = formulas.per_1000(
-        frame[INITIATIEVEN].astype(float), frame[INWONERS], drempels.min_inwoners)
+        frame[INITIATIEVEN].astype(float), frame[INWONERS], methode.min_inwoners)
     if has_list and len(chosen):
         frame[AFSTAND] = formulas.distance_to_nearest(
             buurten.reset_index(drop=True), chosen.geometry).values
     else:
         frame[AFSTAND] = np.nan
-    klassen = formulas.witte_vlekken(frame, drempels, eenzaam=pct(eenzaamheid))
-    frame = pd.concat([frame, klassen], axis=1)
+    frame = pd.concat([frame, _witte_vlekken(gegevens, frame, buurten, chosen, has_list,
+                                             eenzaamheid, methode)], axis=1)
     frame[PERIODE] = periode
     frame[LEEFTIJD] = leeftijd
     BUURTCIJFERS_SCHEMA.check(frame)
     return frame
+
+
+def _witte_vlekken(gegevens: Gegevens, frame: pd.DataFrame, buurten: gpd.GeoDataFrame,
+                   chosen: pd.DataFrame, has_list: bool, eenzaamheid: str,
+                   methode: Methode) -> pd.DataFrame:
+    """The supply within reach and the witte-vlek rating (:mod:`witte_vlekken`) of every
+    buurt in ``frame``. Supply is unknown (not rated) without any initiative list, and
+    outside the dekking of the lists (the gemeenten their initiatives lie in)."""
+    out = pd.DataFrame(index=frame.index)
+    if has_list:
+        binnen = witte_vlekken.binnen_bereik(buurten.reset_index(drop=True), chosen,
+                                             methode.bereik_m).values
+        out[BINNEN_BEREIK] = pd.array(binnen, dtype="Int64")
+    else:
+        out[BINNEN_BEREIK] = pd.array([pd.NA] * len(frame), dtype="Int64")
+    out[BINNEN_BEREIK_PER_1000] = formulas.per_1000(
+        out[BINNEN_BEREIK].astype(float), frame[INWONERS], methode.min_inwoners)
+    out[BEREIK_M] = float(methode.bereik_m)
+    dekking = gegevens.dekking if has_list else ()
+    out[AANBOD_BEKEND] = witte_vlekken.in_dekking(frame[BUURTCODE], dekking).to_numpy() \
+        & has_list
+    rating = witte_vlekken.beoordeel(
+        pd.concat([frame, out], axis=1), methode, eenzaam=pct(eenzaamheid),
+        ondergrens=ondergrens(eenzaamheid), aanbod=BINNEN_BEREIK_PER_1000,
+        aantal=BINNEN_BEREIK, aanbod_bekend=AANBOD_BEKEND)
+    return pd.concat([out, rating], axis=1)
 
 
 def gebieden_op_niveau(gegevens: Gegevens, gemeentecode: str | None,

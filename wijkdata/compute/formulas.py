@@ -6,7 +6,6 @@ estimate has NaN, never 0, and is not a witte vlek (nor "not a witte vlek") but 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import geopandas as gpd
@@ -20,12 +19,9 @@ from wijkdata.model.schema import (
     BUURTCODE,
     CODE,
     GEMEENTECODE,
-    GRENS_AANBOD,
-    GRENS_EENZAAM,
     INDICATOR,
     INITIATIEVEN,
     INWONERS,
-    KWADRANT,
     LEEFTIJD,
     LEEFTIJD_ALLE,
     ONDERGRENS,
@@ -34,29 +30,12 @@ from wijkdata.model.schema import (
     RD,
     WAARDE,
     WIJKCODE,
-    WITTE_VLEK,
     pct,
 )
 
 MIN_INWONERS = 100          # below this, per-1,000 rates are not computed
-Q_EENZAAM = 0.75            # witte vlek: loneliness at or above this gemeente quantile ...
-Q_AANBOD = 0.25             # ... and initiatives per 1,000 at or below this one
 EENZAAM_PCT = pct("eenzaam")  # the loneliness column witte vlekken use by default
 STANDAARD_PERCENTAGES = (EENZAAM_PCT, pct("ernstig_eenzaam"))   # aggregate()'s default
-
-
-@dataclass(frozen=True)
-class Drempels:
-    """The witte-vlek thresholds, as quantiles within the gemeente.
-
-    A buurt is a witte vlek when its loneliness is at or above the ``eenzaam`` quantile of the
-    buurten of its gemeente and its initiatives per 1,000 inhabitants are at or below the
-    ``aanbod`` quantile. Defaults: top quartile (0.75) and bottom quartile (0.25).
-    """
-
-    eenzaam: float = Q_EENZAAM
-    aanbod: float = Q_AANBOD
-    min_inwoners: int = MIN_INWONERS
 
 
 # --- indicators --------------------------------------------------------------------------
@@ -252,41 +231,6 @@ def _nearest_outside(tree, points: np.ndarray, polygons: np.ndarray) -> np.ndarr
 
 
 # --- witte vlekken -------------------------------------------------------------------------
-
-def witte_vlekken(frame: pd.DataFrame, drempels: Drempels = Drempels(), *,
-                  eenzaam: str = EENZAAM_PCT, aanbod: str = PER_1000,
-                  groep: str = GEMEENTECODE) -> pd.DataFrame:
-    """Classify buurten as witte vlek, within their gemeente.
-
-    Returns a frame (same index) with the two thresholds used and ``witte_vlek`` as a
-    nullable boolean: True when loneliness >= the ``drempels.eenzaam`` quantile and
-    initiatives per 1,000 <= the ``drempels.aanbod`` quantile of the buurten of the same
-    gemeente that have both figures; missing (<NA>) when either figure is missing.
-    """
-    known = frame[eenzaam].notna() & frame[aanbod].notna()
-    groups = frame.loc[known, groep]
-    grouped = frame[known].groupby(groups)
-    # Per-group quantiles (linear interpolation, as Series.quantile), mapped back to rows.
-    grens_eenzaam = groups.map(grouped[eenzaam].quantile(drempels.eenzaam))
-    grens_aanbod = groups.map(grouped[aanbod].quantile(drempels.aanbod))
-    result = pd.DataFrame(index=frame.index)
-    result[GRENS_EENZAAM] = grens_eenzaam.reindex(frame.index).astype(float)
-    result[GRENS_AANBOD] = grens_aanbod.reindex(frame.index).astype(float)
-    is_vlek = ((frame[eenzaam] >= result[GRENS_EENZAAM])
-               & (frame[aanbod] <= result[GRENS_AANBOD]))
-    result[WITTE_VLEK] = pd.array(is_vlek.where(known, None), dtype="boolean")
-    result[KWADRANT] = _quadrant(frame[eenzaam], frame[aanbod], result).where(known, None)
-    return result
-
-
-def _quadrant(eenzaam: pd.Series, aanbod: pd.Series, grenzen: pd.DataFrame) -> pd.Series:
-    hoog = eenzaam >= grenzen[GRENS_EENZAAM]
-    laag = aanbod <= grenzen[GRENS_AANBOD]
-    return pd.Series(np.select(
-        [hoog & laag, hoog & ~laag, ~hoog & laag],
-        ["witte vlek", "eenzaam, wel aanbod", "minder eenzaam, weinig aanbod"],
-        default="minder eenzaam, wel aanbod"), index=eenzaam.index)
-
 
 # --- comparison ----------------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from wijkdata.compute.formulas import MIN_INWONERS
 from wijkdata.errors import WijkdataError
 from wijkdata.formatting import fmt_getal, fmt_pct
 from wijkdata.model import codes
@@ -51,7 +52,7 @@ class Methode:
     eenzaam: float = 0.75        # quantile of loneliness within the gemeente
     aanbod: float = 0.25         # quantile of supply within reach per 1,000
     bereik_m: float = BEREIK_M   # metres from the buurt border
-    min_inwoners: int = 100      # below this a buurt is not rated
+    min_inwoners: int = MIN_INWONERS   # below this a buurt is not rated
 
 
 # --- supply within reach ----------------------------------------------------------------------
@@ -156,7 +157,8 @@ def beoordeel(frame: pd.DataFrame, methode: Methode = Methode(), *,
     (True where the supply cut is 0: the rule is then "geen
     initiatief binnen bereik"), ``witte_vlek_rang`` (1 = first within
     the gemeente, <NA> when not a witte vlek), ``niet_beoordeeld`` (the reason, or None) and
-    ``witte_vlek_reden`` (one Dutch sentence).
+    ``witte_vlek_reden`` (one Dutch sentence) and ``kwadrant`` (the box of the quadrant
+    figure, None when not rated).
     """
     index = frame.index
     waarde = pd.to_numeric(frame[eenzaam], errors="coerce").astype(float)
@@ -203,6 +205,10 @@ def beoordeel(frame: pd.DataFrame, methode: Methode = Methode(), *,
                                    per_1000, frame.get("buurtcode", pd.Series(index, index=index)))
     out["niet_beoordeeld"] = reden
     aantallen = frame[aantal] if aantal in frame else pd.Series(np.nan, index=index)
+    out["kwadrant"] = pd.Series(np.select(
+        [hoog & laag, hoog & ~laag, ~hoog & laag],
+        ["witte vlek", "eenzaam, wel aanbod", "minder eenzaam, weinig aanbod"],
+        default="minder eenzaam, wel aanbod"), index=index, dtype=object).where(rated, None)
     out["witte_vlek_reden"] = [
         _zin(*row, methode) for row in zip(
             reden, waarde, onder, per_1000, aantallen, out["grens_eenzaam"],

@@ -35,7 +35,7 @@ from reportlab.platypus import (
 
 from wijkdata.compute import formulas
 from wijkdata.compute.buurttabel import als_gebieden, buurtcijfers, gebieden_op_niveau
-from wijkdata.compute.formulas import Drempels
+from wijkdata.compute.witte_vlekken import Methode
 from wijkdata.draw import grafieken, kaart, tabellen
 from wijkdata.errors import WijkdataError
 from wijkdata.escaping import escape_html
@@ -420,7 +420,7 @@ def _witte_vlekken(cijfers, vlekken, charts, styles) -> list:
     known = cijfers[cijfers[GRENS_EENZAAM].notna()]
     grens_e = known[GRENS_EENZAAM].iloc[0] if len(known) else float("nan")
     grens_a = known[GRENS_AANBOD].iloc[0] if len(known) else float("nan")
-    d = Drempels()
+    d = Methode()
     out = [Paragraph("2 Witte vlekken", s["h1"]),
            Paragraph(
                "Een <b>witte vlek</b> is een buurt waar eenzaamheid bij de hoogste "
@@ -579,7 +579,7 @@ def _bronnen(gegevens, gemeentecode, kern, styles) -> list:
                          "onder 'Gebruikte gegevens'.", s["body"]))
     out += [Paragraph("Definities", s["h2"]),
             _table(tabellen.definities(), [2.2, 1.2, 5.3, 4], s, bold_first=True)]
-    d = Drempels()
+    d = Methode()
     uitleg = tabellen.UITLEG.format(min_inwoners=d.min_inwoners,
                                       q_eenzaam=round((1 - d.eenzaam) * 100),
                                       q_aanbod=round(d.aanbod * 100))

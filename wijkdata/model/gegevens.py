@@ -82,6 +82,13 @@ class Gegevens:
         return formulas.join_initiatieven_to_buurten(self.initiatieven_bron, self.gebieden)
 
     @cached_property
+    def dekking(self) -> tuple[str, ...]:
+        """Gemeente- and wijkcodes where the initiative lists say something: outside them the
+        supply is unknown, not zero. By default the gemeenten the initiatives lie in."""
+        from wijkdata.compute.witte_vlekken import standaard_dekking
+        return standaard_dekking(self.initiatieven)
+
+    @cached_property
     def gemeenten(self) -> pd.DataFrame:
         """code and naam of every gemeente with buurten, sorted by name."""
         frame = self.buurten[[GEMEENTECODE, GEMEENTENAAM]].drop_duplicates(GEMEENTECODE)

@@ -140,6 +140,19 @@ GRENS_EENZAAM = "grens_eenzaam"
 GRENS_AANBOD = "grens_aanbod"
 WITTE_VLEK = "witte_vlek"
 KWADRANT = "kwadrant"
+# The witte-vlek method (wijkdata.compute.witte_vlekken): supply within reach, certainty,
+# coverage and rank.
+BINNEN_BEREIK = "initiatieven_binnen_bereik"
+BINNEN_BEREIK_PER_1000 = "initiatieven_binnen_bereik_per_1000"
+BEREIK_M = "bereik_m"
+AANBOD_BEKEND = "aanbod_bekend"
+HOOG_EENZAAM = "hoog_eenzaam"
+WEINIG_AANBOD = "weinig_aanbod"
+GEEN_AANBOD_REGEL = "geen_aanbod_regel"
+ZEKERHEID = "witte_vlek_zekerheid"
+RANG = "witte_vlek_rang"
+NIET_BEOORDEELD = "niet_beoordeeld"
+REDEN = "witte_vlek_reden"
 
 
 def pct(indicator: str) -> str:
@@ -335,13 +348,31 @@ BUURTCIJFERS_SCHEMA = Schema("met cijfers per buurt", (
           "inwoners", "per 1.000 inwoners"),
     Kolom(AFSTAND, GETAL, "afstand van de buurtrand tot het dichtstbijzijnde initiatief "
           "(0 = in de buurt)", "m"),
-    Kolom(GRENS_EENZAAM, GETAL, "grens voor 'veel eenzaamheid' in de gemeente (kwantiel)",
-          "%"),
-    Kolom(GRENS_AANBOD, GETAL, "grens voor 'weinig initiatieven' in de gemeente (kwantiel)",
-          "per 1.000 inwoners"),
-    Kolom(WITTE_VLEK, JA_NEE, "witte vlek: ja, nee, of leeg = onbekend (een cijfer "
-          "ontbreekt)"),
-    Kolom(KWADRANT, TEKST, "vak van de kwadrantfiguur; leeg = onbekend"),
+    Kolom(BINNEN_BEREIK, GEHEEL, "lopende initiatieven in de buurt of binnen het bereik van "
+          "haar rand; leeg = geen lijst geladen", "aantal"),
+    Kolom(BINNEN_BEREIK_PER_1000, GETAL, "initiatieven binnen bereik ÷ inwoners × 1.000; leeg "
+          "onder het minimum aantal inwoners", "per 1.000 inwoners"),
+    Kolom(BEREIK_M, GETAL, "het bereik: afstand tot de buurtrand waarbinnen een initiatief "
+          "meetelt (rechte lijn)", "m", leeg_mag=False),
+    Kolom(AANBOD_BEKEND, JA_NEE, "ligt de buurt in het gebied dat de initiatievenlijsten "
+          "dekken", leeg_mag=False),
+    Kolom(GRENS_EENZAAM, GETAL, "grens voor 'veel eenzaamheid' in de gemeente (kwantiel van "
+          "de beoordeelde buurten)", "%"),
+    Kolom(GRENS_AANBOD, GETAL, "grens voor 'weinig aanbod' in de gemeente (kwantiel van de "
+          "initiatieven binnen bereik per 1.000)", "per 1.000 inwoners"),
+    Kolom(HOOG_EENZAAM, JA_NEE, "eenzaamheid op of boven de grens; leeg = niet beoordeeld"),
+    Kolom(WEINIG_AANBOD, JA_NEE, "aanbod op of onder de grens; leeg = niet beoordeeld"),
+    Kolom(GEEN_AANBOD_REGEL, JA_NEE, "de grens voor aanbod is 0: de regel is 'geen "
+          "initiatief binnen bereik'; leeg = niet beoordeeld"),
+    Kolom(WITTE_VLEK, JA_NEE, "witte vlek: ja, nee, of leeg = niet beoordeeld (zie reden)"),
+    Kolom(ZEKERHEID, TEKST, "'zeker' (ook de ondergrens haalt de grens) of 'mogelijk'; leeg "
+          "= geen witte vlek"),
+    Kolom(RANG, GEHEEL, "plaats binnen de gemeente (1 = eerst): zeker voor mogelijk, dan "
+          "ondergrens hoog-laag, dan aanbod laag-hoog; leeg = geen witte vlek"),
+    Kolom(NIET_BEOORDEELD, TEKST, "waarom de buurt niet beoordeeld is; leeg = beoordeeld"),
+    Kolom(REDEN, TEKST, "één zin: de cijfers en de grenzen, of waarom niet beoordeeld",
+          leeg_mag=False),
+    Kolom(KWADRANT, TEKST, "vak van de kwadrantfiguur; leeg = niet beoordeeld"),
     Kolom(PERIODE, GEHEEL, "jaar van de eenzaamheidscijfers; leeg als er geen zijn", "jaar"),
     Kolom(LEEFTIJD, TEKST, "leeftijdsgroep van de eenzaamheidscijfers", leeg_mag=False),
 ))
