@@ -142,11 +142,47 @@ def publish_files(url: str, files: dict[str, bytes]) -> dict[str, object]:
     return results
 
 
-def almere_files(seed: int = 0) -> dict[str, bytes]:
+def almere_files(seed: int = 0, *, punten: int = 0) -> dict[str, bytes]:
     """tests.realshapes.almere_scenario (PDOK buurten without gemeentenaam, CBS Kerncijfers
-    OData CSV, RIVM 50120NED with buurt rows only) plus a Dutch-Excel initiative list."""
+    OData CSV, RIVM 50120NED with buurt rows only) plus a Dutch-Excel initiative list: by
+    buurtcode only, or — with ``punten`` > 0 — that many initiatives with RD coordinates at
+    random places in the gemeente, as a list with addresses geocoded by the gemeente."""
     from tests.realshapes import almere_scenario, gemeente_buurtcodes
     files = almere_scenario(seed)
     codes = [c for c in gemeente_buurtcodes() if c.startswith("BU")]
-    files["initiatieven_almere.csv"] = initiatieven_csv(codes, seed=seed)
+    if punten:
+        files["initiatieven_almere.csv"] = initiatieven_met_punten_csv(
+            files["buurten_pdok_2024.geojson"], punten, seed=seed)
+    else:
+        files["initiatieven_almere.csv"] = initiatieven_csv(codes, seed=seed)
     return files
+
+
+def initiatieven_met_punten_csv(buurten_geojson: bytes, n: int, seed: int = 0) -> bytes:
+    """``n`` initiatives at uniformly random points inside the buurten of a GeoJSON, as a
+    ';'-separated Dutch-Excel CSV with RD x/y (decimal comma) and no buurtcode."""
+    import csv
+    import io
+
+    import geopandas as gpd
+    import shapely
+
+    from wijkdata.model.schema import ACTIVITEITEN, WIJ_TYPES
+    # the PDOK fixture has invalid rings on purpose, as the real files do
+    area = gpd.read_file(io.BytesIO(buurten_geojson)).to_crs("EPSG:28992").make_valid() \
+        .union_all()
+    rng = np.random.default_rng(seed)
+    minx, miny, maxx, maxy = area.bounds
+    points = []
+    while len(points) < n:
+        x, y = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
+        if area.contains(shapely.Point(x, y)):
+            points.append((x, y))
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["Naam initiatief", "Activiteit", "Wij-type", "Startdatum", "X", "Y"])
+    for i, (x, y) in enumerate(points):
+        writer.writerow([f"Buurtinitiatief {i}", ACTIVITEITEN[i % len(ACTIVITEITEN)],
+                         WIJ_TYPES[i % len(WIJ_TYPES)], f"{1 + i % 28}-{1 + i % 12}-2023",
+                         f"{x:.1f}".replace(".", ","), f"{y:.1f}".replace(".", ",")])
+    return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
