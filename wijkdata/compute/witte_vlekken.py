@@ -213,7 +213,10 @@ def beoordeel(frame: pd.DataFrame, methode: Methode = Methode(), *,
         _zin(*row, methode) for row in zip(
             reden, waarde, onder, per_1000, aantallen, out["grens_eenzaam"],
             out["grens_aanbod"], geen_regel, vlek, zeker, n_inw)]
-    return out
+    # The order of the per-buurt table's schema (model.schema.BUURTCIJFERS_SCHEMA).
+    return out[["grens_eenzaam", "grens_aanbod", "hoog_eenzaam", "weinig_aanbod",
+                "geen_aanbod_regel", "witte_vlek", "witte_vlek_zekerheid", "witte_vlek_rang",
+                "niet_beoordeeld", "witte_vlek_reden", "kwadrant"]]
 
 
 def _rang(groep: pd.Series, vlek: pd.Series, zeker: pd.Series, onder: pd.Series,
