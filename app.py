@@ -1,7 +1,8 @@
 """Kleine wij's — the frame: page navigation and the shared choices in the sidebar.
 
 Everything drawn here is shared by every page; the choices live in session state and in the
-URL (?gemeente=...&buurt=...), so a link reopens the same view.
+URL (?gemeente=...&buurt=...), so a link reopens the same view; so do the witte-vlek method's
+thresholds (?hoogste=30&laagste=25&bereik=500&min_inwoners=100, only where not the default).
 """
 from __future__ import annotations
 
@@ -52,6 +53,7 @@ def restore_from_url() -> None:
             elif key == "uitgelicht":
                 value = [int(v) for v in value.split(",") if v.isdigit()]
             st.session_state[key] = value
+    ui.methode_uit_url(params)
 
 
 def sidebar(data) -> None:
@@ -109,6 +111,8 @@ def mirror_to_url() -> None:
             value = ",".join(str(v) for v in value)
         if value not in (None, "", 0):        # step 0 (preparing) needs no parameter
             wanted[key] = str(value)
+    # The witte-vlek method: only what differs from the defaults, so plain links stay short.
+    wanted.update(ui.methode_url())
     if dict(st.query_params) != wanted:
         st.query_params.from_dict(wanted)
 

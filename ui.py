@@ -57,6 +57,7 @@ def page(title: str, intro: str | None = None) -> tuple[Gegevens, Keuzes]:
     demo_banner(data)
     if no_data(data):
         st.stop()
+    methode_melding()
     return data, keuzes()
 
 
@@ -103,12 +104,13 @@ def _cijfers(key: tuple, url: str, gemeente: str | None, periode, leeftijd: str,
 
 def cijfers(keuzes: Keuzes, *, filters: tuple = (None, None, None),
             methode: Methode | None = None, periode="keuze") -> pd.DataFrame:
-    """Figures per buurt for the shared choices (optionally with initiative filters)."""
+    """Figures per buurt for the shared choices (optionally with initiative filters), rated
+    by the chosen witte-vlek method (:func:`gekozen_methode`) unless ``methode`` is given."""
     s = store()
     eenzaamheid = eenzaamheid_voor(keuzes.indicator)
     return _cijfers(s.state_key(), s.url, keuzes.gemeente,
                     keuzes.periode if periode == "keuze" else periode, keuzes.leeftijd,
-                    eenzaamheid, methode or Methode(), _freeze(filters))
+                    eenzaamheid, methode or gekozen_methode(), _freeze(filters))
 
 
 def filtered_initiatieven(data: Gegevens, filters: tuple) -> pd.DataFrame:
@@ -181,6 +183,96 @@ def keuzes() -> Keuzes:
     return Keuzes(None if gemeente == NEDERLAND else gemeente, ss.get("niveau", "buurt"),
                   ss.get("indicator", "eenzaam"),
                   ss.get("periode"), ss.get("leeftijd", "18+"))
+
+
+# ---------------------------------------------------------------- the witte-vlek method --
+# Chosen once (the controls on the Witte vlekken page), kept in plain session keys and in the
+# URL, and used by every page, chart, table, download, slide and the PDF. The keys hold what
+# a person chooses: the highest .. % (loneliness), the lowest .. % (supply), metres, people.
+
+HOOGSTE = "hoogste"            # % of buurten with the highest loneliness: 100 × (1 − eenzaam)
+LAAGSTE = "laagste"            # % of buurten with the lowest supply: 100 × aanbod
+BEREIK = "bereik"              # metres from the buurt border
+MIN_INWONERS = "min_inwoners"
+# (lowest, highest, step) a control allows; a URL value outside these is ignored.
+METHODE_BEREIK = {HOOGSTE: (5, 50, 5), LAAGSTE: (5, 50, 5), BEREIK: (0, 2000, 100),
+                  MIN_INWONERS: (0, 5000, 50)}
+
+
+def methode_standaard() -> dict[str, int]:
+    """The defaults (wijkdata.compute.witte_vlekken.Methode) as the controls show them."""
+    d = Methode()
+    return {HOOGSTE: round((1 - d.eenzaam) * 100), LAAGSTE: round(d.aanbod * 100),
+            BEREIK: round(d.bereik_m), MIN_INWONERS: int(d.min_inwoners)}
+
+
+def methode_waarde(key: str, value) -> int | None:
+    """``value`` (a number or URL text) as a whole number the control ``key`` allows, or
+    None: not a whole number, outside the range, or off the step."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    low, high, step = METHODE_BEREIK[key]
+    if not low <= number <= high or (number - low) % step:
+        return None
+    return number
+
+
+def methode_keuzes() -> dict[str, int]:
+    """The chosen values (valid ones from the session, the defaults for the rest); written
+    back, so every page reads the same."""
+    ss = st.session_state
+    out = {}
+    for key, default in methode_standaard().items():
+        value = methode_waarde(key, ss.get(key))
+        out[key] = default if value is None else value
+        ss[key] = out[key]
+    return out
+
+
+def als_methode(keuze: dict[str, int]) -> Methode:
+    return Methode(eenzaam=round(1 - keuze[HOOGSTE] / 100, 4),
+                   aanbod=round(keuze[LAAGSTE] / 100, 4),
+                   bereik_m=keuze[BEREIK], min_inwoners=keuze[MIN_INWONERS])
+
+
+def gekozen_methode() -> Methode:
+    """The witte-vlek method of this session (see :func:`methode_keuzes`)."""
+    return als_methode(methode_keuzes())
+
+
+def methode_uit_url(params) -> None:
+    """Take the method's values from the URL (``params``: st.query_params); invalid ones
+    are ignored, so a typed link never breaks a page."""
+    for key in METHODE_BEREIK:
+        if key in params:
+            value = methode_waarde(key, params[key])
+            if value is not None:
+                st.session_state[key] = value
+
+
+def methode_url() -> dict[str, str]:
+    """The URL parameters of the method: only the values that differ from the defaults."""
+    standaard = methode_standaard()
+    return {key: str(value) for key, value in methode_keuzes().items()
+            if value != standaard[key]}
+
+
+def methode_herstellen() -> None:
+    st.session_state.update(methode_standaard())
+
+
+def methode_melding() -> None:
+    """A short line on every page when the method differs from the defaults."""
+    if methode_url():
+        st.caption(f"Eigen grenzen voor witte vlekken: {methode_tekst(gekozen_methode())}. "
+                   "Aan te passen op de pagina Witte vlekken.")
+
+
+def methode_tekst(methode: Methode) -> str:
+    from wijkdata.draw.tabellen import grenzen_tekst
+    return grenzen_tekst(methode)
 
 
 def is_waar(value) -> bool:
@@ -581,16 +673,17 @@ def raadsinformatie_button(data: Gegevens, keuzes: Keuzes, key: str) -> None:
     """The PDF report for the agenda, made only when asked (a few seconds), then offered
     for download (see :func:`export_buttons`)."""
     from wijkdata.export.raadsrapport import raadsinformatie_pdf
+    methode = gekozen_methode()
     if keuzes.gemeente is None:
         st.caption("Kies één gemeente om de raadsinformatie (PDF) te maken.")
         return
     failure = export_buttons(
         PDF, f"raadsinformatie_{keuzes.gemeente}.pdf",
         lambda: raadsinformatie_pdf(data, keuzes.gemeente, periode=keuzes.periode,
-                                    leeftijd=keuzes.leeftijd),
+                                    leeftijd=keuzes.leeftijd, methode=methode),
         key=key, label="Raadsinformatie",
         version=lambda: (store().state_key(), keuzes.gemeente, keuzes.periode,
-                         keuzes.leeftijd),
+                         keuzes.leeftijd, methode),
         help="Kaart, witte vlekken, profielen, initiatieven en bronnen op A4, om bij de "
              "agenda te voegen.")
     if failure is not None:

@@ -4,11 +4,15 @@ import streamlit as st
 
 import ui
 from wijkdata.draw import grafieken, tabellen
+from wijkdata.escaping import escape_markdown
 from wijkdata.formatting import fmt_getal, fmt_meters
 from wijkdata.model import codes
 from wijkdata.model.gegevens import met_code, tekst
 from wijkdata.model.schema import (
     AFSTAND,
+    BEREIK_M,
+    BINNEN_BEREIK,
+    BINNEN_BEREIK_PER_1000,
     BUURTCODE,
     BUURTNAAM,
     INDICATOREN,
@@ -16,8 +20,11 @@ from wijkdata.model.schema import (
     INWONERS,
     LONELINESS,
     PER_1000,
+    RANG,
+    REDEN,
     WIJKNAAM,
     WITTE_VLEK,
+    ZEKERHEID,
     eenzaamheid_voor,
 )
 
@@ -39,13 +46,20 @@ cols = st.columns(4)
 cols[0].metric("Inwoners", fmt_getal(rij[INWONERS]))
 cols[1].metric("Initiatieven in de buurt", fmt_getal(rij[INITIATIEVEN],
                                                      missing="geen lijst geladen"))
-cols[2].metric("Per 1.000 inwoners", fmt_getal(rij[PER_1000], 1,
-                                               missing="te weinig inwoners"))
+cols[2].metric("Binnen bereik per 1.000 inw.",
+               fmt_getal(rij[BINNEN_BEREIK_PER_1000], 1, missing="niet berekend"),
+               help=f"{fmt_getal(rij[BINNEN_BEREIK], missing='onbekend')} initiatieven in de "
+                    f"buurt of binnen {fmt_getal(rij[BEREIK_M])} m van de rand. In de buurt "
+                    f"zelf: {fmt_getal(rij[PER_1000], 1, missing='niet berekend')} per 1.000.")
 cols[3].metric("Dichtstbijzijnde initiatief", fmt_meters(rij[AFSTAND]))
 # witte_vlek is a nullable boolean: True, False or unknown (pd.NA), never `is True`.
 if ui.is_waar(rij[WITTE_VLEK]):
-    st.warning("Deze buurt is een **witte vlek**: veel eenzaamheid en weinig initiatieven, "
-               "vergeleken met de andere buurten van de gemeente.", icon="🔎")
+    st.warning(f"Deze buurt is **{tekst(rij[ZEKERHEID], 'mogelijk')} een witte vlek** "
+               f"(nr. {fmt_getal(rij[RANG])} in de gemeente): veel eenzaamheid en weinig "
+               "initiatieven binnen bereik, vergeleken met de andere buurten van de gemeente.",
+               icon="🔎")
+if isinstance(rij[REDEN], str) and rij[REDEN]:
+    st.caption(escape_markdown(rij[REDEN]))
 
 profiel = tabellen.profiel(data, cijfers, buurtcode)
 st.markdown(f"**Vergeleken met wijk, gemeente en Nederland** ({ui.periode_label(keuzes)}). "

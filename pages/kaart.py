@@ -27,6 +27,10 @@ with st.container(horizontal=True):
     doelgroepen = st.multiselect("Doelgroep", DOELGROEPEN, placeholder="Alle doelgroepen")
     kleur_op = st.radio("Kleur van de punten", ["wij_type", "activiteit"], horizontal=True,
                         format_func={"wij_type": "wij-type", "activiteit": "activiteit"}.get)
+    omlijnen = st.toggle("Witte vlekken omlijnen", value=True, key="kaart_vlekken",
+                         disabled=keuzes.niveau != "buurt",
+                         help="Zwarte rand: zeker een witte vlek; oranje rand: mogelijk. "
+                              "Alleen op niveau buurt.")
 
 filters = (activiteiten, wij_types, doelgroepen)
 cijfers = ui.cijfers(keuzes, filters=filters)
@@ -47,6 +51,8 @@ if te_veel:
 fig = kaart.choropleth(geo, gebieden, column, indicator=keuzes.indicator, view=view,
                        initiatieven=points, kleur_op=kleur_op,
                        highlight=st.session_state.get("buurt"))
+if omlijnen and keuzes.niveau == "buurt":
+    kaart.add_witte_vlekken(fig, geo, cijfers)
 event = st.plotly_chart(fig, width="stretch", on_select="rerun", selection_mode="points",
                         key="kaart", theme=None,
                         config={"displayModeBar": True, "displaylogo": False,

@@ -2,7 +2,6 @@
 import streamlit as st
 
 import ui
-from wijkdata.compute.witte_vlekken import Methode
 from wijkdata.draw import tabellen
 
 ui.frame_guard()
@@ -18,9 +17,8 @@ ui.table(tabellen.definities(), name="definities",
          column_config={"Definitie": st.column_config.TextColumn(width="large")})
 
 st.header("Zo rekenen we")
-st.markdown(tabellen.UITLEG.format(min_inwoners=Methode().min_inwoners,
-                                     q_eenzaam=round((1 - Methode().eenzaam) * 100),
-                                     q_aanbod=round(Methode().aanbod * 100)))
+ui.methode_melding()
+st.markdown(tabellen.uitleg(ui.gekozen_methode()))
 
 st.header("Waar u op moet letten")
 st.markdown(tabellen.KANTTEKENINGEN)

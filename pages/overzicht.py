@@ -34,9 +34,10 @@ cols[1].metric(f"Eenzaam ({tekst(k['periode'], 'geen jaar')}, {keuzes.leeftijd})
                fmt_pct(k["eenzaam"]["waarde"]), help=uitleg)
 cols[2].metric("Initiatieven", fmt_getal(k["initiatieven"], missing="geen lijst geladen"),
                help=f"{fmt_getal(k['per_1000'], 1)} per 1.000 inwoners.")
+telling = tabellen.witte_vlekken_telling(cijfers)
 cols[3].metric("Witte vlekken", fmt_getal(k["witte_vlekken"]),
-               help="Buurten met eenzaamheid bij de hoogste 25% en initiatieven per 1.000 "
-                    "inwoners bij de laagste 25% van de gemeente.")
+               help=f"{telling['zeker']} zeker, {telling['mogelijk']} mogelijk. Grenzen: "
+                    f"{tabellen.grenzen_tekst(ui.gekozen_methode())}.")
 if k["zonder_gegevens"]:
     st.caption(f"Van {k['zonder_gegevens']} van de {k['buurten']} buurten is geen cijfer over "
                "eenzaamheid bekend (te klein of geheim); die staan grijs op de kaart.")
@@ -58,12 +59,14 @@ with right:
     if top.empty:
         st.write("Geen witte vlekken gevonden met de huidige grenzen.")
     else:
-        ui.table(top[["Buurt", "Eenzaam (%)", "Per 1.000 inwoners"]],
+        ui.table(top[["Buurt", "Zekerheid", "Eenzaam (%)", "Per 1.000 inwoners"]],
                  name=f"top_witte_vlekken_{keuzes.bestandsdeel}",
-                 column_config={"Buurt": st.column_config.TextColumn(width=140),
+                 column_config={"Buurt": st.column_config.TextColumn(width="medium"),
+                                "Zekerheid": st.column_config.TextColumn(width=80),
                                 "Eenzaam (%)": st.column_config.Column(width=90),
                                 "Per 1.000 inwoners": st.column_config.Column(
-                                    "Per 1.000 inw.", width=90)})
+                                    "Per 1.000 inw.", width=100,
+                                    help="Initiatieven binnen bereik per 1.000 inwoners")})
     st.page_link("pages/witte_vlekken.py", label="Alle witte vlekken",
                  icon=":material/crop_free:")
     st.page_link("pages/buurtprofiel.py", label="Een buurt bekijken",

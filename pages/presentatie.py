@@ -25,6 +25,7 @@ stap = ui.presentatie_stap()
 if stap == 0:
     st.title("Presentatie voorbereiden")
     ui.demo_banner(data)
+    ui.methode_melding()
     st.write("Kies wat u de raad wilt laten zien. Tijdens de presentatie gaat u met de "
              "pijltjestoetsen, Page Up/Page Down (ook op een presentatieklikker) of de "
              "grote knoppen naar de volgende of vorige stap. Escape stopt de presentatie.")
@@ -66,7 +67,8 @@ elif stap == 2:
                                    height=760, marker_size=20, line_width=4, **BIG)
     ui.presentatie_figuur(fig, "kwadrant")
 elif stap == 3:
-    ui.slide(kop + presentatie.vlekken_html(presentatie.top_vlekken(cijfers)))
+    ui.slide(kop + presentatie.vlekken_html(presentatie.top_vlekken(cijfers),
+                                            ui.gekozen_methode()))
 elif stap == 4:
     buurt = presentatie.gekozen_buurt(cijfers, ss.get("buurt"))
     rij = cijfers.set_index(BUURTCODE).loc[buurt]

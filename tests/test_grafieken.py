@@ -1,6 +1,7 @@
 """Chart texts: numbers by the one rounding rule, Dutch separators, never 'nan' or 'None'."""
 import numpy as np
 import pandas as pd
+import pytest
 
 from wijkdata.draw import grafieken
 
@@ -22,27 +23,62 @@ def assert_clean(fig):
 
 def quadrant_cijfers() -> pd.DataFrame:
     return pd.DataFrame({
-        "buurtcode": ["BU03630001", "BU03630002", "BU03630003"],
-        "buurtnaam": ["Oost", None, "West"],
-        "gemeentecode": ["GM0363"] * 3,
-        "eenzaam_pct": [52.25, 40.0, np.nan],
-        "initiatieven_per_1000": [0.25, 3.05, 1.0],
-        "kwadrant": ["witte vlek", "minder eenzaam, wel aanbod", "onbekend"],
-        "grens_eenzaam": [49.95] * 3, "grens_aanbod": [0.35] * 3,
+        "buurtcode": ["BU03630001", "BU03630002", "BU03630003", "BU03630004", "BU03630005"],
+        "buurtnaam": ["Oost", None, "West", "Noord", "Zuid"],
+        "gemeentecode": ["GM0363"] * 5,
+        "eenzaam_pct": [52.25, 40.0, np.nan, 51.0, 50.5],
+        "eenzaam_ondergrens": [50.0, 38.0, np.nan, 47.0, 49.0],
+        "eenzaam_bovengrens": [54.5, 42.0, np.nan, 55.0, 52.0],
+        "initiatieven_per_1000": [0.0, 3.05, 1.0, 0.0, 0.0],
+        "initiatieven_binnen_bereik_per_1000": [0.25, 3.05, 1.0, 0.0, 0.0],
+        "bereik_m": [500] * 5,
+        "witte_vlek": pd.array([True, False, pd.NA, True, True], dtype="boolean"),
+        "witte_vlek_zekerheid": ["zeker", None, None, "mogelijk", "mogelijk"],
+        "kwadrant": ["witte vlek", "minder eenzaam, wel aanbod", None, "witte vlek",
+                     "witte vlek"],
+        "grens_eenzaam": [49.95] * 5, "grens_aanbod": [0.35] * 5,
     })
 
 
+# Updated for issue 11: x is the supply within reach, zeker and mogelijk are two traces.
 def test_quadrant_hover_and_threshold_texts_use_the_rule():
     fig = grafieken.quadrant_chart(quadrant_cijfers(), "eenzaam_pct", "Eenzaam",
                                    highlight=["BU03630002"])
     hover = {trace.name: list(trace.text) for trace in fig.data}
-    assert hover["witte vlek"] == ["Oost<br>Eenzaam: 52,3%<br>0,3 per 1.000"]
+    assert hover["witte vlek, zeker"] == [
+        "Oost<br>Eenzaam: 52,3% (50,0–54,5%)<br>0,3 per 1.000 binnen 500 m"]
     # No name: the code. 3,05 half up is 3,1.
-    assert hover["minder eenzaam, wel aanbod"] == ["BU03630002<br>Eenzaam: 40,0%<br>3,1 per 1.000"]
+    assert hover["minder eenzaam, wel aanbod"] == [
+        "BU03630002<br>Eenzaam: 40,0% (38,0–42,0%)<br>3,1 per 1.000 binnen 500 m"]
     notes = [a.text for a in fig.layout.annotations]
     assert "grens eenzaamheid 50,0%" in notes and "grens aanbod 0,4" in notes
     assert "BU03630002" in notes
     assert_clean(fig)
+
+
+def test_quadrant_tells_zeker_from_mogelijk_and_spreads_the_ties_at_zero():
+    fig = grafieken.quadrant_chart(quadrant_cijfers(), "eenzaam_pct", "Eenzaam")
+    traces = {t.name: t for t in fig.data}
+    zeker, mogelijk = traces["witte vlek, zeker"], traces["witte vlek, mogelijk"]
+    assert zeker.marker.symbol != mogelijk.marker.symbol
+    assert zeker.marker.color != mogelijk.marker.color
+    # The unrated buurt is not drawn at all.
+    drawn = [c for t in fig.data for c in t.customdata]
+    assert "BU03630003" not in drawn and len(drawn) == 4
+    # Two buurten at 0 within reach: labelled band, spread apart, both inside it.
+    notes = [a.text for a in fig.layout.annotations]
+    assert "2 buurten zonder initiatief binnen 500 m" in notes
+    xs = list(mogelijk.x)
+    assert len(set(xs)) == 2
+    band = [s for s in fig.layout.shapes if s.yref == "paper"][0]
+    assert all(band.x0 <= x <= band.x1 for x in xs)
+    assert fig.layout.xaxis.title.text == "Initiatieven binnen 500 m per 1.000 inwoners"
+    assert zeker.error_y.array is None
+    with_intervals = grafieken.quadrant_chart(quadrant_cijfers(), "eenzaam_pct", "Eenzaam",
+                                              intervallen=True)
+    zeker = {t.name: t for t in with_intervals.data}["witte vlek, zeker"]
+    assert list(zeker.error_y.arrayminus) == pytest.approx([2.25])
+    assert_clean(with_intervals)
 
 
 def test_interval_trend_and_age_charts_say_geen_gegevens_for_a_gap():

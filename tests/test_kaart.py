@@ -92,3 +92,20 @@ def test_initiative_hover_missing_fields_read_geen_gegevens_and_text_stays_liter
     assert list(fig.data[0].text) == [
         "‹b›Koffie‹/b›<br>geen gegevens · bonding<br>voor: geen gegevens",
         "initiatief zonder naam<br>feest · bonding<br>voor: iedereen<br>(locatie op buurtniveau)"]
+
+
+def test_witte_vlekken_are_outlined_zeker_and_mogelijk_apart():
+    import plotly.graph_objects as go
+    cijfers = pd.DataFrame({
+        "buurtcode": ["BU00010001", "BU00010002", "BU00010003", "BU00010004"],
+        "witte_vlek": pd.array([True, True, False, pd.NA], dtype="boolean"),
+        "witte_vlek_zekerheid": ["zeker", "mogelijk", None, None]})
+    fig = kaart.add_witte_vlekken(go.Figure(), {"type": "FeatureCollection", "features": []},
+                                  cijfers)
+    traces = {t.name: t for t in fig.data}
+    assert set(traces) == {"witte vlek, zeker (zwarte rand): 1",
+                           "witte vlek, mogelijk (oranje rand): 1"}
+    zeker, mogelijk = traces.values()
+    assert list(zeker.locations) == ["BU00010001"] and list(mogelijk.locations) == ["BU00010002"]
+    assert zeker.marker.line.color != mogelijk.marker.line.color
+    assert zeker.marker.line.width > mogelijk.marker.line.width

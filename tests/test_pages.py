@@ -185,10 +185,12 @@ def test_buurtprofiel_on_buurt_only_rivm_has_weighted_references_as_the_overzich
 
 
 def test_buurtprofiel_says_when_a_buurt_is_a_witte_vlek(store_dir):
-    # BU99990203 (Scheepmakersbuurt) is a witte vlek of the demo; witte_vlek is a numpy
-    # or pandas bool there, for which `is True` is always False.
-    at = start("pages/buurtprofiel.py", buurt="BU99990203")
-    assert any("witte vlek" in w.value for w in at.warning)
+    # BU99990204 (Dijkzicht) is a witte vlek of the demo by the issue-11 method (mogelijk,
+    # first); witte_vlek is a numpy or pandas bool there, for which `is True` is always False.
+    at = start("pages/buurtprofiel.py", buurt="BU99990204")
+    assert any("mogelijk een witte vlek" in w.value and "nr. 1" in w.value
+               for w in at.warning)
+    assert "Witte vlek (mogelijk" in texts(at)
     at = start("pages/buurtprofiel.py", buurt="BU99990101")      # Binnenstad: no witte vlek
     assert not any("witte vlek" in w.value for w in at.warning)
 
@@ -234,3 +236,64 @@ def test_presentatie_survives_a_url_with_too_many_or_unknown_choices(store_dir):
     assert not at.exception, at.exception
     assert at.session_state["uitgelicht"] == [30, 11, 32, 77]
     assert at.session_state["buurt"] != "BU00000000"
+
+
+# --- the witte-vlek method: chosen once, used everywhere (issue 11) -------------------------
+
+def vlekken_kop(at) -> int:
+    return int([s.value for s in at.subheader if "witte vlekken" in s.value][0].split()[0])
+
+
+def test_a_threshold_chosen_on_witte_vlekken_holds_on_every_page_and_in_the_pdf(
+        store_dir, monkeypatch):
+    from tests.test_raadsrapport import pdf_text
+    from wijkdata.export import images
+    monkeypatch.setattr(images, "chromium_available", lambda: False)   # PDF without charts
+    at = start("pages/witte_vlekken.py")
+    default = vlekken_kop(at)
+    at.slider(key="_methode_hoogste").set_value(50).run()
+    wider = vlekken_kop(at)
+    assert wider > default
+    assert at.query_params["hoogste"] in (["50"], "50")
+    assert "laagste" not in at.query_params                 # defaults stay out of the URL
+
+    at.switch_page("pages/overzicht.py").run()
+    assert not at.exception, at.exception
+    assert {m.label: m.value for m in at.metric}["Witte vlekken"] == str(wider)
+    assert "Eigen grenzen voor witte vlekken" in texts(at)
+    at.button(key="overzicht_pdf_maken").click().run()
+    pdf = at.session_state["_export_overzicht_pdf"][1]
+    flat = " ".join(pdf_text(pdf).split())
+    assert "bij de hoogste 50% van de buurten" in flat
+    assert f"zijn er {wider} witte vlekken" in flat
+
+    for page in ("pages/kaart.py", "pages/buurtprofiel.py", "pages/initiatieven.py",
+                 "pages/over_de_data.py"):
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+        assert "hoogste 50%" in texts(at), page
+    at.switch_page("pages/witte_vlekken.py").run()
+    assert at.slider(key="_methode_hoogste").value == 50      # the control remembers it
+    assert vlekken_kop(at) == wider
+
+
+def test_a_link_with_thresholds_reopens_them_and_a_bad_value_is_ignored(store_dir):
+    wide = start("pages/overzicht.py", hoogste="50", bereik="300")
+    fresh = start("pages/overzicht.py")
+    bad = start("pages/overzicht.py", hoogste="abc", bereik="-5", min_inwoners="7")
+    metric = {at_id: {m.label: m.value for m in at.metric}["Witte vlekken"]
+              for at_id, at in (("wide", wide), ("fresh", fresh), ("bad", bad))}
+    assert int(metric["wide"]) > int(metric["fresh"])
+    assert metric["bad"] == metric["fresh"]
+    assert not bad.exception
+    assert "Eigen grenzen" not in texts(bad) and "Eigen grenzen" in texts(wide)
+    assert wide.query_params["bereik"] in (["300"], "300")
+
+
+def test_standaard_terugzetten_clears_the_url(store_dir):
+    at = start("pages/witte_vlekken.py", laagste="50")
+    assert at.slider(key="_methode_laagste").value == 50
+    button = next(b for b in at.button if b.label == "Standaardgrenzen terugzetten")
+    button.click().run()
+    assert at.slider(key="_methode_laagste").value == 25
+    assert "laagste" not in at.query_params

@@ -14,13 +14,16 @@ def demo():
     return data, buurtcijfers(data)
 
 
-def test_top_vlekken_are_the_witte_vlekken_by_loneliness(demo):
+# Updated for issue 11: the order is the method's rank, and each reason says zeker/mogelijk.
+def test_top_vlekken_are_the_witte_vlekken_by_rank(demo):
     _, cijfers = demo
     vlekken = presentatie.top_vlekken(cijfers)
     expected = cijfers[cijfers["witte_vlek"].fillna(False)].sort_values(
-        "eenzaam_pct", ascending=False)["buurtnaam"].head(5).tolist()
+        ["gemeentecode", "witte_vlek_rang"])["buurtnaam"].head(5).tolist()
     assert [v.naam for v in vlekken] == expected
     assert all("eenzaam" in v.reden and "inwoners" in v.reden for v in vlekken)
+    assert all(v.reden.startswith(("zeker: ", "mogelijk: ")) for v in vlekken)
+    assert all("binnen 500 m" in v.reden for v in vlekken)
     assert presentatie.standaard_buurt(cijfers) == vlekken[0].buurtcode
 
 
@@ -49,6 +52,8 @@ def test_no_witte_vlekken_and_no_initiatives_are_said_plainly():
                           "witte_vlek": pd.array([pd.NA], dtype="boolean"),
                           "initiatieven": [1], "inwoners": [100.0]})
     assert presentatie.top_vlekken(empty) == []
+    html = presentatie.vlekken_html([])
+    assert "geen buurt een witte vlek" in html and "hoogste 25%" in html
     assert presentatie.standaard_buurt(empty) == "BU00010001"
     assert "nog geen initiatieven" in presentatie.initiatieven_html([])
 

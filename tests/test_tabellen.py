@@ -96,63 +96,111 @@ def test_kerncijfers_without_an_initiative_list_say_unknown_not_zero():
 
 # --- witte vlekken --------------------------------------------------------------------------
 
-WITTE_VLEKKEN_KOPPEN = ["Buurt", "Buurtcode", "Wijk", "Witte vlek", "Kwadrant", "Inwoners",
-                        "Eenzaam (%)", "Ondergrens (%)", "Bovengrens (%)", "Initiatieven",
-                        "Per 1.000 inwoners", "Dichtstbijzijnde initiatief (m)", "Waarom"]
+WITTE_VLEKKEN_KOPPEN = ["Rang", "Buurt", "Buurtcode", "Wijk", "Witte vlek", "Zekerheid",
+                        "Inwoners", "Eenzaam (%)", "Ondergrens (%)", "Bovengrens (%)",
+                        "Binnen bereik", "Per 1.000 inwoners", "In de buurt",
+                        "Dichtstbijzijnde initiatief (m)", "Kwadrant", "Waarom"]
 
 
-def test_witte_vlekken_rank_highest_loneliness_first_then_fewest_initiatives(factory):
+# Updated for issue 11 (the old quartile-only method ranked by the value and said "onbekend").
+def test_witte_vlekken_follow_the_method_rank_zeker_before_mogelijk(factory):
     _, cijfers = factory
     tabel = tabellen.witte_vlekken_tabel(cijfers, alleen_vlekken=False)
     assert list(tabel.columns) == WITTE_VLEKKEN_KOPPEN
-    # 42 %; then 37 % twice (0 before 0,5 per 1.000); 32 % twice (0 before 2,0); the buurt
-    # without a figure last.
+    # 42 % (bound 39 % above the 37 % cut: zeker) before 37 % (bound 34 %: mogelijk); then
+    # the other rated buurten by loneliness (37 %, then 32 % twice by supply and code); the
+    # buurt of 60 inhabitants (not rated) last.
     assert list(tabel["Buurtcode"]) == ["BU00010002", "BU00010101", "BU00010001",
-                                        "BU00010100", "BU00010000", "BU00010102"]
-    assert list(tabel["Witte vlek"]) == ["ja", "ja", "nee", "nee", "nee", "onbekend"]
+                                        "BU00010000", "BU00010100", "BU00010102"]
+    assert list(tabel["Rang"]) == ["1", "2", "", "", "", ""]
+    assert list(tabel["Zekerheid"]) == ["zeker", "mogelijk", "", "", "", ""]
+    assert list(tabel["Witte vlek"]) == ["ja", "ja", "nee", "nee", "nee", "niet beoordeeld"]
     only = tabellen.witte_vlekken_tabel(cijfers)
     assert list(only["Buurtcode"]) == ["BU00010002", "BU00010101"]
 
 
-def test_witte_vlekken_say_why_with_both_thresholds(factory):
+def test_witte_vlekken_rank_follows_the_lower_bound_not_the_value():
+    # Two witte vlekken, both mogelijk: the one with the higher lower bound comes first
+    # although its value is lower.
+    cijfers = pd.DataFrame({
+        "buurtcode": ["BU00010001", "BU00010002"], "buurtnaam": ["A", "B"],
+        "wijknaam": ["W", "W"], "witte_vlek": pd.array([True, True], dtype="boolean"),
+        "witte_vlek_zekerheid": ["mogelijk", "mogelijk"], "witte_vlek_rang": [2, 1],
+        "inwoners": [500, 500], "eenzaam_pct": [60.0, 55.0],
+        "eenzaam_ondergrens": [40.0, 50.0], "eenzaam_bovengrens": [70.0, 60.0],
+        "initiatieven_binnen_bereik": [0, 0], "initiatieven_binnen_bereik_per_1000": [0.0, 0.0],
+        "initiatieven": [0, 0], "afstand_initiatief_m": [800.0, 900.0],
+        "kwadrant": ["witte vlek"] * 2, "witte_vlek_reden": ["x", "y"]})
+    assert list(tabellen.witte_vlekken_tabel(cijfers)["Buurt"]) == ["B", "A"]
+
+
+def test_witte_vlekken_say_why_with_both_cuts_and_the_reach(factory):
     _, cijfers = factory
     tabel = tabellen.witte_vlekken_tabel(cijfers, alleen_vlekken=False).set_index("Buurtcode")
     assert tabel.loc["BU00010002", "Waarom"] == (
-        "Eenzaam 42,0% (bij de hoogste: grens 37,0%); 0,0 initiatieven per 1.000 inwoners "
-        "(bij de laagste: grens 0,0).")
-    assert tabel.loc["BU00010000", "Waarom"].startswith("Eenzaam 32,0% (niet bij de hoogste")
-    assert tabel.loc["BU00010102", "Waarom"] == "Geen cijfer over eenzaamheid."
+        "Witte vlek (zeker): eenzaam 42,0% (ondergrens 39,0%) ≥ grens 37,0%; 0 initiatieven "
+        "binnen 500 m (0,0 per 1.000 inwoners) ≤ grens 0,5 per 1.000.")
+    assert tabel.loc["BU00010000", "Waarom"].startswith("Geen witte vlek: eenzaam 32,0%")
+    assert tabel.loc["BU00010102", "Waarom"] == (
+        "Niet beoordeeld: te weinig inwoners (60; minimaal 100).")
+
+
+def test_telling_counts_zeker_mogelijk_and_the_reasons_not_rated(factory):
+    _, cijfers = factory
+    telling = tabellen.witte_vlekken_telling(cijfers)
+    assert (telling["witte_vlekken"], telling["zeker"], telling["mogelijk"]) == (2, 1, 1)
+    assert telling["redenen"] == {"te weinig inwoners": 1}
+    assert tabellen.niet_beoordeeld_zin(telling) == (
+        "1 buurt is niet beoordeeld (1 te weinig inwoners); die staan niet in de figuur.")
+
+
+def test_uitleg_fills_in_the_chosen_method():
+    from wijkdata.compute.witte_vlekken import Methode
+    text = tabellen.uitleg(Methode(eenzaam=0.7, aanbod=0.2, bereik_m=300, min_inwoners=50))
+    assert "hoogste 30%" in text and "laagste 20%" in text
+    assert "300 m" in text and "50 inwoners" in text
+    assert "{" not in text
+    for word in ("zeker", "mogelijk", "dekking", "Niet beoordeeld", "Voorbeeld",
+                 "geen initiatief binnen bereik"):
+        assert word in text, word
 
 
 def test_witte_vlekken_keep_a_missing_figure_missing(factory):
     _, cijfers = factory
     tabel = tabellen.witte_vlekken_tabel(cijfers, alleen_vlekken=False).set_index("Buurtcode")
     onbekend = tabel.loc["BU00010102"]
-    assert onbekend["Kwadrant"] == "onbekend"
+    assert onbekend["Kwadrant"] == "niet beoordeeld"
     for column in ("Eenzaam (%)", "Ondergrens (%)", "Bovengrens (%)", "Per 1.000 inwoners"):
         assert pd.isna(onbekend[column]), column
-    assert onbekend["Inwoners"] == 60 and onbekend["Initiatieven"] == 0    # known: a real 0
+    assert onbekend["Inwoners"] == 60 and onbekend["In de buurt"] == 0    # known: a real 0
     no_missing_as_text(tabel.reset_index())
 
 
+# Updated for issue 11: the witte vlekken come first in the method's rank, then the other
+# rated buurten by loneliness, the buurten that are not rated last.
 def test_witte_vlekken_ranking_holds_on_real_shaped_data_with_ties(almere):
     _, cijfers = almere
     tabel = tabellen.witte_vlekken_tabel(cijfers, alleen_vlekken=False)
     assert len(tabel) == len(cijfers)
-    pct, per_1000 = tabel["Eenzaam (%)"], tabel["Per 1.000 inwoners"]
-    known = pct.notna()
-    assert not known[known.idxmin():].any() or known.all()      # the unknown ones come last
-    assert pct[known].is_monotonic_decreasing
+    groep = tabel["Witte vlek"].map({"ja": 0, "nee": 1, "niet beoordeeld": 2})
+    assert groep.is_monotonic_increasing
+    vlekken = tabel[groep == 0]
+    assert list(vlekken["Rang"]) == [str(i) for i in range(1, len(vlekken) + 1)]
+    zeker = list(vlekken["Zekerheid"])
+    assert zeker == sorted(zeker, key=lambda z: z != "zeker")          # zeker before mogelijk
+    rest = tabel[groep == 1]
+    pct, per_1000 = rest["Eenzaam (%)"], rest["Per 1.000 inwoners"]
+    assert pct.is_monotonic_decreasing
     ties = 0
-    for (a, b) in zip(tabel.index[known][:-1], tabel.index[known][1:]):
+    for (a, b) in zip(rest.index[:-1], rest.index[1:]):
         if pct[a] == pct[b]:
             ties += 1
             if pd.notna(per_1000[a]) and pd.notna(per_1000[b]):
                 assert per_1000[a] <= per_1000[b], (a, b)
     assert ties > 0                                  # the scenario has equal percentages
-    vlekken = tabellen.witte_vlekken_tabel(cijfers)
-    assert set(vlekken["Witte vlek"]) == {"ja"} and set(vlekken["Kwadrant"]) == {"witte vlek"}
-    assert len(vlekken) == cijfers["witte_vlek"].fillna(False).sum()
+    only = tabellen.witte_vlekken_tabel(cijfers)
+    assert set(only["Witte vlek"]) == {"ja"} and set(only["Kwadrant"]) == {"witte vlek"}
+    assert len(only) == cijfers["witte_vlek"].fillna(False).sum()
     no_missing_as_text(tabel)
 
 

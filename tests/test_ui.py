@@ -385,3 +385,21 @@ def test_a_question_waits_for_its_answer_and_closes_after_it():
     assert at.session_state["verwijderd"] == 1
     at.run()
     assert not at.warning and at.session_state["verwijderd"] == 1    # answered once
+
+
+# --- the witte-vlek method's choices (issue 11) -------------------------------------------
+
+@pytest.mark.parametrize(("key", "value", "expected"), [
+    ("hoogste", "30", 30), ("hoogste", 25, 25), ("hoogste", "33", None),     # off the step
+    ("hoogste", "0", None), ("hoogste", "abc", None), ("hoogste", None, None),
+    ("laagste", " 50 ", 50), ("bereik", "0", 0), ("bereik", "-100", None),
+    ("bereik", "2500", None), ("min_inwoners", "150", 150), ("min_inwoners", "7", None)])
+def test_methode_waarde_takes_only_what_a_control_allows(key, value, expected):
+    assert ui.methode_waarde(key, value) == expected
+
+
+def test_the_defaults_make_the_default_method():
+    from wijkdata.compute.witte_vlekken import Methode
+    assert ui.als_methode(ui.methode_standaard()) == Methode()
+    chosen = ui.als_methode({**ui.methode_standaard(), "hoogste": 30, "bereik": 0})
+    assert (chosen.eenzaam, chosen.bereik_m) == (0.7, 0)

@@ -10,8 +10,10 @@ import plotly.graph_objects as go
 
 from wijkdata.draw.kaart import FONT, SEPARATORS, label_tekst, naam_of_code
 from wijkdata.escaping import plain_label
-from wijkdata.formatting import GEEN_GEGEVENS, fmt_kolom, fmt_pct
+from wijkdata.formatting import GEEN_GEGEVENS, fmt_getal, fmt_interval, fmt_kolom, fmt_pct
 from wijkdata.model.schema import (
+    BEREIK_M,
+    BINNEN_BEREIK_PER_1000,
     BUURTCODE,
     BUURTNAAM,
     GEMEENTECODE,
@@ -19,6 +21,10 @@ from wijkdata.model.schema import (
     GRENS_EENZAAM,
     KWADRANT,
     PER_1000,
+    WITTE_VLEK,
+    ZEKERHEID,
+    bovengrens,
+    ondergrens,
 )
 
 # Okabe–Ito, safe with colour-vision deficiencies.
@@ -116,32 +122,84 @@ def leeftijd_chart(groepen: pd.DataFrame, label: str, *, height: int = 280,
     return _layout(fig, height=height, font_size=font_size)
 
 
+# The four boxes of the quadrant, the witte vlek split by certainty: shape and colour both
+# differ (filled vs open diamond; Okabe–Ito vermilion vs reddish purple), so the two read
+# apart in grey print and with colour-vision deficiencies.
+QUADRANT_GROEPEN = [
+    # (legend name, kwadrant, zekerheid, colour, symbol)
+    ("witte vlek, zeker", "witte vlek", "zeker", "#D55E00", "diamond"),
+    ("witte vlek, mogelijk", "witte vlek", "mogelijk", "#CC79A7", "diamond-open"),
+    ("veel eenzaamheid, wel aanbod", "eenzaam, wel aanbod", None, "#E69F00", "circle"),
+    ("minder eenzaam, weinig aanbod", "minder eenzaam, weinig aanbod", None, "#56B4E9",
+     "square"),
+    ("minder eenzaam, wel aanbod", "minder eenzaam, wel aanbod", None, "#009E73", "circle"),
+]
+
+
 def quadrant_chart(cijfers: pd.DataFrame, eenzaam: str, label: str, *, height: int = 520,
                    font_size: int = 14, marker_size: int = 11, line_width: float = 2,
-                   highlight=()) -> go.Figure:
-    """Loneliness × initiatives per 1,000, with the threshold lines and the four quadrants.
+                   highlight=(), intervallen: bool = False) -> go.Figure:
+    """Loneliness × initiatives within reach per 1,000, with the two cuts and the witte-vlek
+    box shaded.
 
     ``cijfers`` is the per-buurt table (:data:`~wijkdata.model.schema.BUURTCIJFERS_SCHEMA`);
-    ``eenzaam`` its loneliness column, ``schema.pct(key)``.
-
-    Buurten without one of the two figures are left out and counted in the title note.
+    ``eenzaam`` its loneliness column, ``schema.pct(key)``. Only rated buurten are drawn
+    (``witte_vlek`` not empty; the page says how many are not rated and why). Buurten with
+    no initiative within reach (x = 0, often most of them) are spread across a grey band at
+    0 labelled with their count, so ties do not stack into one dot. Zeker and mogelijk
+    witte vlekken differ in shape and colour; ``intervallen`` adds the 95% intervals.
     """
-    known = cijfers[cijfers[eenzaam].notna() & cijfers[PER_1000].notna()]
+    x_col = BINNEN_BEREIK_PER_1000 if BINNEN_BEREIK_PER_1000 in cijfers else PER_1000
+    rated = cijfers[WITTE_VLEK].notna() if WITTE_VLEK in cijfers else cijfers[KWADRANT].notna()
+    known = cijfers[rated & cijfers[eenzaam].notna() & cijfers[x_col].notna()]
+    x_max = float(known[x_col].max()) if len(known) else 1.0
+    # Half the width of the band at x = 0, in data units.
+    half = max(x_max, 1.0) * 0.035
+    x_plot = _spreid_nullen(known, x_col, eenzaam, half)
+    bereik = known[BEREIK_M].dropna().iloc[0] if BEREIK_M in known and \
+        known[BEREIK_M].notna().any() else None
+    key = eenzaam.removesuffix("_pct")
+    onder, boven = ondergrens(key), bovengrens(key)
     fig = go.Figure()
-    for kwadrant, colour in QUADRANT_COLOURS.items():
-        rows = known[known[KWADRANT] == kwadrant]
+    zekerheid = known[ZEKERHEID] if ZEKERHEID in known else pd.Series(None, index=known.index)
+    for name, kwadrant, zeker, colour, symbol in QUADRANT_GROEPEN:
+        mask = known[KWADRANT] == kwadrant
+        if zeker == "mogelijk":
+            mask &= zekerheid != "zeker"
+        elif zeker == "zeker":
+            mask &= zekerheid == "zeker"
+        rows = known[mask]
         if rows.empty:
             continue
-        fig.add_trace(go.Scatter(
-            x=rows[PER_1000], y=rows[eenzaam], mode="markers", name=kwadrant,
-            marker={"size": marker_size, "color": colour, "line": {"width": 1, "color": "#222"},
-                    "symbol": "diamond" if kwadrant == "witte vlek" else "circle"},
-            text=[f"{naam_of_code(n, c)}<br>{label}: {fmt_kolom(eenzaam, e)}<br>"
-                  f"{fmt_kolom(PER_1000, p)} per 1.000"
-                  for n, c, e, p in zip(rows[BUURTNAAM], rows[BUURTCODE], rows[eenzaam],
-                                        rows[PER_1000])],
-            customdata=rows[BUURTCODE], hovertemplate="%{text}<extra></extra>"))
+        open_ = symbol.endswith("-open")
+        trace = go.Scatter(
+            x=x_plot[mask], y=rows[eenzaam], mode="markers", name=name,
+            marker={"size": marker_size + (2 if kwadrant == "witte vlek" else 0),
+                    "color": colour, "symbol": symbol,
+                    "line": {"width": 2.5 if open_ else 1, "color": colour if open_ else "#222"}},
+            text=[_hover(n, c, label, eenzaam, e, lo, hi, a, bereik)
+                  for n, c, e, lo, hi, a in zip(
+                      rows[BUURTNAAM], rows[BUURTCODE], rows[eenzaam],
+                      rows[onder] if onder in rows else [None] * len(rows),
+                      rows[boven] if boven in rows else [None] * len(rows), rows[x_col])],
+            customdata=rows[BUURTCODE], hovertemplate="%{text}<extra></extra>")
+        if intervallen and onder in rows and boven in rows:
+            trace.error_y = {"type": "data", "symmetric": False, "thickness": 1,
+                             "color": colour, "width": 0,
+                             "array": (rows[boven] - rows[eenzaam]).to_numpy(),
+                             "arrayminus": (rows[eenzaam] - rows[onder]).to_numpy()}
+        fig.add_trace(trace)
     several = GEMEENTECODE in known and known[GEMEENTECODE].nunique() > 1
+    nul = int((known[x_col] == 0).sum())
+    if nul:
+        fig.add_shape(type="rect", xref="x", yref="paper", layer="below", line={"width": 0},
+                      x0=-half, x1=half, y0=0, y1=1, fillcolor="rgba(0,0,0,0.06)")
+        binnen = f" binnen {fmt_getal(bereik)} m" if bereik is not None else " binnen bereik"
+        woord = "buurt" if nul == 1 else "buurten"
+        fig.add_annotation(x=half, y=1.0, xref="x", yref="paper", xanchor="left",
+                           yanchor="top", showarrow=False, align="left",
+                           font={"size": font_size - 1, "color": "#333"},
+                           text=f"{fmt_getal(nul)} {woord} zonder initiatief{binnen}")
     if several:
         # Each gemeente has its own thresholds: one pair of lines would mislead.
         fig.add_annotation(x=1, y=1.02, xref="paper", yref="paper", showarrow=False,
@@ -151,31 +209,62 @@ def quadrant_chart(cijfers: pd.DataFrame, eenzaam: str, label: str, *, height: i
     if len(known) and not several:
         grens_e = known[GRENS_EENZAAM].iloc[0]
         grens_a = known[GRENS_AANBOD].iloc[0]
-        # The witte-vlek quadrant is shaded, so the logic is visible at a glance.
+        # The witte-vlek box is shaded, so the logic is visible at a glance; with a cut of 0
+        # it is the band of buurten without any initiative within reach.
         fig.add_shape(type="rect", xref="x", yref="y", layer="below", line={"width": 0},
-                      x0=-1e6, x1=grens_a, y0=grens_e, y1=1e6, fillcolor="rgba(213,94,0,0.10)")
+                      x0=-1e6, x1=max(grens_a, 0) + (half if grens_a == 0 else 0),
+                      y0=grens_e, y1=1e6, fillcolor="rgba(213,94,0,0.12)")
         fig.add_hline(y=grens_e, line={"dash": "dash", "width": line_width, "color": "#444"},
                       annotation_text=f"grens eenzaamheid {fmt_kolom(GRENS_EENZAAM, grens_e)}",
                       annotation_position="top right", annotation_font_size=font_size)
-        fig.add_vline(x=grens_a, line={"dash": "dash", "width": line_width, "color": "#444"},
-                      annotation_text=f"grens aanbod {fmt_kolom(GRENS_AANBOD, grens_a)}",
-                      annotation_position="bottom right", annotation_font_size=font_size)
-        x_max = float(known[PER_1000].max())
-        y_min, y_max = float(known[eenzaam].min()), float(known[eenzaam].max())
+        if grens_a > 0:
+            fig.add_vline(x=grens_a, line={"dash": "dash", "width": line_width, "color": "#444"},
+                          annotation_text=f"grens aanbod {fmt_kolom(GRENS_AANBOD, grens_a)}",
+                          annotation_position="bottom right", annotation_font_size=font_size)
+        y_lo = known[onder] if intervallen and onder in known else known[eenzaam]
+        y_hi = known[boven] if intervallen and boven in known else known[eenzaam]
+        y_min = float(pd.concat([y_lo, known[eenzaam]]).min())
+        y_max = float(pd.concat([y_hi, known[eenzaam]]).max())
         pad_y = max((y_max - y_min) * 0.08, 1.0)
-        fig.update_xaxes(range=[-0.04 * max(x_max, 1), x_max * 1.05 + 0.1])
+        fig.update_xaxes(range=[-2 * half, x_max * 1.05 + half])
         fig.update_yaxes(range=[y_min - pad_y, y_max + pad_y])
     for code in highlight:
-        row = known[known[BUURTCODE] == code]
-        if len(row):
-            fig.add_annotation(x=row[PER_1000].iloc[0], y=row[eenzaam].iloc[0],
+        hit = known[BUURTCODE] == code
+        if hit.any():
+            row = known[hit]
+            fig.add_annotation(x=x_plot[hit].iloc[0], y=row[eenzaam].iloc[0],
                                text=naam_of_code(row[BUURTNAAM].iloc[0], code),
-                               showarrow=True,
-                               arrowhead=2)
-    fig.update_xaxes(title="Initiatieven per 1.000 inwoners", zeroline=False)
+                               showarrow=True, arrowhead=2)
+    titel = "Initiatieven binnen bereik per 1.000 inwoners" if x_col != PER_1000 else \
+        "Initiatieven per 1.000 inwoners"
+    if bereik is not None:
+        titel = f"Initiatieven binnen {fmt_getal(bereik)} m per 1.000 inwoners"
+    fig.update_xaxes(title=titel, zeroline=False)
     fig.update_yaxes(title=f"{label} (%)", ticksuffix="%")
     return _layout(fig, height=height, font_size=font_size,
-                   legend={"orientation": "h", "y": -0.2})
+                   legend={"orientation": "h", "y": -0.2, "title": {"text": ""}})
+
+
+def _spreid_nullen(known: pd.DataFrame, x_col: str, y_col: str, half: float) -> pd.Series:
+    """x to draw: buurten at exactly 0 are spread over (−half, half), by their rank on y,
+    so ties stay visible; the order is fixed (no randomness), the hover keeps the real 0."""
+    x = known[x_col].astype(float).copy()
+    nul = x == 0
+    if nul.sum() > 1:
+        order = known.loc[nul, y_col].rank(method="first").astype(int) - 1
+        # Five columns across the band; neighbours on y go to different columns.
+        offsets = ((order * 2) % 5 - 2) / 2.5 * half * 0.9
+        x[nul] = offsets.astype(float)
+    return x
+
+
+def _hover(naam, code, label, eenzaam, waarde, onder, boven, aanbod, bereik) -> str:
+    text = f"{naam_of_code(naam, code)}<br>{label}: {fmt_kolom(eenzaam, waarde)}"
+    interval = fmt_interval(onder, boven) if onder is not None and boven is not None else ""
+    if interval:
+        text += f" {interval}"
+    binnen = f" binnen {fmt_getal(bereik)} m" if bereik is not None else ""
+    return text + f"<br>{fmt_kolom(PER_1000, aanbod)} per 1.000{binnen}"
 
 
 def count_chart(tellingen: pd.DataFrame, by: str, label: str, *, height: int = 300,

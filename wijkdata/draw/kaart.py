@@ -154,6 +154,31 @@ def choropleth(geojson: dict | str, cijfers: pd.DataFrame, column: str, *, indic
     return fig
 
 
+# Outlines of the witte vlekken: zeker thick black, mogelijk thinner orange (Okabe–Ito), so
+# the two differ in lightness and width too, not in hue alone.
+VLEK_RANDEN = {"zeker": ("witte vlek, zeker (zwarte rand)", "#000000", 4.5),
+               "mogelijk": ("witte vlek, mogelijk (oranje rand)", "#E69F00", 3.0)}
+
+
+def add_witte_vlekken(fig: go.Figure, geojson: dict | str, cijfers: pd.DataFrame, *,
+                      code: str = "buurtcode") -> go.Figure:
+    """Outline the witte vlekken of ``cijfers`` (the per-buurt table: ``code``,
+    ``witte_vlek``, ``witte_vlek_zekerheid``) on a map of buurten, zeker and mogelijk told
+    apart by colour and width; a legend entry each."""
+    vlek = cijfers["witte_vlek"].fillna(False).astype(bool)
+    for zekerheid, (name, colour, width) in VLEK_RANDEN.items():
+        is_zeker = cijfers["witte_vlek_zekerheid"] == "zeker"
+        rows = cijfers[vlek & (is_zeker if zekerheid == "zeker" else ~is_zeker)]
+        if rows.empty:
+            continue
+        fig.add_trace(go.Choroplethmap(
+            geojson=geojson, locations=list(rows[code]), z=[0] * len(rows), featureidkey="id",
+            colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
+            marker={"line": {"width": width, "color": colour}}, hoverinfo="skip",
+            name=f"{name}: {len(rows)}", showlegend=True))
+    return fig
+
+
 def add_initiatief_points(fig: go.Figure, initiatieven: gpd.GeoDataFrame, kleur_op: str,
                           size: int = 10) -> None:
     """One scatter trace per wij-type (or activity); hover shows name, activity and target

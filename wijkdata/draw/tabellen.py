@@ -12,9 +12,13 @@ import pandas as pd
 from wijkdata import formatting
 from wijkdata.compute import formulas
 from wijkdata.compute.buurttabel import referentie
+from wijkdata.compute.witte_vlekken import Methode
 from wijkdata.model import codes
 from wijkdata.model.gegevens import DEMO_NAAM, Gegevens
 from wijkdata.model.schema import (
+    AFSTAND,
+    BINNEN_BEREIK,
+    BINNEN_BEREIK_PER_1000,
     BOVENGRENS,
     BUURTCODE,
     BUURTNAAM,
@@ -22,13 +26,19 @@ from wijkdata.model.schema import (
     GEMEENTECODE,
     INDICATOR,
     INDICATOREN,
+    INITIATIEVEN,
+    KWADRANT,
     LEEFTIJD,
     LEEFTIJDEN,
+    NIET_BEOORDEELD,
     ONDERGRENS,
-    PER_1000,
     PERIODE,
+    RANG,
+    REDEN,
     WAARDE,
     WIJKCODE,
+    WITTE_VLEK,
+    ZEKERHEID,
     interval_kolommen,
     pct,
 )
@@ -69,58 +79,101 @@ def kerncijfers(gegevens: Gegevens, cijfers: pd.DataFrame, gemeentecode: str) ->
 
 def witte_vlekken_tabel(cijfers: pd.DataFrame, eenzaamheid: str = "eenzaam",
                         alleen_vlekken: bool = True) -> pd.DataFrame:
-    """The witte vlekken ranked: highest loneliness first, then fewest initiatives.
+    """The witte vlekken in the method's order (``witte_vlek_rang``: zeker before mogelijk,
+    then the lower bound high first, then the supply low first); with ``alleen_vlekken``
+    False the other rated buurten follow (highest loneliness first), the buurten that are
+    not rated last.
 
-    Columns are Dutch and every row says why it is (or is not) a witte vlek: "Witte vlek"
-    is ja / nee / onbekend (a figure is missing), "Kwadrant" the box of the quadrant figure,
-    "Waarom" the reason with both thresholds.
+    Columns are Dutch: "Rang" (1 = first within the gemeente, empty for a buurt that is no
+    witte vlek), "Witte vlek" ja / nee / niet beoordeeld, "Zekerheid" zeker / mogelijk,
+    the supply within reach ("Binnen bereik", "Per 1.000 inwoners" — what the method
+    compares), the initiatives inside the buurt, and "Waarom": the method's sentence with the
+    figures and both cuts, or why the buurt is not rated.
     """
-    rows = cijfers[cijfers["witte_vlek"].fillna(False)] if alleen_vlekken else cijfers
+    vlek = cijfers[WITTE_VLEK].fillna(False).astype(bool)
+    rows = cijfers[vlek] if alleen_vlekken else cijfers
     waarde, onder, boven = interval_kolommen(eenzaamheid)
-    rows = rows.sort_values([waarde, PER_1000], ascending=[False, True])
+    order = pd.DataFrame({
+        "groep": np.select([vlek, cijfers[WITTE_VLEK].notna()], [0, 1], 2)[
+            cijfers.index.get_indexer(rows.index)],
+        "rang": pd.to_numeric(rows[RANG], errors="coerce").astype(float),
+        "waarde": -pd.to_numeric(rows[waarde], errors="coerce").astype(float),
+        "aanbod": pd.to_numeric(rows[BINNEN_BEREIK_PER_1000], errors="coerce").astype(float),
+        "code": rows[BUURTCODE].astype(str)}, index=rows.index)
+    rows = rows.loc[order.sort_values(["groep", "rang", "waarde", "aanbod", "code"],
+                                      na_position="last").index]
     table = pd.DataFrame({
-        "Buurt": rows["buurtnaam"], "Buurtcode": rows["buurtcode"], "Wijk": rows["wijknaam"],
-        "Witte vlek": [_ja_nee(v) for v in rows["witte_vlek"]],
-        "Kwadrant": [k if isinstance(k, str) and k else "onbekend" for k in rows["kwadrant"]],
+        # Text: a buurt that is no witte vlek has no rank (empty), which is not a gap.
+        "Rang": ["" if pd.isna(r) else str(int(r)) for r in rows[RANG]],
+        "Buurt": rows[BUURTNAAM], "Buurtcode": rows[BUURTCODE], "Wijk": rows["wijknaam"],
+        "Witte vlek": [_ja_nee(v) for v in rows[WITTE_VLEK]],
+        "Zekerheid": [z if isinstance(z, str) and z else "" for z in rows[ZEKERHEID]],
         "Inwoners": rows["inwoners"],
         f"{INDICATOREN[eenzaamheid].label} (%)": rows[waarde],
         "Ondergrens (%)": rows[onder],
         "Bovengrens (%)": rows[boven],
-        "Initiatieven": rows["initiatieven"],
-        "Per 1.000 inwoners": rows["initiatieven_per_1000"],
-        "Dichtstbijzijnde initiatief (m)": rows["afstand_initiatief_m"],
-        "Waarom": [_reden(r, eenzaamheid) for _, r in rows.iterrows()],
+        "Binnen bereik": rows[BINNEN_BEREIK],
+        "Per 1.000 inwoners": rows[BINNEN_BEREIK_PER_1000],
+        "In de buurt": rows[INITIATIEVEN],
+        "Dichtstbijzijnde initiatief (m)": rows[AFSTAND],
+        "Kwadrant": [k if isinstance(k, str) and k else NIET_BEOORDEELD_TEKST
+                     for k in rows[KWADRANT]],
+        "Waarom": [r if isinstance(r, str) and r else "" for r in rows[REDEN]],
     })
     # One rounding rule per column (formatting.rond): the table, the slides and the PDF
     # that quote it, and its downloads show the same number.
     for column in table.columns:
-        if column not in ("Buurt", "Buurtcode", "Wijk", "Witte vlek", "Kwadrant", "Waarom"):
+        if column not in TEKST_KOLOMMEN:
             table[column] = formatting.rond_reeks(column, table[column])
     return table.reset_index(drop=True)
 
 
+NIET_BEOORDEELD_TEKST = "niet beoordeeld"
+TEKST_KOLOMMEN = ("Rang", "Buurt", "Buurtcode", "Wijk", "Witte vlek", "Zekerheid", "Kwadrant",
+                  "Waarom")
+
+
 def _ja_nee(value) -> str:
     if value is None or value is pd.NA or pd.isna(value):
-        return "onbekend"
+        return NIET_BEOORDEELD_TEKST
     return "ja" if bool(value) else "nee"
 
 
-def _reden(row: pd.Series, eenzaamheid: str) -> str:
-    from wijkdata.formatting import fmt_getal, fmt_pct
-    if row.get("witte_vlek") is pd.NA or pd.isna(row.get("witte_vlek")):
-        if pd.isna(row[pct(eenzaamheid)]):
-            return "Geen cijfer over eenzaamheid."
-        return "Te weinig inwoners voor een betrouwbaar aantal per 1.000."
-    label = INDICATOREN[eenzaamheid].label.lower()
-    hoog = row[pct(eenzaamheid)] >= row["grens_eenzaam"]
-    laag = row["initiatieven_per_1000"] <= row["grens_aanbod"]
-    parts = [f"{label} {fmt_pct(row[pct(eenzaamheid)])} "
-             f"({'bij de hoogste' if hoog else 'niet bij de hoogste'}: grens "
-             f"{fmt_pct(row['grens_eenzaam'])})",
-             f"{fmt_getal(row['initiatieven_per_1000'], 1)} initiatieven per 1.000 inwoners "
-             f"({'bij de laagste' if laag else 'niet bij de laagste'}: grens "
-             f"{fmt_getal(row['grens_aanbod'], 1)})"]
-    return "; ".join(parts).capitalize() + "."
+def grenzen_tekst(methode: Methode) -> str:
+    """The chosen method in one Dutch phrase, for captions, slides and the PDF:
+    "eenzaamheid bij de hoogste 25% van de buurten van de gemeente, initiatieven binnen
+    500 m per 1.000 inwoners bij de laagste 25%, buurten vanaf 100 inwoners"."""
+    return (f"eenzaamheid bij de hoogste {formatting.fmt_getal((1 - methode.eenzaam) * 100)}% "
+            "van de buurten van de gemeente, initiatieven binnen "
+            f"{formatting.fmt_getal(methode.bereik_m)} m per 1.000 inwoners bij de laagste "
+            f"{formatting.fmt_getal(methode.aanbod * 100)}%, buurten vanaf "
+            f"{formatting.fmt_getal(methode.min_inwoners)} inwoners")
+
+
+def witte_vlekken_telling(cijfers: pd.DataFrame) -> dict:
+    """How many buurten are witte vlek (zeker, mogelijk), not rated (per reason), and how
+    many rated buurten have no initiative within reach."""
+    vlek = cijfers[WITTE_VLEK].fillna(False).astype(bool)
+    rated = cijfers[WITTE_VLEK].notna()
+    redenen = cijfers.loc[~rated, NIET_BEOORDEELD].fillna("reden onbekend").value_counts()
+    geen = rated & (pd.to_numeric(cijfers[BINNEN_BEREIK], errors="coerce") == 0)
+    return {"witte_vlekken": int(vlek.sum()),
+            "zeker": int((vlek & (cijfers[ZEKERHEID] == "zeker")).sum()),
+            "mogelijk": int((vlek & (cijfers[ZEKERHEID] == "mogelijk")).sum()),
+            "beoordeeld": int(rated.sum()), "niet_beoordeeld": int((~rated).sum()),
+            "redenen": {str(k): int(v) for k, v in redenen.items()},
+            "zonder_aanbod": int(geen.sum())}
+
+
+def niet_beoordeeld_zin(telling: dict) -> str:
+    """'12 buurten zijn niet beoordeeld: 10 te weinig inwoners, 2 geen cijfer over
+    eenzaamheid.' — or '' when every buurt is rated."""
+    n = telling["niet_beoordeeld"]
+    if not n:
+        return ""
+    kop = "1 buurt is" if n == 1 else f"{formatting.fmt_getal(n)} buurten zijn"
+    delen = ", ".join(f"{formatting.fmt_getal(v)} {k}" for k, v in telling["redenen"].items())
+    return f"{kop} niet beoordeeld ({delen}); die staan niet in de figuur."
 
 
 BEREKEND = "berekend uit de buurten"
@@ -364,24 +417,57 @@ def definities() -> pd.DataFrame:
 
 
 UITLEG = """
-- **Initiatieven per buurt**: een initiatief met coördinaten telt in de buurt waar het punt
-  ligt; een initiatief met alleen een buurtcode telt in die buurt. Initiatieven met een
-  einddatum in het verleden tellen niet mee.
-- **Per 1.000 inwoners** = aantal initiatieven ÷ inwoners × 1.000. Onder de {min_inwoners}
+- **Initiatieven in de buurt**: een initiatief met coördinaten telt in de buurt waar het punt
+  ligt; een initiatief met alleen een buurtcode (of een adres dat we niet tonen) telt in die
+  buurt. Initiatieven met een einddatum in het verleden tellen niet mee.
+- **Aanbod binnen bereik**: de initiatieven in de buurt én die op hooguit {bereik} m van de
+  rand van de buurt (hemelsbreed, gemeten in het Rijksdriehoekstelsel). Een initiatief vlak
+  over de grens telt dus ook mee voor de buurt ernaast. Een initiatief met alleen een
+  buurtcode telt alleen in zijn eigen buurt.
+- **Per 1.000 inwoners** = aanbod binnen bereik ÷ inwoners × 1.000. Onder de {min_inwoners}
   inwoners rekenen we dit niet uit ("te weinig inwoners"): een paar bewoners meer of minder
   verandert het cijfer dan te sterk.
 - **Afstand tot het dichtstbijzijnde initiatief**: kortste afstand in meters van de rand van de
-  buurt tot een initiatief (0 als er een in de buurt is), gemeten in het Rijksdriehoekstelsel.
+  buurt tot een initiatief (0 als er een in de buurt is).
 - **Wijk en gemeente**: aantallen tellen we op. Percentages wegen we naar het aantal
   inwoners per buurt (nooit een gewoon gemiddelde van buurtpercentages). Waar het RIVM een
   eigen schatting voor de wijk of gemeente geeft, tonen we die, met interval.
-- **Witte vlek**: een buurt waar eenzaamheid bij de hoogste {q_eenzaam}% van de buurten van de
-  gemeente hoort én het aantal initiatieven per 1.000 inwoners bij de laagste {q_aanbod}%.
-  U kunt beide grenzen aanpassen op de pagina Witte vlekken. Een buurt zonder cijfer is
-  geen witte vlek en ook geen "gewone" buurt: we weten het niet.
+- **Witte vlek**: een buurt met veel eenzaamheid en weinig aanbod, vergeleken met de andere
+  buurten van dezelfde gemeente. *Veel eenzaamheid*: het percentage eenzamen hoort bij de
+  hoogste {q_eenzaam}% van de buurten. *Weinig aanbod*: het aanbod binnen bereik per 1.000
+  inwoners hoort bij de laagste {q_aanbod}%. Hebben veel buurten geen enkel initiatief binnen
+  bereik, dan is die grens 0; dan staat er gewoon "geen initiatief binnen bereik".
+- **Zeker of mogelijk**: de cijfers over eenzaamheid zijn schattingen met een 95%-interval.
+  *Zeker* een witte vlek: ook de ondergrens van het interval ligt op of boven de grens.
+  *Mogelijk* een witte vlek: alleen de schatting zelf ligt op of boven de grens, of er is
+  geen interval bekend.
+- **Volgorde**: eerst de zekere witte vlekken, dan de mogelijke; daarbinnen de hoogste
+  ondergrens eerst, en bij gelijke stand het minste aanbod eerst.
+- **Niet beoordeeld**: een buurt met minder dan {min_inwoners} inwoners, zonder cijfer over
+  eenzaamheid, of buiten de **dekking** van de initiatievenlijst. De dekking is het gebied
+  waar de lijst iets over zegt: de gemeenten waarin de initiatieven liggen, of de wijken
+  die de beheerder opgeeft als de lijst maar een deel van de gemeente beschrijft. Buiten
+  de dekking weten we niet of er initiatieven zijn; een onbekend aanbod is geen nul. Zo'n
+  buurt is geen witte vlek en ook geen "gewone" buurt: we weten het niet.
+- **Voorbeeld**: in een gemeente ligt de grens voor eenzaamheid op 52,0% en de grens voor
+  aanbod op 0 (de meeste buurten hebben niets binnen bereik). Buurt A: 55,0% eenzaam
+  (interval 53,0 tot 57,0%), geen initiatief binnen {bereik} m. Ook de ondergrens 53,0%
+  ligt boven 52,0%: A is *zeker* een witte vlek. Buurt B: 54,0% (interval 49,0 tot 59,0%),
+  ook niets binnen bereik: de schatting ligt boven de grens, de ondergrens niet. B is
+  *mogelijk* een witte vlek en komt na A. Buurt C: 56,0% eenzaam, maar 200 m over de grens
+  is een koffieochtend: C heeft aanbod binnen bereik en is geen witte vlek.
 - **Hoger of lager dan gemiddeld**: alleen als de 95%-intervallen van de buurt en van het
   gebied waarmee we vergelijken elkaar niet overlappen. Anders: "niet duidelijk verschillend".
 """
+
+
+def uitleg(methode: Methode) -> str:
+    """:data:`UITLEG` with the chosen method's numbers filled in."""
+    return UITLEG.format(min_inwoners=formatting.fmt_getal(methode.min_inwoners),
+                         q_eenzaam=formatting.fmt_getal((1 - methode.eenzaam) * 100),
+                         q_aanbod=formatting.fmt_getal(methode.aanbod * 100),
+                         bereik=formatting.fmt_getal(methode.bereik_m))
+
 
 KANTTEKENINGEN = """
 - **Schattingen, geen tellingen.** De cijfers over eenzaamheid per buurt zijn

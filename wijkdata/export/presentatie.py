@@ -9,18 +9,22 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from wijkdata.compute.witte_vlekken import Methode
 from wijkdata.escaping import escape_html
 from wijkdata.formatting import fmt_getal, fmt_pct
 from wijkdata.model.gegevens import DEMO_NAAM, Gegevens, tekst
 from wijkdata.model.schema import (
     AFSTAND,
+    BEREIK_M,
+    BINNEN_BEREIK,
     BUURTCODE,
     BUURTNAAM,
     INDICATOREN,
     INITIATIEVEN,
     INWONERS,
-    PER_1000,
+    RANG,
     WITTE_VLEK,
+    ZEKERHEID,
     interval_kolommen,
     pct,
 )
@@ -44,14 +48,33 @@ class Vlek:
 
 
 def top_vlekken(cijfers: pd.DataFrame, n: int = 5, eenzaamheid: str = "eenzaam") -> list[Vlek]:
-    """The n witte vlekken with the highest loneliness, each with one short reason."""
-    rows = cijfers[cijfers[WITTE_VLEK].fillna(False)]
-    rows = rows.sort_values([pct(eenzaamheid), PER_1000], ascending=[False, True]).head(n)
+    """The first n witte vlekken by the method's rank (zeker before mogelijk, then the lower
+    bound high first, then the supply low first), each with one short reason that says
+    zeker or mogelijk."""
+    rows = cijfers[cijfers[WITTE_VLEK].fillna(False).astype(bool)]
+    if rows.empty:
+        return []
+    order = pd.DataFrame({"rang": pd.to_numeric(rows[RANG], errors="coerce"),
+                          "zeker": rows[ZEKERHEID] != "zeker",
+                          "waarde": -pd.to_numeric(rows[pct(eenzaamheid)], errors="coerce"),
+                          "code": rows[BUURTCODE].astype(str)}, index=rows.index)
+    rows = rows.loc[order.sort_values(["rang", "zeker", "waarde", "code"]).index].head(n)
     label = INDICATOREN[eenzaamheid].label.lower()
     return [Vlek(r[BUURTCODE], tekst(r[BUURTNAAM], r[BUURTCODE]),
-                 f"{fmt_pct(r[pct(eenzaamheid)])} {label}, "
-                 f"{_aantal(r[INITIATIEVEN])} voor {fmt_getal(r[INWONERS])} inwoners")
+                 f"{_zekerheid(r[ZEKERHEID])}: {fmt_pct(r[pct(eenzaamheid)])} {label}, "
+                 f"{_aantal(r[BINNEN_BEREIK])}{_binnen(r.get(BEREIK_M))} voor "
+                 f"{fmt_getal(r[INWONERS])} inwoners")
             for _, r in rows.iterrows()]
+
+
+def _zekerheid(value) -> str:
+    return "zeker" if value == "zeker" else "mogelijk"
+
+
+def _binnen(bereik) -> str:
+    if bereik is None or pd.isna(bereik):
+        return " binnen bereik"
+    return " in de buurt" if bereik == 0 else f" binnen {fmt_getal(bereik)} m"
 
 
 def _aantal(n) -> str:
@@ -155,7 +178,7 @@ def kern_html(kern: dict, gemeentenaam: str) -> str:
             "gegevens. Punten: initiatieven.</p>")
 
 
-def vlekken_html(vlekken: list[Vlek]) -> str:
+def vlekken_html(vlekken: list[Vlek], methode: Methode | None = None) -> str:
     """Step 3: the :func:`top_vlekken`, each with its reason, and what a witte vlek is."""
     if vlekken:
         items = "".join(f"<li><span class='kw-groot'>{escape_html(v.naam)}</span>"
@@ -164,8 +187,11 @@ def vlekken_html(vlekken: list[Vlek]) -> str:
         lijst = f"<ol>{items}</ol>"
     else:
         lijst = "<p>Met de huidige grenzen is geen buurt een witte vlek.</p>"
-    return (lijst + "<p>Witte vlek: eenzaamheid bij de hoogste 25% van de buurten én "
-            "initiatieven per 1.000 inwoners bij de laagste 25%.</p>")
+    from wijkdata.draw.tabellen import grenzen_tekst
+    methode = methode or Methode()
+    return (lijst + f"<p>Witte vlek: {escape_html(grenzen_tekst(methode))}. Zeker: ook de "
+            "ondergrens van de schatting ligt boven de grens; mogelijk: alleen de schatting "
+            "zelf.</p>")
 
 def buurt_html(rij: pd.Series, profiel: pd.DataFrame) -> str:
     """Step 4: the buurt's name, its key figures and the verdict against the gemeente."""

@@ -44,17 +44,16 @@ from wijkdata.formatting import GEEN_GEGEVENS, fmt_getal, fmt_interval, fmt_mete
 from wijkdata.model import codes
 from wijkdata.model.gegevens import DEMO_NAAM, Gegevens, gemeente_naam, tekst
 from wijkdata.model.schema import (
+    BINNEN_BEREIK_PER_1000,
     BUURTNAAM,
-    CODE,
     GRENS_AANBOD,
     GRENS_EENZAAM,
     INDICATOREN,
     INITIATIEVEN,
     INWONERS,
     KWADRANT,
-    PER_1000,
     WIJKNAAM,
-    WITTE_VLEK,
+    ZEKERHEID,
     interval_kolommen,
     pct,
 )
@@ -260,23 +259,26 @@ def _numbered_canvas(gemeente: str, datum: str, demo: bool):
 
 
 def raadsinformatie_pdf(gegevens: Gegevens, gemeentecode: str, *, periode=None,
-                        leeftijd: str = "18+", vandaag: date | None = None) -> bytes:
+                        leeftijd: str = "18+", vandaag: date | None = None,
+                        methode: Methode | None = None) -> bytes:
     """The raadsinformatie report of one gemeente as PDF bytes (A4, Dutch).
 
     Contents: title page (date, data versions, key figures), the loneliness map with the
     initiatives, the witte-vlekken quadrant and ranked table, the profiles of the top five
     witte vlekken, the initiatives by activity and wij-type, sources, definitions, formulas,
     caveats, and an appendix with the figures of every buurt. Raises :class:`WijkdataError`
-    when the gemeente has no buurten in the data.
+    when the gemeente has no buurten in the data. ``methode``: the witte-vlek method the
+    dashboard uses (its values are written in the text).
     """
     vandaag = vandaag or tabellen.vandaag()
+    methode = methode or Methode()
     gemeentecode = str(gemeentecode).strip().upper()
     if not (gegevens.buurten["gemeentecode"] == gemeentecode).any():
         raise WijkdataError(f"Gemeente {gemeentecode} staat niet in de geladen gegevens: "
                             "er is geen rapport te maken.")
     naam = gemeente_naam(gegevens, gemeentecode)
     cijfers = buurtcijfers(gegevens, gemeentecode=gemeentecode, periode=periode,
-                           leeftijd=leeftijd)
+                           leeftijd=leeftijd, methode=methode)
     styles = _styles()
     charts = _Charts(styles)
     kern = tabellen.kerncijfers(gegevens, cijfers, gemeentecode)
@@ -289,10 +291,10 @@ def raadsinformatie_pdf(gegevens: Gegevens, gemeentecode: str, *, periode=None,
     story: list = []
     story += _titelpagina(gegevens, naam, kern, vlekken, vandaag, styles)
     story += _kaart(gegevens, gemeentecode, cijfers, actief, charts, styles)
-    story += _witte_vlekken(cijfers, vlekken, charts, styles)
+    story += _witte_vlekken(cijfers, vlekken, charts, styles, methode)
     story += _profielen(gegevens, cijfers, vlekken, actief, styles)
     story += _initiatieven(actief, len(gegevens.initiatieven_bron) > 0, charts, styles)
-    story += _bronnen(gegevens, gemeentecode, kern, styles)
+    story += _bronnen(gegevens, gemeentecode, kern, styles, methode)
     story += _bijlage(cijfers, styles)
 
     buffer = io.BytesIO()
@@ -359,8 +361,9 @@ def _kaart(gegevens, gemeentecode, cijfers, actief, charts, styles) -> list:
     s = styles
     out = [Paragraph("1 Kaart: eenzaamheid per buurt", s["h1"]),
            Paragraph("Hoe donkerder de buurt, hoe meer volwassenen zich eenzaam voelen "
-                     "(schatting van het RIVM). Buurten met een dikke zwarte rand zijn witte "
-                     "vlekken. Grijze buurten hebben geen cijfer. De stippen zijn initiatieven "
+                     "(schatting van het RIVM). Buurten met een dikke zwarte rand zijn zeker een "
+                     "witte vlek, met een oranje rand mogelijk een witte vlek. Grijze buurten "
+                     "hebben geen cijfer. De stippen zijn initiatieven "
                      "die nu lopen: oranje = bonding (mensen die op elkaar lijken), groen = "
                      "bridging (mensen die verschillen), zwart = beide. De cijfers per buurt "
                      "staan in de bijlage.", s["body"])]
@@ -393,13 +396,7 @@ def _kaart_figuur(areas, cijfers, actief, css_w, css_h) -> go.Figure:
     frame = als_gebieden(cijfers)
     fig = kaart.choropleth(geo, frame, pct("eenzaam"), indicator="eenzaam", view=view,
                            height=css_h, font_size=16)
-    vlek_codes = list(frame.loc[frame[WITTE_VLEK].fillna(False).astype(bool), CODE])
-    if vlek_codes:
-        fig.add_trace(go.Choroplethmap(
-            geojson=geo, locations=vlek_codes, z=[0] * len(vlek_codes), featureidkey="id",
-            colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
-            marker={"line": {"width": 4, "color": "#000000"}}, name="zwarte rand: witte vlek",
-            showlegend=True))
+    kaart.add_witte_vlekken(fig, geo, cijfers)
     # Added after the outlines, so the points stay on top.
     if len(actief):
         kaart.add_initiatief_points(fig, actief, "wij_type")
@@ -415,47 +412,62 @@ def _kaart_figuur(areas, cijfers, actief, css_w, css_h) -> go.Figure:
     return fig
 
 
-def _witte_vlekken(cijfers, vlekken, charts, styles) -> list:
+def _witte_vlekken(cijfers, vlekken, charts, styles, methode: Methode) -> list:
     s = styles
     known = cijfers[cijfers[GRENS_EENZAAM].notna()]
     grens_e = known[GRENS_EENZAAM].iloc[0] if len(known) else float("nan")
     grens_a = known[GRENS_AANBOD].iloc[0] if len(known) else float("nan")
-    d = Methode()
+    telling = tabellen.witte_vlekken_telling(cijfers)
+    bereik = f"{fmt_getal(methode.bereik_m)} m"
+    if len(known) and grens_a == 0:
+        aanbod = f"er is geen enkel initiatief binnen {bereik} van de buurt"
+    else:
+        aanbod = (f"het aantal initiatieven binnen {bereik} per 1.000 inwoners hoort bij de "
+                  f"laagste {fmt_getal(methode.aanbod * 100)}% (tot en met "
+                  f"{fmt_getal(grens_a, 1)})")
     out = [Paragraph("2 Witte vlekken", s["h1"]),
            Paragraph(
                "Een <b>witte vlek</b> is een buurt waar eenzaamheid bij de hoogste "
-               f"{round((1 - d.eenzaam) * 100)}% van de buurten van de gemeente hoort "
-               f"(vanaf {fmt_pct(grens_e)}) én het aantal initiatieven per 1.000 inwoners bij "
-               f"de laagste {round(d.aanbod * 100)}% (tot en met {fmt_getal(grens_a, 1)}). "
-               "In de figuur staat elke buurt als een punt: hoe hoger, hoe meer eenzaamheid; "
-               "hoe verder naar rechts, hoe meer initiatieven. De witte vlekken zijn de ruitjes "
-               "linksboven, in het gearceerde vak tussen de stippellijnen.", s["body"])]
+               f"{fmt_getal((1 - methode.eenzaam) * 100)}% van de buurten van de gemeente "
+               f"hoort (vanaf {fmt_pct(grens_e)}) én {aanbod}. <b>Zeker</b>: ook de "
+               "ondergrens van het 95%-interval ligt boven de grens voor eenzaamheid; "
+               "<b>mogelijk</b>: alleen de schatting zelf. Buurten met minder dan "
+               f"{fmt_getal(methode.min_inwoners)} inwoners beoordelen we niet. "
+               f"Met deze grenzen zijn er {fmt_getal(telling['witte_vlekken'])} witte vlekken: "
+               f"{fmt_getal(telling['zeker'])} zeker en {fmt_getal(telling['mogelijk'])} "
+               "mogelijk. In de figuur staat elke buurt als een punt: hoe hoger, hoe meer "
+               "eenzaamheid; hoe verder naar rechts, hoe meer initiatieven binnen bereik. De "
+               "witte vlekken staan linksboven, in het gearceerde vak.", s["body"])]
+    niet = tabellen.niet_beoordeeld_zin(telling)
+    if niet:
+        out.append(Paragraph(markup(niet), s["body"]))
     label = INDICATOREN["eenzaam"].label
     fig = grafieken.quadrant_chart(cijfers, pct("eenzaam"), label, height=560, font_size=16,
                                    marker_size=12)
     out += charts.image(fig, "De figuur met de witte vlekken", css_width=CHART_CSS_WIDTH,
                         css_height=560, width=TEXT_WIDTH)
-    out += [Spacer(1, 6), Paragraph("Alle witte vlekken, de hoogste eenzaamheid eerst",
+    out += [Spacer(1, 6), Paragraph("Alle witte vlekken, in volgorde: zeker voor mogelijk",
                                     s["h2"])]
     if vlekken.empty:
         out.append(Paragraph("Met deze grenzen is geen enkele buurt een witte vlek.", s["body"]))
     else:
         eenzaam_col = f"{label} (%)"
         tabel = pd.DataFrame({
-            "Nr.": [str(i + 1) for i in range(len(vlekken))],
+            "Nr.": list(vlekken["Rang"]),
             "Buurt": vlekken["Buurt"], "Wijk": vlekken["Wijk"],
+            "Zeker?": list(vlekken["Zekerheid"]),
             "Inwoners": [fmt_getal(v) for v in vlekken["Inwoners"]],
             "Eenzaam (95%-interval)": [
                 f"{fmt_pct(v)} {fmt_interval(lo, hi)}".strip() for v, lo, hi in
                 zip(vlekken[eenzaam_col], vlekken["Ondergrens (%)"], vlekken["Bovengrens (%)"])],
-            "Initiatieven": [fmt_getal(v) for v in vlekken["Initiatieven"]],
+            f"Binnen {bereik}": [fmt_getal(v) for v in vlekken["Binnen bereik"]],
             "Per 1.000 inwoners": [fmt_getal(v, 1, missing="te weinig inwoners")
                                    for v in vlekken["Per 1.000 inwoners"]],
             "Afstand tot initiatief": [fmt_meters(v) for v in
                                        vlekken["Dichtstbijzijnde initiatief (m)"]],
         })
-        out.append(_table(tabel, [0.5, 2.4, 1.9, 1.3, 2.5, 1.5, 1.4, 1.6], s,
-                          right=("Nr.", "Inwoners", "Initiatieven", "Per 1.000 inwoners",
+        out.append(_table(tabel, [0.5, 2.3, 1.8, 1.2, 1.2, 2.4, 1.3, 1.3, 1.5], s,
+                          right=("Nr.", "Inwoners", f"Binnen {bereik}", "Per 1.000 inwoners",
                                  "Afstand tot initiatief")))
     out.append(PageBreak())
     return out
@@ -549,7 +561,7 @@ def _initiatieven(actief, has_list, charts, styles) -> list:
     return out
 
 
-def _bronnen(gegevens, gemeentecode, kern, styles) -> list:
+def _bronnen(gegevens, gemeentecode, kern, styles, methode: Methode) -> list:
     s = styles
     periode = markup(kern["periode"] or "onbekend")
     initiatief_bron = ("een verzonnen lijst (voorbeelddata)" if gegevens.is_demo else
@@ -579,10 +591,7 @@ def _bronnen(gegevens, gemeentecode, kern, styles) -> list:
                          "onder 'Gebruikte gegevens'.", s["body"]))
     out += [Paragraph("Definities", s["h2"]),
             _table(tabellen.definities(), [2.2, 1.2, 5.3, 4], s, bold_first=True)]
-    d = Methode()
-    uitleg = tabellen.UITLEG.format(min_inwoners=d.min_inwoners,
-                                      q_eenzaam=round((1 - d.eenzaam) * 100),
-                                      q_aanbod=round(d.aanbod * 100))
+    uitleg = tabellen.uitleg(methode)
     out.append(Paragraph("Zo rekenen we", s["h2"]))
     out += [Paragraph(item, s["bullet"], bulletText="•") for item in markdown_items(uitleg)]
     out.append(CondPageBreak(5 * cm))
@@ -591,6 +600,14 @@ def _bronnen(gegevens, gemeentecode, kern, styles) -> list:
             for item in markdown_items(tabellen.KANTTEKENINGEN)]
     out.append(PageBreak())
     return out
+
+
+def _kwadrant(kwadrant, zekerheid) -> str:
+    if not isinstance(kwadrant, str) or not kwadrant:
+        return "niet beoordeeld"
+    if kwadrant == "witte vlek" and isinstance(zekerheid, str) and zekerheid:
+        return f"witte vlek ({zekerheid})"
+    return kwadrant
 
 
 def _bijlage(cijfers, styles) -> list:
@@ -602,19 +619,21 @@ def _bijlage(cijfers, styles) -> list:
         "Inwoners": [fmt_getal(v) for v in rows[INWONERS]],
         "Eenzaam (95%-interval)": [f"{fmt_pct(v)} {fmt_interval(lo, hi)}".strip() for v, lo, hi
                                    in zip(rows[waarde], rows[onder], rows[boven])],
-        "Initiatieven": [fmt_getal(v, missing="onbekend") for v in rows[INITIATIEVEN]],
-        "Per 1.000 inwoners": [
+        "Initiatieven in de buurt": [fmt_getal(v, missing="onbekend")
+                                     for v in rows[INITIATIEVEN]],
+        "Binnen bereik per 1.000": [
             fmt_getal(p, 1, missing="te weinig inwoners" if pd.notna(n) else GEEN_GEGEVENS)
-            for p, n in zip(rows[PER_1000], rows[INITIATIEVEN])],
-        "Kwadrant": [k if isinstance(k, str) and k else "onbekend" for k in rows[KWADRANT]],
+            for p, n in zip(rows[BINNEN_BEREIK_PER_1000], rows[INITIATIEVEN])],
+        "Kwadrant": [_kwadrant(k, z) for k, z in zip(rows[KWADRANT], rows[ZEKERHEID])],
     })
     # The witte vlekken in bold on grey, so they stand out without colour.
-    vlek_rows = {i for i, k in enumerate(tabel["Kwadrant"]) if k == "witte vlek"}
+    vlek_rows = {i for i, k in enumerate(tabel["Kwadrant"]) if k.startswith("witte vlek")}
     table = _table(tabel, [92, 62, 40, 76, 46, 46, 114], s,
-                   right=("Inwoners", "Initiatieven", "Per 1.000 inwoners"),
+                   right=("Inwoners", "Initiatieven in de buurt", "Binnen bereik per 1.000"),
                    emphasis=vlek_rows, compact=True)
     return [Paragraph("Bijlage: cijfers per buurt", s["h1"]),
             Paragraph("Alle buurten van de gemeente, per wijk. De kolom 'Kwadrant' zegt in welk "
                       "vak van de figuur in hoofdstuk 2 de buurt valt; witte vlekken staan vet "
-                      "op een grijze achtergrond. 'Onbekend' betekent: een cijfer ontbreekt, "
-                      "dus we weten niet of de buurt een witte vlek is.", s["body"]), table]
+                      "op een grijze achtergrond. 'Niet beoordeeld' betekent: te weinig "
+                      "inwoners, een cijfer ontbreekt of het aanbod is onbekend, dus we weten "
+                      "niet of de buurt een witte vlek is.", s["body"]), table]
