@@ -66,3 +66,38 @@ def test_every_page_on_real_shaped_data_shows_no_missing_value_as_text(page, alm
         assert "Almere (GM0034)" in shown
     else:
         assert "Almere" in page.locator(".kw-slide").first.inner_text()
+
+
+# --- the quadrant on an Almere-sized list with points (issue 11) ----------------------------
+
+@pytest.fixture(scope="module")
+def almere_punten_server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("almere_punten")
+    publish_files(f"sqlite:///{folder / 'wijkdata.sqlite'}", almere_files(punten=100))
+    server = start_server({"WIJKDATA_DATA_DIR": str(folder), "WIJKDATA_DATABASE_URL": ""},
+                          folder / "server.log")
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1920, 1080)])
+def test_quadrant_on_almere_points_reads_with_ties_and_certainty(page, almere_punten_server,
+                                                                 size):
+    import re
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.goto(f"{almere_punten_server.url}/witte_vlekken")
+    wait_for_app(page)
+    wait_for_charts(page)
+    assert exceptions(page) == []
+    chart = page.locator("[data-testid='stPlotlyChart']").first
+    chart.scroll_into_view_if_needed()
+    # The band at 0 carries its count; the legend says zeker and mogelijk in Dutch.
+    svg = chart.inner_text()
+    assert re.search(r"\d+ buurten zonder initiatief binnen 500 m", svg), svg[:300]
+    assert "witte vlek, zeker" in svg or "witte vlek, mogelijk" in svg
+    chart.screenshot(path=str(screenshot(page, f"kwadrant_almere_{size[0]}x{size[1]}")
+                              .with_name(f"kwadrant_almere_{size[0]}x{size[1]}_figuur.png")))
+    # The reasons read in full below the table (not cut off in a cell).
+    text = shown_text(page)
+    assert "Nr. 1:" in text and re.search(r"Witte vlek \((zeker|mogelijk)", text)
+    assert not LEAKED.search(text), LEAKED.search(text)

@@ -193,10 +193,11 @@ def quadrant_chart(cijfers: pd.DataFrame, eenzaam: str, label: str, *, height: i
     nul = int((known[x_col] == 0).sum())
     if nul:
         fig.add_shape(type="rect", xref="x", yref="paper", layer="below", line={"width": 0},
-                      x0=-half, x1=half, y0=0, y1=1, fillcolor="rgba(0,0,0,0.06)")
+                      x0=-2.2 * half, x1=-0.2 * half, y0=0, y1=1,
+                      fillcolor="rgba(0,0,0,0.07)")
         binnen = f" binnen {fmt_getal(bereik)} m" if bereik is not None else " binnen bereik"
         woord = "buurt" if nul == 1 else "buurten"
-        fig.add_annotation(x=half, y=1.0, xref="x", yref="paper", xanchor="left",
+        fig.add_annotation(x=-2.2 * half, y=1.0, xref="x", yref="paper", xanchor="left",
                            yanchor="top", showarrow=False, align="left",
                            font={"size": font_size - 1, "color": "#333"},
                            text=f"{fmt_getal(nul)} {woord} zonder initiatief{binnen}")
@@ -212,7 +213,7 @@ def quadrant_chart(cijfers: pd.DataFrame, eenzaam: str, label: str, *, height: i
         # The witte-vlek box is shaded, so the logic is visible at a glance; with a cut of 0
         # it is the band of buurten without any initiative within reach.
         fig.add_shape(type="rect", xref="x", yref="y", layer="below", line={"width": 0},
-                      x0=-1e6, x1=max(grens_a, 0) + (half if grens_a == 0 else 0),
+                      x0=-1e6, x1=max(grens_a, 0),
                       y0=grens_e, y1=1e6, fillcolor="rgba(213,94,0,0.12)")
         fig.add_hline(y=grens_e, line={"dash": "dash", "width": line_width, "color": "#444"},
                       annotation_text=f"grens eenzaamheid {fmt_kolom(GRENS_EENZAAM, grens_e)}",
@@ -226,7 +227,7 @@ def quadrant_chart(cijfers: pd.DataFrame, eenzaam: str, label: str, *, height: i
         y_min = float(pd.concat([y_lo, known[eenzaam]]).min())
         y_max = float(pd.concat([y_hi, known[eenzaam]]).max())
         pad_y = max((y_max - y_min) * 0.08, 1.0)
-        fig.update_xaxes(range=[-2 * half, x_max * 1.05 + half])
+        fig.update_xaxes(range=[-2.6 * half, x_max * 1.05 + half])
         fig.update_yaxes(range=[y_min - pad_y, y_max + pad_y])
     for code in highlight:
         hit = known[BUURTCODE] == code
@@ -246,15 +247,17 @@ def quadrant_chart(cijfers: pd.DataFrame, eenzaam: str, label: str, *, height: i
 
 
 def _spreid_nullen(known: pd.DataFrame, x_col: str, y_col: str, half: float) -> pd.Series:
-    """x to draw: buurten at exactly 0 are spread over (−half, half), by their rank on y,
-    so ties stay visible; the order is fixed (no randomness), the hover keeps the real 0."""
+    """x to draw: buurten at exactly 0 are spread over a band just left of the axis'
+    0 (from −2,2 × half to −0,2 × half), by their rank on y, so ties stay visible and never
+    mix with buurten that have a little supply; the order is fixed (no randomness), the
+    hover keeps the real 0."""
     x = known[x_col].astype(float).copy()
     nul = x == 0
-    if nul.sum() > 1:
+    if nul.any():
         order = known.loc[nul, y_col].rank(method="first").astype(int) - 1
         # Five columns across the band; neighbours on y go to different columns.
         offsets = ((order * 2) % 5 - 2) / 2.5 * half * 0.9
-        x[nul] = offsets.astype(float)
+        x[nul] = (-1.2 * half + offsets).astype(float)
     return x
 
 
