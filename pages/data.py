@@ -216,6 +216,7 @@ def publish_form(ingelezen, *, filename, data, skip, data_actief, mapping, colum
                          help="Waar komt het bestand vandaan? Bijvoorbeeld: CBS, 2024.")
     toelichting = st.text_area("Toelichting (niet verplicht)", key=f"publiceer_toelichting_{key}",
                                height=80)
+    dekking, dekking_fout = kies_dekking(ingelezen, key)
     if data_actief.is_demo:
         st.info("Nu staat de voorbeelddata (fictief) in het dashboard. Zodra u iets publiceert, "
                 "verdwijnt die. Publiceer ook een gebiedsindeling: zonder buurten toont het "
@@ -229,13 +230,14 @@ def publish_form(ingelezen, *, filename, data, skip, data_actief, mapping, colum
     usable = ingelezen.usable(skip)
     rijen = len(ingelezen.frame)
     if st.button(f"Publiceren ({upload.aantal(rijen, 'rij', 'rijen')})", type="primary",
-                 disabled=not usable or bool(dubbel) or not bevestigd, key="publiceren",
+                 disabled=not usable or bool(dubbel) or not bevestigd or dekking_fout,
+                 key="publiceren",
                  icon=":material/publish:"):
         auth.refuse_unless_analyst()
         try:
             versie = upload.publish(store, ingelezen, name=naam, filename=filename, data=data,
                                     source=bron, note=toelichting, created_by=auth.user_label(),
-                                    skip_invalid=skip,
+                                    skip_invalid=skip, dekking=dekking,
                                     replaces=vervanging.actief if vervanging else None)
         except WijkdataError as exc:
             ui.show_error(exc)
@@ -254,6 +256,22 @@ def publish_form(ingelezen, *, filename, data, skip, data_actief, mapping, colum
     elif not bevestigd:
         st.caption("Publiceren kan pas als u hierboven bevestigt dat de actieve versie "
                    "vervangen mag worden.")
+
+
+def kies_dekking(ingelezen, key: str) -> tuple[tuple[str, ...] | None, bool]:
+    """An initiative list: the area it covers (upload.dekking_uit_invoer). Returns the codes
+    (None: the default) and whether what was typed is wrong (then publishing waits)."""
+    if ingelezen.kind != "initiatieven":
+        return None, False
+    standaard = upload.standaard_dekking_tekst(ingelezen)
+    tekst = st.text_input(upload.DEKKING_LABEL, key=f"publiceer_dekking_{key}",
+                          placeholder=standaard or "bijvoorbeeld GM0034 of WK003401, WK003402",
+                          help=upload.DEKKING_HELP)
+    try:
+        return upload.dekking_uit_invoer(tekst), False
+    except WijkdataError as exc:
+        ui.show_error(exc)
+        return None, True
 
 
 def new_data(data_actief) -> None:

@@ -451,3 +451,34 @@ def test_tables_of_real_files_with_gaps_never_show_none_or_nan(store_dir):
     cells = dataframe_texts(at)
     assert len(at.dataframe) >= 3 and cells           # coverage, preview, versions
     assert not [t for t in cells if apptest.LEAKED.search(t)], cells[:40]
+
+
+def test_an_initiative_list_gets_a_dekking_field_that_refuses_a_wrong_code(store_dir):
+    publish(str(store_of(store_dir).url))
+    at = start()
+    upload_file(at, "lijst.csv", GOOD_CSV)
+    by_key(at.selectbox, "publiceer_set").set_value("Nieuwe gegevensset…").run()
+    by_key(at.text_input, "publiceer_naam").set_value("Wijk 00").run()
+    veld = by_key(at.text_input, "publiceer_dekking")
+    assert veld.label.startswith("Dekking (gemeente- of wijkcodes, leeg = de gemeenten")
+    veld.set_value("BU00010000").run()
+    assert not at.exception, at.exception
+    assert any("geen gemeentecode" in e.value for e in at.error)
+    assert at.button(key="publiceren").disabled
+    by_key(at.text_input, "publiceer_dekking").set_value("wk000100").run()
+    assert not at.error and not at.button(key="publiceren").disabled
+    at.button(key="publiceren").click().run()
+    assert not at.exception, at.exception
+    versie = next(v for v in store_of(store_dir).versions(kind="initiatieven")
+                  if v.name == "Wijk 00")
+    assert versie.dekking == ("WK000100",)
+
+
+def test_no_dekking_field_for_boundaries(store_dir):
+    only_boundaries(store_dir)
+    at = start()
+    gebieden, _, _ = make_frames(gemeenten=("0002",))
+    upload_file(at, "buurten.geojson", gebieden.to_crs("EPSG:4326").to_json().encode(),
+                mime="application/geo+json")
+    assert "5. Publiceren" in [s.value for s in at.subheader]
+    assert not [w for w in at.text_input if w.key.startswith("publiceer_dekking")]

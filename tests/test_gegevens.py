@@ -195,10 +195,12 @@ def test_a_published_reference_is_used_with_its_interval():
 def test_witte_vlekken_table_holds_the_classification_and_its_reason(gegevens):
     cijfers = buurtcijfers(gegevens, gemeentecode="GM0001")
     tabel = tabellen.witte_vlekken_tabel(cijfers, alleen_vlekken=False).set_index("Buurtcode")
-    assert set(tabel["Witte vlek"]) <= {"ja", "nee", "onbekend"}
-    assert tabel.loc["BU00010102", "Witte vlek"] == "onbekend"
-    assert tabel.loc["BU00010102", "Kwadrant"] == "onbekend"
-    assert tabel.loc["BU00010102", "Waarom"] == "Geen cijfer over eenzaamheid."
+    # issue 11: a buurt that cannot be rated says so, with the reason that comes first
+    assert set(tabel["Witte vlek"]) <= {"ja", "nee", "niet beoordeeld"}
+    assert tabel.loc["BU00010102", "Witte vlek"] == "niet beoordeeld"
+    assert tabel.loc["BU00010102", "Kwadrant"] == "niet beoordeeld"
+    assert tabel.loc["BU00010102", "Waarom"] == \
+        "Niet beoordeeld: te weinig inwoners (60; minimaal 100)."
     known = cijfers.set_index("buurtcode")["witte_vlek"].dropna()
     for code, value in known.items():
         assert tabel.loc[code, "Witte vlek"] == ("ja" if value else "nee")
@@ -231,3 +233,45 @@ def test_trend_of_a_gemeente_without_own_figures_is_weighted_per_year():
         (32 * 1000 + 37 * 2000 + 42 * 3000 + 32 * 1000 + 37 * 2000) / 9000)
     assert gemeente.loc[2020, "waarde"] == pytest.approx(gemeente.loc[2022, "waarde"] - 2)
     assert not trend.loc[trend["gebied"] == "Buurt", "berekend"].any()
+
+
+# --- dekking: the area each initiative list covers, kept with its version -------------------
+
+def test_dekking_is_the_union_of_each_active_list_given_or_by_default(tmp_path):
+    from wijkdata.model.gegevens import load_active
+    from wijkdata.store import Store
+    gebieden, indicatoren, lijst_0001 = make_frames()
+    _, _, lijst_0002 = make_frames(zonder_initiatieven=("0001",))
+    store = Store(f"sqlite:///{tmp_path / 'dekking.sqlite'}")
+    for kind, name, frame, dekking in (
+            ("buurten", "grenzen", gebieden, None), ("indicatoren", "cijfers", indicatoren, None),
+            # a partial list: the analyst says it covers only wijk 00 of GM0001
+            ("initiatieven", "lijst 0001", lijst_0001, ("WK000100",)),
+            ("initiatieven", "lijst 0002", lijst_0002, None)):
+        store.publish(kind, name, frame, source_filename=f"{name}.csv", checksum="0",
+                      dekking=dekking)
+    gegevens = load_active(store)
+    store.dispose()
+    # list 0002 gave none: the gemeente its initiatives lie in
+    assert gegevens.dekking == ("GM0002", "WK000100")
+    cijfers = buurtcijfers(gegevens).set_index("buurtcode")
+    buiten = cijfers.loc["BU00010100"]                     # wijk 01 of GM0001: not covered
+    assert not buiten["aanbod_bekend"] and pd.isna(buiten["witte_vlek"])
+    assert "aanbod onbekend" in buiten["niet_beoordeeld"]
+    assert buiten["initiatieven"] == 0                     # counted, but not read as empty
+    binnen = cijfers.loc[["BU00010000", "BU00010001", "BU00020000", "BU00020001"]]
+    assert binnen["aanbod_bekend"].all() and binnen["witte_vlek"].notna().all()
+
+
+def test_without_a_stored_dekking_each_list_covers_its_own_gemeenten(gegevens):
+    assert gegevens.dekking == ("GM0001",)
+    cijfers = buurtcijfers(gegevens).set_index("buurtcode")
+    assert not cijfers.loc["BU00020000", "aanbod_bekend"]
+    assert cijfers.loc["BU00010000", "aanbod_bekend"]
+
+
+def test_the_demo_still_loads_with_its_own_gemeente_as_dekking():
+    from wijkdata.model.gegevens import load_demo
+    demo = load_demo()
+    assert demo.dekking == tuple(sorted(demo.initiatieven["gemeentecode"].dropna().unique()))
+    assert len(demo.dekking) >= 1

@@ -349,6 +349,29 @@ def test_source_kind_is_kept_with_the_version(store):
     assert publish(store, name="Zonder").source_kind is None
 
 
+def test_dekking_is_kept_with_an_initiative_version(store):
+    lijst = pd.DataFrame({"naam": ["Koffie", "Wandelen"], "buurtcode": ["BU00340101", None]})
+    v = publish(store, name="Almere", kind="initiatieven", frame=lijst,
+                dekking=("WK003401", "WK003402", "WK003401"))
+    assert v.dekking == ("WK003401", "WK003402")            # duplicates once, order kept
+    assert store.version(v.id).dekking == ("WK003401", "WK003402")
+    assert store.active_versions()[0].dekking == ("WK003401", "WK003402")
+    zonder = publish(store, name="Almere", kind="initiatieven", frame=lijst)
+    assert zonder.number == 2 and zonder.dekking is None    # not given: NULL, not ''
+    store.rollback(v.id)
+    assert store.active_versions()[0].dekking == ("WK003401", "WK003402")
+
+
+@pytest.mark.parametrize("kind, dekking", [("indicatoren", ("GM0034",)),
+                                           ("initiatieven", ()),
+                                           ("initiatieven", ("GM0034,GM0363",))])
+def test_a_dekking_that_cannot_be_stored_is_refused_and_nothing_is_stored(store, kind, dekking):
+    with pytest.raises(WijkdataError) as raised:
+        publish(store, kind=kind, dekking=dekking)
+    assert "dekking" in str(raised.value.problems[0]).lower()
+    assert store.versions() == []
+
+
 def make_old_database(url: str) -> None:
     """The three tables as the first release made them (no source_kind), with one version."""
     engine = sa.create_engine(url)
@@ -356,6 +379,7 @@ def make_old_database(url: str) -> None:
         store_module.metadata.create_all(engine)
         with engine.begin() as conn:
             conn.execute(sa.text("ALTER TABLE wijkdata_versions DROP COLUMN source_kind"))
+            conn.execute(sa.text("ALTER TABLE wijkdata_versions DROP COLUMN dekking"))
         data, fmt = store_module._serialise(plain_frame())
         with engine.begin() as conn:
             dataset_id = conn.execute(sa.text(
@@ -379,9 +403,9 @@ def test_a_database_of_the_first_release_gets_the_new_column(store_url):
     store = Store(store_url)
     try:
         columns = {c["name"] for c in sa.inspect(store.engine).get_columns("wijkdata_versions")}
-        assert "source_kind" in columns
+        assert {"source_kind", "dekking"} <= columns
         (old,) = store.versions()
-        assert (old.name, old.source_kind, old.active) == ("Oud", None, True)
+        assert (old.name, old.source_kind, old.active, old.dekking) == ("Oud", None, True, None)
         pd.testing.assert_frame_equal(store.load(old.id), plain_frame())
         store.set_source_kind(old.id, "CBS Kerncijfers")
         assert store.version(old.id).source_kind == "CBS Kerncijfers"

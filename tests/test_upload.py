@@ -301,6 +301,45 @@ def test_publish_with_skip_stores_the_good_rows_with_source_and_note(store_url):
     assert "email" not in stored.columns
 
 
+def test_publish_keeps_the_dekking_the_analyst_typed(store_url):
+    store = Store(store_url)
+    ingelezen = read_file(INITIATIEVEN_CSV, "lijst.csv")
+    gegeven = upload.dekking_uit_invoer(" wk003401; WK003402 ")
+    versie = upload.publish(store, ingelezen, name="lijst", filename="lijst.csv",
+                            data=INITIATIEVEN_CSV, skip_invalid=True, dekking=gegeven)
+    assert versie.dekking == ("WK003401", "WK003402")
+    leeg = upload.publish(store, ingelezen, name="lijst", filename="lijst.csv",
+                          data=INITIATIEVEN_CSV, skip_invalid=True,
+                          dekking=upload.dekking_uit_invoer("   "))
+    assert leeg.dekking is None                          # empty field: the default
+    assert [v.dekking for v in store.versions()] == [None, ("WK003401", "WK003402")]
+
+
+@pytest.mark.parametrize("text", ["BU00340101", "WK0034", "Almere", "GM0034, 12"])
+def test_a_wrong_dekking_is_a_dutch_error_naming_the_code(text):
+    with pytest.raises(WijkdataError, match="geen gemeentecode .* of wijkcode"):
+        upload.dekking_uit_invoer(text)
+
+
+def test_a_dekking_with_a_file_that_is_no_initiative_list_is_refused(store_url):
+    store = Store(store_url)
+    ingelezen = read_file(gebieden_geojson(), "buurten.geojson")
+    assert ingelezen.kind == "buurten"
+    with pytest.raises(WijkdataError, match="alleen bij een lijst met initiatieven"):
+        upload.publish(store, ingelezen, name="grenzen", filename="buurten.geojson",
+                       data=gebieden_geojson(), dekking=("GM0034",))
+    assert store.versions() == []
+
+
+def test_the_default_dekking_is_shown_from_the_buurtcodes_of_the_list():
+    from tests.factory import initiatieven_csv
+    lijst = initiatieven_csv(["BU03630001", "BU00340101", "BU00340205"], n=6)
+    assert upload.standaard_dekking_tekst(read_file(lijst, "lijst.csv")) == "GM0034, GM0363"
+    # points only: the gemeenten are known once the list is joined to the boundaries
+    assert upload.standaard_dekking_tekst(read_file(INITIATIEVEN_CSV, "lijst.csv")) == ""
+    assert upload.standaard_dekking_tekst(read_file(gebieden_geojson(), "b.geojson")) == ""
+
+
 def test_concurrent_publishes_through_the_upload_path_all_land(store_url):
     """Two app processes (two Store instances) publishing the same dataset at once."""
     ingelezen = read_file(INITIATIEVEN_CSV, "lijst.csv")

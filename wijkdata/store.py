@@ -18,6 +18,7 @@ import random
 import re
 import sqlite3
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -67,6 +68,10 @@ versions_table = sa.Table(
     # decided from its content. Added after the first release: NULL for versions stored
     # before, derived from their frame when needed (see datasets.source_kind_of).
     sa.Column("source_kind", sa.String(32), nullable=True),
+    # Initiative lists only: the area the list covers (gemeente- and wijkcodes joined by ','),
+    # as the analyst narrowed it. NULL: not given, so the gemeenten of its initiatives
+    # (wijkdata.compute.witte_vlekken.standaard_dekking). Added with issue 11.
+    sa.Column("dekking", sa.Text, nullable=True),
     sa.UniqueConstraint("dataset_id", "number", name="uq_wijkdata_versions_dataset_number"),
     # AUTOINCREMENT: SQLite must never reuse the id of a deleted version, or an old id held
     # by a page or a cache key would silently point at different data.
@@ -182,6 +187,9 @@ class Versie:
     note: str
     active: bool
     source_kind: str | None = None     # see wijkdata.model.datasets; None for older versions
+    # Initiative lists: the gemeente- and wijkcodes the list covers, as given on upload;
+    # None when not given (then the gemeenten of its initiatives count).
+    dekking: tuple[str, ...] | None = None
 
 
 class Store:
@@ -260,10 +268,13 @@ class Store:
 
     def publish(self, kind: str, name: str, frame: pd.DataFrame, *, source_filename: str,
                 checksum: str, created_by: str = "", note: str = "",
-                source_kind: str | None = None) -> Versie:
+                source_kind: str | None = None,
+                dekking: Iterable[str] | None = None) -> Versie:
         """Store ``frame`` as a new version of dataset (kind, name) and make it active.
 
-        ``source_kind`` says what the file is (see :mod:`wijkdata.model.datasets`). All in one
+        ``source_kind`` says what the file is (see :mod:`wijkdata.model.datasets`);
+        ``dekking`` (initiatieven only) the gemeente- and wijkcodes the list covers, checked
+        by :func:`wijkdata.compute.witte_vlekken.parse_dekking` before. All in one
         transaction: when anything fails, nothing is stored.
         """
         problems = []
@@ -279,6 +290,12 @@ class Store:
             problems.append("Er is geen tabel om op te slaan.")
         elif len(frame) == 0:
             problems.append("De tabel is leeg: er zijn geen rijen om op te slaan.")
+        dekking = None if dekking is None else tuple(dict.fromkeys(
+            str(c).strip() for c in dekking if str(c).strip()))
+        if dekking is not None and kind != "initiatieven":
+            problems.append("Een dekking hoort alleen bij een lijst met initiatieven.")
+        elif dekking is not None and (not dekking or any("," in c for c in dekking)):
+            problems.append("De dekking is leeg of bevat een ongeldige code.")
         if problems:
             raise WijkdataError("De gegevens zijn niet opgeslagen.",
                                 [Probleem(p) for p in problems])
@@ -293,6 +310,7 @@ class Store:
             "created_at": created_at,
             "note": note or "",
             "source_kind": source_kind or None,
+            "dekking": ",".join(dekking) if dekking else None,
         }
         with self._translated_errors():
             return self._publish(kind, name, data, fmt, row)
@@ -354,7 +372,7 @@ class Store:
                 datasets.c.name, versions_table.c.number, versions_table.c.source_filename,
                 versions_table.c.rows, versions_table.c.checksum, versions_table.c.created_by,
                 versions_table.c.created_at, versions_table.c.note,
-                versions_table.c.source_kind,
+                versions_table.c.source_kind, versions_table.c.dekking,
                 (versions_table.c.id == datasets.c.active_version_id).label("active"),
             )
             .join(datasets, datasets.c.id == versions_table.c.dataset_id)
@@ -479,7 +497,8 @@ class _Retry(Exception):
 
 
 # Columns added after the first release: (table, column, SQL type), added when missing.
-ADDED_COLUMNS = [("wijkdata_versions", "source_kind", "VARCHAR(32)")]
+ADDED_COLUMNS = [("wijkdata_versions", "source_kind", "VARCHAR(32)"),
+                 ("wijkdata_versions", "dekking", "TEXT")]
 
 
 def _missing_columns(inspector) -> list[tuple[str, str, str]]:
@@ -694,4 +713,5 @@ def _versie(row) -> Versie:
         number=int(row.number), source_filename=row.source_filename, rows=int(row.rows),
         checksum=row.checksum, created_by=row.created_by, created_at=created_at,
         note=row.note, active=bool(row.active), source_kind=row.source_kind,
+        dekking=tuple(row.dekking.split(",")) if row.dekking else None,
     )

@@ -37,6 +37,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import sqlalchemy as sa
 
+from wijkdata.compute import witte_vlekken
 from wijkdata.draw import kaart
 from wijkdata.errors import HEEL_BESTAND, WijkdataError
 from wijkdata.escaping import plain_label
@@ -666,7 +667,7 @@ def version_note(source: str, note: str) -> str:
 
 def publish(store, ingelezen: Ingelezen, *, name: str, filename: str, data: bytes,
             source: str = "", note: str = "", created_by: str = "",
-            skip_invalid: bool = False, replaces=None):
+            skip_invalid: bool = False, replaces=None, dekking=None):
     """Store the valid rows of ``ingelezen`` as a new version of dataset (kind, ``name``),
     active at once, in one transaction (:meth:`Store.publish`), with what the file is
     (:func:`datasets.source_kind_of`). Which ``name`` to use by default is
@@ -675,7 +676,13 @@ def publish(store, ingelezen: Ingelezen, *, name: str, filename: str, data: byte
     Refused — a WijkdataError, nothing stored — when the file has errors and
     ``skip_invalid`` is False, when no valid rows remain, or when ``replaces`` (the active
     version the user saw and agreed to replace) is no longer the active one.
+
+    ``dekking`` (initiative lists only): the gemeente- and wijkcodes the list covers, as
+    :func:`dekking_uit_invoer` gives them; None keeps the default (the gemeenten in which
+    its initiatives lie). Given with another kind of file it is refused.
     """
+    if dekking is not None and ingelezen.kind != "initiatieven":
+        raise WijkdataError(DEKKING_ALLEEN_INITIATIEVEN)
     if replaces is not None and not nog_actief(store, replaces):
         raise WijkdataError(f"Intussen is er een andere versie van '{name}' actief geworden. "
                             "Bekijk wat er verandert en bevestig opnieuw.")
@@ -695,7 +702,32 @@ def publish(store, ingelezen: Ingelezen, *, name: str, filename: str, data: byte
     return store.publish(ingelezen.kind, name, ingelezen.frame, source_filename=filename,
                          checksum=checksum(data), created_by=created_by,
                          note=version_note(source, note),
-                         source_kind=datasets.source_kind_of(ingelezen))
+                         source_kind=datasets.source_kind_of(ingelezen), dekking=dekking)
+
+
+DEKKING_LABEL = "Dekking (gemeente- of wijkcodes, leeg = de gemeenten van de initiatieven)"
+DEKKING_HELP = ("Het gebied waarover deze lijst iets zegt. Buurten daarbuiten worden niet "
+                "beoordeeld: daar is het aanbod onbekend. Vul wijkcodes in als de lijst maar "
+                "een deel van de gemeente dekt, bijvoorbeeld WK003401, WK003402.")
+DEKKING_ALLEEN_INITIATIEVEN = (
+    "Een dekking hoort alleen bij een lijst met initiatieven: het zegt welk gebied die lijst "
+    "dekt. Dit bestand is geen lijst met initiatieven; laat de dekking leeg.")
+
+
+def dekking_uit_invoer(text: str | None) -> tuple[str, ...] | None:
+    """What the analyst typed as dekking → the codes, or None when left empty (then the
+    gemeenten of the initiatives count). A wrong code is a Dutch WijkdataError."""
+    if text is None or not str(text).strip():
+        return None
+    return witte_vlekken.parse_dekking(str(text))
+
+
+def standaard_dekking_tekst(ingelezen: Ingelezen) -> str:
+    """The default dekking of an initiative list, for the page to show: "GM0034, GM0363",
+    or '' when the list names no gemeente."""
+    if ingelezen.kind != "initiatieven":
+        return ""
+    return ", ".join(witte_vlekken.standaard_dekking(ingelezen.frame))
 
 
 def gegevenssets(versies, kind: str) -> list[str]:

@@ -64,6 +64,10 @@ class Gegevens:
     # code → name of every area some loaded source names (buurt, wijk, gemeente, NL01);
     # see :func:`namen_uit`. The names in ``gebieden`` are already filled from it.
     namen: pd.Series = field(default_factory=lambda: pd.Series(dtype=object))
+    # Per initiative list, in the order its rows follow each other in ``initiatieven_bron``:
+    # (number of rows, the dekking stored with its version or None when none was given).
+    # Empty: one list without a given dekking.
+    lijsten: list = field(default_factory=list)
 
     @cached_property
     def buurten(self) -> gpd.GeoDataFrame:
@@ -84,9 +88,22 @@ class Gegevens:
     @cached_property
     def dekking(self) -> tuple[str, ...]:
         """Gemeente- and wijkcodes where the initiative lists say something: outside them the
-        supply is unknown, not zero. By default the gemeenten the initiatives lie in."""
+        supply is unknown, not zero. The union over the active lists of the dekking stored
+        with each list's version, or — where none was given — the gemeenten in which that
+        list's initiatives lie. Sorted; () without any list."""
         from wijkdata.compute.witte_vlekken import standaard_dekking
-        return standaard_dekking(self.initiatieven)
+        if self.initiatieven_bron.empty:
+            return ()
+        lijsten = self.lijsten or [(len(self.initiatieven_bron), None)]
+        found: set[str] = set()
+        start = 0
+        for rows, gegeven in lijsten:
+            if gegeven is not None:
+                found.update(gegeven)
+            else:
+                found.update(standaard_dekking(self.initiatieven.iloc[start:start + rows]))
+            start += rows
+        return tuple(sorted(found))
 
     @cached_property
     def gemeenten(self) -> pd.DataFrame:
@@ -239,12 +256,17 @@ def vul_namen(geo: gpd.GeoDataFrame, namen: pd.Series) -> gpd.GeoDataFrame:
 
 def assemble(gebieden: list[gpd.GeoDataFrame], indicatoren: list[pd.DataFrame],
              initiatieven: list[pd.DataFrame], *, versies=(), is_demo=False,
-             key=()) -> Gegevens:
+             key=(), dekkingen=None) -> Gegevens:
     """Combine the frames of several datasets of each kind into one :class:`Gegevens`.
 
     When two datasets give the same area, the one listed first wins; statistics tables win
     over the context columns of a boundary file for the same indicator, area and period.
+    ``dekkingen`` gives, per frame of ``initiatieven``, the dekking stored with its version
+    (None: not given, so the gemeenten of its initiatives); absent means None for each.
     """
+    dekkingen = list(dekkingen) if dekkingen is not None else [None] * len(initiatieven)
+    if len(dekkingen) != len(initiatieven):
+        raise ValueError("dekkingen needs one entry per initiative frame")
     if gebieden:
         geo = pd.concat([g.to_crs(RD) for g in gebieden], ignore_index=True)
         geo = gpd.GeoDataFrame(geo.drop_duplicates(CODE, keep="first"), crs=RD)
@@ -269,8 +291,10 @@ def assemble(gebieden: list[gpd.GeoDataFrame], indicatoren: list[pd.DataFrame],
     INDICATOREN_SCHEMA.check(ind)
     if len(ini.columns):             # no initiative list at all: no columns to check
         INITIATIEVEN_SCHEMA.check(ini)
+    lijsten = [(len(f), None if d is None else tuple(d))
+               for f, d in zip(initiatieven, dekkingen)]
     return Gegevens(geo, ind, ini, versies=list(versies), is_demo=is_demo, key=tuple(key),
-                    namen=namen)
+                    namen=namen, lijsten=lijsten)
 
 
 def _jaar(gebieden: pd.DataFrame) -> str:
@@ -300,10 +324,13 @@ def load_active(store) -> Gegevens:
         return load_demo()
     versies = store.active_versions()
     by_kind: dict[str, list] = {"buurten": [], "indicatoren": [], "initiatieven": []}
+    dekkingen = []
     for versie in sorted(versies, key=lambda v: v.created_at, reverse=True):
         by_kind[versie.kind].append(store.load(versie.id))
+        if versie.kind == "initiatieven":
+            dekkingen.append(getattr(versie, "dekking", None))
     return assemble(by_kind["buurten"], by_kind["indicatoren"], by_kind["initiatieven"],
-                    versies=versies, key=store.state_key())
+                    versies=versies, key=store.state_key(), dekkingen=dekkingen)
 
 
 def gemeente_naam(gegevens: Gegevens, gemeentecode: str | None) -> str:
