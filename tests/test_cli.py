@@ -344,3 +344,143 @@ def test_an_unexpected_error_is_logged_with_time_level_and_logger(db, tmp_path):
                     r"fout in 'python -m wijkdata datasets'; traceback in \S+", line), line
     Path(line.rsplit(" in ", 1)[1]).unlink()
 
+
+
+# --- issue 11: the witte-vlek method on the command line (Almere, 100 initiatives as points) --
+
+@pytest.fixture(scope="module")
+def almere_db(tmp_path_factory):
+    """The Almere-sized scenario imported through the command line, as a job would."""
+    from tests.factory import almere_files
+    folder = tmp_path_factory.mktemp("almere")
+    url = f"sqlite:///{folder / 'almere.sqlite'}"
+    for name, data in almere_files(punten=100).items():
+        (folder / name).write_bytes(data)
+        result = run("import", str(folder / name), db=url)
+        assert result.returncode == 0, result.stdout + result.stderr
+    return url
+
+
+def export_rows(db, *options) -> list[dict]:
+    result = run("export", "--gemeente", "GM0034", *options, db=db)
+    assert result.returncode == 0, result.stderr
+    return list(csv.DictReader(io.StringIO(result.stdout)))
+
+
+NIEUWE_KOLOMMEN = ["initiatieven_binnen_bereik", "initiatieven_binnen_bereik_per_1000",
+                   "bereik_m", "witte_vlek_zekerheid", "witte_vlek_rang", "witte_vlek_reden"]
+
+
+def test_export_has_the_method_columns_with_their_types(almere_db):
+    result = run("export", "--gemeente", "GM0034", db=almere_db)
+    assert result.returncode == 0, result.stderr
+    header = result.stdout.splitlines()[0].split(",")
+    # the existing contract keeps its order; the new columns come after it
+    assert header[:14] == ["buurtcode", "buurtnaam", "wijkcode", "gemeentecode",
+                           "gemeentenaam", "inwoners", "eenzaam_pct", "eenzaam_ondergrens",
+                           "eenzaam_bovengrens", "ernstig_eenzaam_pct", "initiatieven",
+                           "initiatieven_per_1000", "afstand_initiatief_m", "witte_vlek"]
+    assert header[-6:] == NIEUWE_KOLOMMEN
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 238
+    for r in rows:
+        assert re.fullmatch(r"\d+", r["initiatieven_binnen_bereik"]), r
+        assert int(r["initiatieven_binnen_bereik"]) >= int(r["initiatieven"])
+        assert r["bereik_m"] == "500"
+        assert r["witte_vlek"] in ("true", "false", "")
+        assert r["witte_vlek_zekerheid"] in ("zeker", "mogelijk", "")
+        assert (r["witte_vlek_zekerheid"] != "") == (r["witte_vlek"] == "true")
+        assert (r["witte_vlek_rang"] != "") == (r["witte_vlek"] == "true")
+        assert r["witte_vlek_reden"].endswith(".") and "nan" not in r["witte_vlek_reden"]
+        if r["initiatieven_binnen_bereik_per_1000"]:
+            float(r["initiatieven_binnen_bereik_per_1000"])
+    vlekken = [r for r in rows if r["witte_vlek"] == "true"]
+    assert vlekken, "the Almere scenario has witte vlekken"
+    # ranks 1..n within the gemeente, zeker before mogelijk
+    ordered = sorted(vlekken, key=lambda r: int(r["witte_vlek_rang"]))
+    assert [int(r["witte_vlek_rang"]) for r in ordered] == list(range(1, len(vlekken) + 1))
+    zekerheid = [r["witte_vlek_zekerheid"] for r in ordered]
+    assert zekerheid == sorted(zekerheid, key=lambda z: z != "zeker")
+
+
+def test_an_unrated_buurt_is_empty_with_its_reason(almere_db):
+    rows = export_rows(almere_db)
+    unrated = [r for r in rows if r["witte_vlek"] == ""]
+    assert unrated
+    for r in unrated:
+        assert r["witte_vlek_zekerheid"] == "" and r["witte_vlek_rang"] == ""
+        assert r["witte_vlek_reden"].startswith("Niet beoordeeld:")
+    few = [r for r in rows if r["inwoners"] and float(r["inwoners"]) < 100]
+    assert few and all(r["witte_vlek"] == "" and "te weinig inwoners" in r["witte_vlek_reden"]
+                       for r in few)
+    # a lower minimum rates them (when they have a loneliness figure)
+    lower = {r["buurtcode"]: r for r in export_rows(almere_db, "--min-inwoners", "0")}
+    rated_now = [r for r in few if r["eenzaam_pct"] and lower[r["buurtcode"]]["witte_vlek"]]
+    assert all("te weinig" not in lower[r["buurtcode"]]["witte_vlek_reden"] for r in rated_now)
+
+
+def test_bereik_0_gives_the_in_buurt_counts(almere_db):
+    rows = export_rows(almere_db, "--bereik", "0")
+    assert all(r["initiatieven_binnen_bereik"] == r["initiatieven"] for r in rows)
+    assert {r["bereik_m"] for r in rows} == {"0"}
+    wide = export_rows(almere_db)
+    assert sum(int(r["initiatieven_binnen_bereik"]) for r in wide) > \
+        sum(int(r["initiatieven"]) for r in rows)
+
+
+def test_a_higher_loneliness_quantile_never_gives_more_witte_vlekken(almere_db):
+    counts = []
+    for q in ("0.5", "0.75", "0.9", "1"):
+        rows = export_rows(almere_db, "--eenzaam-kwantiel", q)
+        counts.append(sum(r["witte_vlek"] == "true" for r in rows))
+    assert counts == sorted(counts, reverse=True), counts
+    assert counts[0] > counts[-1]
+
+
+@pytest.mark.parametrize("option, value", [
+    ("--eenzaam-kwantiel", "1.5"), ("--eenzaam-kwantiel", "-0.1"), ("--aanbod-kwantiel", "x"),
+    ("--bereik", "-1"), ("--bereik", "nan"), ("--min-inwoners", "-5"),
+    ("--min-inwoners", "10.5")])
+def test_a_method_option_out_of_range_exits_2_in_dutch(db, option, value):
+    result = run("export", option, value, "--demo", db=db)
+    assert result.returncode == 2
+    assert option in result.stderr and "geef een" in result.stderr
+    assert "Traceback" not in result.stderr and "invalid" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_import_with_dekking_narrows_the_rated_buurten(db, tmp_path):
+    for path in (DEMO_BUURTEN, DEMO_CIJFERS):
+        assert run("import", str(path), db=db).returncode == 0
+    rows_before = list(csv.DictReader(io.StringIO(run("export", db=db).stdout)))
+    wijken = sorted({r["wijkcode"] for r in rows_before})
+    result = run("import", str(DEMO_INITIATIEVEN), "--dekking", wijken[0], db=db)
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = list(csv.DictReader(io.StringIO(run("export", db=db).stdout)))
+    buiten = [r for r in rows if r["wijkcode"] != wijken[0]]
+    # not rated; the reason is the unknown supply (or a reason that comes first: too few
+    # inhabitants, no loneliness figure)
+    assert buiten and all(r["witte_vlek"] == "" and r["witte_vlek_reden"].startswith(
+        "Niet beoordeeld") for r in buiten)
+    assert sum("aanbod onbekend" in r["witte_vlek_reden"] for r in buiten) >= len(buiten) - 2
+    binnen = [r for r in rows if r["wijkcode"] == wijken[0]]
+    assert any(r["witte_vlek"] in ("true", "false") for r in binnen)
+    # a new version without --dekking covers the gemeente again
+    assert run("import", str(DEMO_INITIATIEVEN), db=db).returncode == 0
+    rows = list(csv.DictReader(io.StringIO(run("export", db=db).stdout)))
+    assert not any("aanbod onbekend" in r["witte_vlek_reden"] for r in rows)
+
+
+@pytest.mark.parametrize("dekking", ["BU00340101", "Almere", "WK0034"])
+def test_import_with_a_wrong_dekking_exits_2_and_stores_nothing(db, dekking):
+    result = run("import", str(DEMO_INITIATIEVEN), "--dekking", dekking, db=db)
+    assert result.returncode == 2
+    assert "geen gemeentecode" in result.stderr and "Traceback" not in result.stderr
+    assert "Nog geen datasets" in run("datasets", db=db).stdout
+
+
+def test_dekking_with_a_file_that_is_no_initiative_list_exits_2(db):
+    result = run("import", str(DEMO_BUURTEN), "--dekking", "GM0034", db=db)
+    assert result.returncode == 2
+    assert "alleen bij een lijst met initiatieven" in result.stderr
+    assert "Nog geen datasets" in run("datasets", db=db).stdout

@@ -49,6 +49,10 @@ def build_parser() -> argparse.ArgumentParser:
                                     "bron, anders een nieuwe, genoemd naar de bron)")
     imp.add_argument("--note", default="", help="toelichting bij deze versie")
     imp.add_argument("--db", help="database-URL (standaard WIJKDATA_DATABASE_URL of SQLite)")
+    imp.add_argument("--dekking", metavar="CODES",
+                     help="alleen bij initiatieven: het gebied dat de lijst dekt, als "
+                          "gemeentecode (GM0034) of wijkcodes (WK003401,WK003402); standaard "
+                          "de gemeenten waarin de initiatieven liggen")
 
     exp = sub.add_parser("export", help="schrijf de cijfers per buurt of de initiatieven weg")
     exp.add_argument("--what", choices=["buurten", "initiatieven"], default="buurten")
@@ -60,6 +64,18 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--db", help="database-URL")
     exp.add_argument("--demo", action="store_true",
                      help="schrijf de voorbeelddata (fictief) weg in plaats van de database")
+    # Read as text and checked in _methode, so a wrong value gets a Dutch message.
+    exp.add_argument("--eenzaam-kwantiel", metavar="Q", default="0.75",
+                     help="grens voor veel eenzaamheid: kwantiel binnen de gemeente, 0 tot 1 "
+                          "(standaard 0.75)")
+    exp.add_argument("--aanbod-kwantiel", metavar="Q", default="0.25",
+                     help="grens voor weinig aanbod: kwantiel binnen de gemeente, 0 tot 1 "
+                          "(standaard 0.25)")
+    exp.add_argument("--bereik", metavar="M", default="500",
+                     help="een initiatief telt mee tot zoveel meter van de buurtrand "
+                          "(standaard 500)")
+    exp.add_argument("--min-inwoners", metavar="N", default="100",
+                     help="buurten met minder inwoners worden niet beoordeeld (standaard 100)")
 
     ds = sub.add_parser("datasets", help="toon de datasets en hun versies")
     ds.add_argument("--db", help="database-URL")
@@ -77,7 +93,12 @@ def _file_options(parser):
 
 def main(argv: list[str] | None = None) -> int:
     logs.configure()
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        _check_usage(args)
+    except WijkdataError as exc:       # wrong usage: exit 2, like argparse's own errors
+        parser.error(exc.message)
     try:
         return {"check": cmd_check, "import": cmd_import, "export": cmd_export,
                 "datasets": cmd_datasets}[args.command](args)
@@ -94,6 +115,47 @@ def main(argv: list[str] | None = None) -> int:
             "Er ging iets onverwachts mis; er is niets opgeslagen of weggeschreven. "
             f"De technische details staan in {details}. Stuur dat bestand mee als u dit meldt."))
         return 1
+
+
+def _check_usage(args) -> None:
+    """Options argparse cannot check by itself; a :class:`WijkdataError` means wrong usage."""
+    if args.command == "export":
+        args.methode = _methode(args)
+    if args.command == "import" and args.dekking is not None:
+        from wijkdata.compute.witte_vlekken import parse_dekking
+        args.dekking = parse_dekking(args.dekking)
+        if args.kind not in (None, "initiatieven"):
+            raise WijkdataError(_DEKKING_ALLEEN_INITIATIEVEN)
+
+
+_DEKKING_ALLEEN_INITIATIEVEN = (
+    "--dekking hoort alleen bij een lijst met initiatieven: het zegt welk gebied die lijst "
+    "dekt. Laat --dekking weg bij buurtgrenzen en cijfers.")
+
+
+def _getal(text: str, option: str, low: float, high: float | None, *, geheel: bool = False):
+    """``text`` as a number in [low, high] (high None: no upper limit); a Dutch error else.
+    A decimal comma is accepted, as a Dutch user types it."""
+    uitleg = (f"een {'geheel ' if geheel else ''}getal van {low:g} tot en met {high:g}"
+              if high is not None else f"een {'geheel ' if geheel else ''}getal van {low:g} "
+              "of meer")
+    try:
+        value = float(str(text).strip().replace(",", "."))
+    except ValueError:
+        value = float("nan")
+    if (value != value or value in (float("inf"), float("-inf")) or value < low
+            or (high is not None and value > high) or (geheel and value != int(value))):
+        raise WijkdataError(f"{option} '{text}' kan niet: geef {uitleg}.")
+    return int(value) if geheel else value
+
+
+def _methode(args):
+    from wijkdata.compute.witte_vlekken import Methode
+    return Methode(
+        eenzaam=_getal(args.eenzaam_kwantiel, "--eenzaam-kwantiel", 0, 1),
+        aanbod=_getal(args.aanbod_kwantiel, "--aanbod-kwantiel", 0, 1),
+        bereik_m=_getal(args.bereik, "--bereik", 0, None),
+        min_inwoners=_getal(args.min_inwoners, "--min-inwoners", 0, None, geheel=True))
 
 
 def _print_error(args, exc: WijkdataError) -> None:
@@ -166,6 +228,10 @@ def cmd_import(args) -> int:
     from wijkdata.model import datasets
     from wijkdata.store import Store
     ingelezen, data = _read(args)
+    if args.dekking is not None and ingelezen.kind != "initiatieven":
+        print(f"python -m wijkdata import: fout in de opdracht: {_DEKKING_ALLEEN_INITIATIEVEN} "
+              f"Dit bestand is gelezen als {ingelezen.kind}. Niets opgeslagen.", file=sys.stderr)
+        return 2
     _print_report(ingelezen, args.skip_invalid)
     if not ingelezen.usable(args.skip_invalid):
         print("Niets opgeslagen.", file=sys.stderr)
@@ -177,7 +243,8 @@ def cmd_import(args) -> int:
         print(f"Let op: {vervanging.melding}")
     versie = upload.publish(store, ingelezen, name=name, filename=Path(args.file).name,
                             data=data, source=ingelezen.source_format, note=args.note,
-                            created_by=_user(), skip_invalid=args.skip_invalid)
+                            created_by=_user(), skip_invalid=args.skip_invalid,
+                            dekking=args.dekking)
     print(f"Opgeslagen: {versie.kind} '{versie.name}' versie {versie.number} "
           f"({versie.rows} rijen).")
     return 0
@@ -216,7 +283,7 @@ def cmd_export(args) -> int:
                 "De initiatieven kunnen wel al weg: --what initiatieven.")
         _check_gemeente(args.gemeente, set(gegevens.gemeenten["code"]))
         cijfers = buurtcijfers(gegevens, gemeentecode=args.gemeente, periode=args.period,
-                               leeftijd=args.age)
+                               leeftijd=args.age, methode=args.methode)
         table = spreadsheets.buurten_table(cijfers)
         geometry = gegevens.buurten.set_index("code").geometry.reindex(cijfers["buurtcode"])
     else:

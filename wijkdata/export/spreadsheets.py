@@ -34,6 +34,9 @@ from wijkdata.escaping import neutralise_formula
 from wijkdata.formatting import is_missing
 from wijkdata.model.schema import (
     AFSTAND,
+    BEREIK_M,
+    BINNEN_BEREIK,
+    BINNEN_BEREIK_PER_1000,
     BUURTCODE,
     BUURTNAAM,
     GEMEENTECODE,
@@ -48,9 +51,12 @@ from wijkdata.model.schema import (
     PER_1000,
     PERIODE,
     PERSOONSGEGEVENS_COLUMNS,
+    RANG,
+    REDEN,
     WIJKCODE,
     WIJKNAAM,
     WITTE_VLEK,
+    ZEKERHEID,
     bovengrens,
     interval_kolommen,
     ondergrens,
@@ -66,6 +72,8 @@ BUURT_EXPORT_COLUMNS = [
     WIJKNAAM, ondergrens("ernstig_eenzaam"), bovengrens("ernstig_eenzaam"),
     pct("emotioneel_eenzaam"), pct("sociaal_eenzaam"), PCT_65PLUS,
     PCT_EENPERSOONS, GRENS_EENZAAM, GRENS_AANBOD, PERIODE, LEEFTIJD,
+    # Issue 11, the witte-vlek method: added at the end so no existing column moves.
+    BINNEN_BEREIK, BINNEN_BEREIK_PER_1000, BEREIK_M, ZEKERHEID, RANG, REDEN,
 ]
 INITIATIEF_EXPORT_COLUMNS = [
     "naam", "omschrijving", "activiteit", "wij_type", "doelgroepen", "frequentie",
@@ -143,6 +151,13 @@ def buurten_table(buurtcijfers: pd.DataFrame) -> pd.DataFrame:
     table = buurtcijfers[columns].copy()
     table["initiatieven_per_1000"] = table["initiatieven_per_1000"].round(3)
     table["afstand_initiatief_m"] = table["afstand_initiatief_m"].round(0)
+    if BINNEN_BEREIK_PER_1000 in table:
+        table[BINNEN_BEREIK_PER_1000] = table[BINNEN_BEREIK_PER_1000].round(3)
+    if BEREIK_M in table:
+        bereik = table[BEREIK_M]
+        # 500, not 500.0, when the reach is whole metres (as it nearly always is).
+        if bereik.notna().all() and (bereik == bereik.round(0)).all():
+            table[BEREIK_M] = bereik.astype("int64")
     return safe_table(table)
 
 
