@@ -417,6 +417,15 @@ def bench_join_export(table, data, args):
     table.add(f"{len(bron):,} initiatives joined to buurten", t_join, "s", target=1.0,
               note=f"{joined['buurtcode'].notna().mean():.1%} placed in a buurt")
 
+    from wijkdata.compute import witte_vlekken
+    buurten = data.buurten.reset_index(drop=True)
+    t_reach, binnen = median_time(
+        lambda: witte_vlekken.binnen_bereik(buurten, joined, witte_vlekken.BEREIK_M), args.runs)
+    table.add(f"Initiatives within {witte_vlekken.BEREIK_M} m of each of {len(buurten):,} "
+              "buurten (witte-vlek supply)", t_reach, "s", target=1.0,
+              note=f"{int(binnen.sum()):,} buurt-initiative pairs; "
+                   f"{(binnen == 0).mean():.1%} of buurten with none in reach")
+
     def export_all():
         data.__dict__.pop("_memo_cache", None)        # as a fresh command-line process
         cijfers = buurtcijfers(data)

@@ -89,6 +89,32 @@ def test_within_reach_is_never_below_the_in_buurt_count_and_reach_0_is_that_coun
     assert (counts <= len(xs)).all()
 
 
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(1, 5),
+       xs=st.lists(st.tuples(st.floats(149_000, 156_000), st.floats(479_000, 481_500),
+                             st.booleans(), st.integers(-1, 5)), max_size=20),
+       bereik=st.sampled_from([0, 100, 500, 1500]))
+def test_within_reach_counts_what_the_definition_says_one_buurt_at_a_time(n, xs, bereik):
+    """The vectorised count against the rule written out per buurt and initiative: its own
+    buurt (by code, also one not in the list), or its exact point within reach."""
+    buurten = buurten_in_a_row(n)
+    codes = [f"BU0034{c:04d}" if c >= 0 else None for *_, c in xs]
+    init = initiatieven_at([(x, y) for x, y, *_ in xs], codes,
+                           op_buurtniveau=[h for _, _, h, _ in xs])
+    expected = [sum(1 for (x, y, hidden, _), own in zip(xs, codes)
+                    if own == code or (bereik > 0 and not hidden
+                                       and poly.distance(Point(x, y)) <= bereik))
+                for code, poly in zip(buurten["code"], buurten.geometry)]
+    assert binnen_bereik(buurten, init, bereik).tolist() == expected
+
+
+def test_a_buurtcode_given_twice_counts_for_its_first_buurt():
+    buurten = buurten_in_a_row(2)
+    buurten.loc[1, "code"] = buurten.loc[0, "code"]
+    init = initiatieven_at([None], ["BU00340000"], op_buurtniveau=[True])
+    assert binnen_bereik(buurten, init, 500).tolist() == [1, 0]
+
+
 # --- rating ---------------------------------------------------------------------------------
 
 def gemeente(eenzaam, aanbod, *, ondergrens=None, inwoners=None, bekend=None,
