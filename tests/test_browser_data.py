@@ -87,6 +87,20 @@ def test_upload_publish_and_see_it_on_the_kaart_page(server, page, tmp_path):
         page, lambda: browser_support.choose_option(page, gegevensset, "Nieuwe gegevensset…"))
     # named after what the file is, never after the file
     assert page.get_by_label("Naam van de nieuwe gegevensset").input_value() == "Initiatieven"
+    # the area the list covers: a wrong code is a Dutch error and publishing waits
+    dekking = page.get_by_role(
+        "textbox", name="Dekking (gemeente- of wijkcodes, leeg = de gemeenten van de "
+        "initiatieven)")
+    assert dekking.is_visible()
+
+    def type_dekking(text):
+        dekking.fill(text)
+        dekking.press("Enter")
+    browser_support.after_rerun(page, lambda: type_dekking("BU00010000"))
+    page.get_by_text("geen gemeentecode", exact=False).first.wait_for(timeout=60_000)
+    assert page.get_by_role("button", name="Publiceren (2 rijen)").is_disabled()
+    browser_support.after_rerun(page, lambda: type_dekking("GM0001"))
+    assert page.get_by_text("geen gemeentecode", exact=False).count() == 0
     page.screenshot(path="/tmp/data_page_upload.png", full_page=True)
     browser_support.after_rerun(
         page, page.get_by_role("button", name="Publiceren (2 rijen)").click, timeout=120_000)

@@ -8,6 +8,7 @@ import struct
 import threading
 import time
 import zipfile
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import geopandas as gpd
@@ -274,6 +275,9 @@ def test_versies_table_shows_dutch_local_time():
     assert row["datum"] == "01-07-2024 14:00" and row["actief"] == "ja"
     assert row["bron"] == "Initiatieven"
     assert row["toelichting"] == "Bron: welzijn · versie juli"
+    assert row["dekking"] == "gemeenten van de lijst"
+    smal = upload.versies_table([replace(versie, dekking=("WK003401", "WK003402"))]).iloc[0]
+    assert smal["dekking"] == "WK003401, WK003402"
     assert upload.versie_label(versie) == ("Lijst met initiatieven · Wijkteams · versie 3 "
                                            "(actief) · 01-07-2024 14:00")
 

@@ -753,17 +753,27 @@ def nog_actief(store, versie) -> bool:
 def versies_table(versies) -> pd.DataFrame:
     """The versions of the store (newest first per dataset) with Dutch headers: soort, bron
     (what the file is, see :mod:`wijkdata.model.datasets`; empty when not recorded), naam, versie,
-    actief, rijen, door, datum (Dutch local time), bestand, toelichting, id."""
+    actief, rijen, door, datum (Dutch local time), bestand, dekking (initiative lists: the
+    codes given, or "gemeenten van de lijst"), toelichting, id."""
     rows = [{
         "soort": KIND_LABELS.get(v.kind, v.kind).split(" (")[0],
         "bron": datasets.NAME_BASES.get(v.source_kind, ""), "naam": v.name,
         "versie": v.number, "actief": "ja" if v.active else "", "rijen": v.rows,
         "door": v.created_by, "datum": v.created_at.astimezone(TIMEZONE).strftime(
             "%d-%m-%Y %H:%M"),
-        "bestand": v.source_filename, "toelichting": v.note.replace("\n", " · "), "id": v.id,
+        "bestand": v.source_filename, "dekking": _dekking_tekst(v),
+        "toelichting": v.note.replace("\n", " · "), "id": v.id,
     } for v in versies]
     return pd.DataFrame(rows, columns=["soort", "bron", "naam", "versie", "actief", "rijen",
-                                       "door", "datum", "bestand", "toelichting", "id"])
+                                       "door", "datum", "bestand", "dekking", "toelichting",
+                                       "id"])
+
+
+def _dekking_tekst(versie) -> str:
+    if versie.kind != "initiatieven":
+        return ""
+    gegeven = getattr(versie, "dekking", None)
+    return ", ".join(gegeven) if gegeven else "gemeenten van de lijst"
 
 
 def versie_label(versie) -> str:
