@@ -335,7 +335,10 @@ def _titelpagina(gegevens, naam, kern, vlekken, vandaag, styles) -> list:
                     f"{fmt_pct(eenzaam['waarde'])} "
                     f"{fmt_interval(eenzaam['ondergrens'], eenzaam['bovengrens'])}".strip()),
                    fmt_getal(kern["initiatieven"], missing="geen lijst geladen"),
-                   fmt_getal(kern["per_1000"], 1), fmt_getal(kern["witte_vlekken"]),
+                   fmt_getal(kern["per_1000"], 1),
+                   f"{fmt_getal(kern['witte_vlekken'])} "
+                   f"({fmt_getal(int((vlekken['Zekerheid'] == 'zeker').sum()))} zeker, "
+                   f"{fmt_getal(int((vlekken['Zekerheid'] == 'mogelijk').sum()))} mogelijk)",
                    fmt_getal(kern["zonder_gegevens"])]})
     out += [Paragraph("In het kort", s["h2"]),
             _table(kerntabel, [3, 2], s, right=("Waarde",), width=12 * cm), Spacer(1, 4)]
