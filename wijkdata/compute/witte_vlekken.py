@@ -97,9 +97,17 @@ def binnen_bereik(buurten: gpd.GeoDataFrame, initiatieven: gpd.GeoDataFrame,
         polygons = buurten.geometry
         if polygons.crs is not None and str(polygons.crs) != RD:
             polygons = polygons.to_crs(RD)
+        polygons = polygons.to_numpy()
+        if len(which):
+            # Only points near these buurten go into the tree: one gemeente's table then
+            # does not index all of the country's initiatives.
+            minx, miny, maxx, maxy = shapely.total_bounds(polygons)
+            x, y = shapely.get_x(points[which]), shapely.get_y(points[which])
+            which = which[(x >= minx - bereik_m) & (x <= maxx + bereik_m)
+                          & (y >= miny - bereik_m) & (y <= maxy + bereik_m)]
         if len(which):
             tree = shapely.STRtree(points[which])
-            rows, hits = tree.query(polygons.to_numpy(), predicate="dwithin", distance=bereik_m)
+            rows, hits = tree.query(polygons, predicate="dwithin", distance=bereik_m)
             buurt_pos.append(rows)
             ini_pos.append(which[hits])
     width = np.int64(len(initiatieven))
