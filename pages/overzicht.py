@@ -59,14 +59,21 @@ with right:
     if top.empty:
         st.write("Geen witte vlekken gevonden met de huidige grenzen.")
     else:
-        ui.table(top[["Buurt", "Zekerheid", "Eenzaam (%)", "Per 1.000 inwoners"]],
-                 name=f"top_witte_vlekken_{keuzes.bestandsdeel}",
-                 column_config={"Buurt": st.column_config.TextColumn(width="medium"),
-                                "Zekerheid": st.column_config.TextColumn(width=80),
-                                "Eenzaam (%)": st.column_config.Column(width=90),
+        # Four columns do not fit the right-hand column on a 1280 px screen: the certainty
+        # goes in front of the name (● zeker, ○ mogelijk), explained under the table.
+        shown = top.assign(Buurt=[f"{'●' if z == 'zeker' else '○'} {tekst(b, c)}" for b, c, z
+                                  in zip(top["Buurt"], top["Buurtcode"], top["Zekerheid"])])
+        ui.table(shown[["Buurt", "Eenzaam (%)", "Per 1.000 inwoners"]],
+                 column_config={"Buurt": st.column_config.TextColumn(width=142),
+                                "Eenzaam (%)": st.column_config.Column("Eenzaam", width=68),
                                 "Per 1.000 inwoners": st.column_config.Column(
-                                    "Per 1.000 inw.", width=100,
+                                    "Per 1.000 inw.", width=96,
                                     help="Initiatieven binnen bereik per 1.000 inwoners")})
+        st.caption("● zeker een witte vlek, ○ mogelijk (de ondergrens ligt onder de grens).")
+        # The download keeps the certainty as its own column, without the symbols.
+        ui.download_buttons(top[["Rang", "Buurt", "Buurtcode", "Zekerheid", "Eenzaam (%)",
+                                 "Per 1.000 inwoners"]],
+                            f"top_witte_vlekken_{keuzes.bestandsdeel}", "tabel_top_witte_vlekken")
     st.page_link("pages/witte_vlekken.py", label="Alle witte vlekken",
                  icon=":material/crop_free:")
     st.page_link("pages/buurtprofiel.py", label="Een buurt bekijken",
