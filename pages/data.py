@@ -261,7 +261,7 @@ def publish_form(ingelezen, *, filename, data, skip, data_actief, mapping, colum
 def kies_dekking(ingelezen, key: str) -> tuple[tuple[str, ...] | None, bool]:
     """An initiative list: the area it covers (upload.dekking_uit_invoer). Returns the codes
     (None: the default) and whether what was typed is wrong (then publishing waits)."""
-    if ingelezen.kind != "initiatieven":
+    if not upload.vraagt_dekking(ingelezen):
         return None, False
     standaard = upload.standaard_dekking_tekst(ingelezen)
     tekst = st.text_input(upload.DEKKING_LABEL, key=f"publiceer_dekking_{key}",

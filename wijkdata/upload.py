@@ -722,10 +722,15 @@ def dekking_uit_invoer(text: str | None) -> tuple[str, ...] | None:
     return witte_vlekken.parse_dekking(str(text))
 
 
+def vraagt_dekking(ingelezen: Ingelezen) -> bool:
+    """Whether publishing asks for the dekking: only an initiative list covers an area."""
+    return ingelezen.kind == "initiatieven"
+
+
 def standaard_dekking_tekst(ingelezen: Ingelezen) -> str:
     """The default dekking of an initiative list, for the page to show: "GM0034, GM0363",
     or '' when the list names no gemeente."""
-    if ingelezen.kind != "initiatieven":
+    if not vraagt_dekking(ingelezen):
         return ""
     return ", ".join(witte_vlekken.standaard_dekking(ingelezen.frame))
 
