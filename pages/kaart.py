@@ -15,6 +15,8 @@ from wijkdata.model.schema import (
     NAAM,
     WIJ_TYPES,
     column_for,
+    heeft_verschil,
+    verschil,
 )
 
 data, keuzes = ui.page("Kaart")
@@ -31,6 +33,12 @@ with st.container(horizontal=True):
                          disabled=keuzes.niveau != "buurt",
                          help="Zwarte rand: zeker een witte vlek; oranje rand: mogelijk. "
                               "Alleen op niveau buurt.")
+    kan_verschil = keuzes.niveau == "buurt" and heeft_verschil(keuzes.indicator)
+    als_verschil = st.toggle("Verschil met het gemeentegemiddelde", key="kaart_verschil",
+                             disabled=not kan_verschil,
+                             help="Kleur elke buurt naar hoeveel procentpunt zij boven (paars) "
+                                  "of onder (oranje) het gemiddelde van haar eigen gemeente "
+                                  "ligt. Alleen voor percentages, op niveau buurt.")
 
 filters = (activiteiten, wij_types, doelgroepen)
 cijfers = ui.cijfers(keuzes, filters=filters)
@@ -41,6 +49,9 @@ te_veel = len(points) > kaart.MAX_POINTS
 if te_veel:
     points = points.iloc[0:0]
 column = column_for(keuzes.indicator)
+als_verschil = als_verschil and kan_verschil
+if als_verschil:
+    gebieden[verschil(column)] = formulas.verschil_met_gemeente(gebieden, column)
 geo, view = ui.geojson(keuzes)
 
 st.markdown(f"**{ui.indicator_label(keuzes.indicator)}** per {keuzes.niveau} · "
@@ -48,9 +59,10 @@ st.markdown(f"**{ui.indicator_label(keuzes.indicator)}** per {keuzes.niveau} · 
 if te_veel:
     st.caption("Bij alle gemeenten samen staan de initiatieven niet op de kaart (te veel "
                "punten om te lezen). Kies een gemeente om ze te zien.")
-fig = kaart.choropleth(geo, gebieden, column, indicator=keuzes.indicator, view=view,
-                       initiatieven=points, kleur_op=kleur_op,
-                       highlight=st.session_state.get("buurt"))
+fig = kaart.choropleth(geo, gebieden, verschil(column) if als_verschil else column,
+                       indicator=keuzes.indicator, view=view, initiatieven=points,
+                       kleur_op=kleur_op, highlight=st.session_state.get("buurt"),
+                       verschil=als_verschil)
 if omlijnen and keuzes.niveau == "buurt":
     kaart.add_witte_vlekken(fig, geo, cijfers)
 event = st.plotly_chart(fig, width="stretch", on_select="rerun", selection_mode="points",
@@ -69,7 +81,9 @@ st.caption("Grijs met donkere rand: geen gegevens (te weinig inwoners, geheim of
            "geschat). Punten op buurtniveau staan midden in hun buurt, niet op een adres. "
            "Klik op een buurt om het profiel te openen.")
 with st.expander("De cijfers van deze kaart als tabel"):
-    table = gebieden[[CODE, NAAM, INWONERS, column, INITIATIEVEN]].rename(columns={
+    extra = [verschil(column)] if als_verschil else []
+    table = gebieden[[CODE, NAAM, INWONERS, column, *extra, INITIATIEVEN]].rename(columns={
         CODE: "Code", NAAM: "Naam", INWONERS: "Inwoners",
-        column: ui.indicator_label(keuzes.indicator), INITIATIEVEN: "Initiatieven"})
+        column: ui.indicator_label(keuzes.indicator), INITIATIEVEN: "Initiatieven",
+        verschil(column): "Verschil met gemeentegemiddelde (procentpunt)"})
     ui.table(table, name=f"kaart_{keuzes.bestandsdeel}_{keuzes.niveau}")

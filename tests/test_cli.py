@@ -102,6 +102,8 @@ def test_import_export_datasets_round_trip(db, tmp_path):
     active = [line for line in listing.stdout.splitlines()
               if line.startswith("* ") and not line.startswith("* =")]
     assert len(active) == 3
+    # an initiative list says what it covers (here: the default)
+    assert "    dekking: de gemeenten van de lijst" in listing.stdout.splitlines()
 
     out = tmp_path / "buurten.csv"
     result = run("export", "--gemeente", "GM9999", "--output", str(out), db=db)

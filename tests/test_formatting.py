@@ -185,3 +185,11 @@ def test_kolom_formatter_for_a_table_on_screen_matches_fmt_kolom():
 ])
 def test_file_sizes_in_kb_and_mb_with_a_decimal_comma(size, text):
     assert fmt_bestandsgrootte(size) == text
+
+
+def test_a_difference_has_its_sign_and_unit_and_a_gap_stays_a_gap():
+    from wijkdata.formatting import fmt_verschil
+    assert fmt_verschil(3.25) == "+3,3 procentpunt"        # half up
+    assert fmt_verschil(-0.5) == "-0,5 procentpunt"
+    assert fmt_verschil(0.04) == "0,0 procentpunt"
+    assert fmt_verschil(float("nan")) == "geen gegevens"

@@ -140,3 +140,14 @@ def test_without_boundaries_initiatives_keep_their_own_place_and_codes():
     assert cells("wijkcode") == ["WK003401", None, "WK0363AA", None]
     assert list(joined["op_buurtniveau"]) == [False, True, True, True]
     assert joined.crs.to_epsg() == 28992
+
+
+def test_difference_from_the_gemeente_is_against_its_population_weighted_average():
+    frame = pd.DataFrame({"gemeentecode": ["GM1", "GM1", "GM1", "GM2", "GM2"],
+                          "inwoners": [1000, 3000, np.nan, 500, 500],
+                          "eenzaam_pct": [40.0, 48.0, 50.0, np.nan, 30.0]})
+    # GM1: (40 × 1000 + 48 × 3000) / 4000 = 46; the buurt without inwoners still gets its
+    # difference, but does not weigh in the average. GM2: only the buurt with a value counts.
+    assert formulas.verschil_met_gemeente(frame, "eenzaam_pct").tolist()[:3] == [-6, 2, 4]
+    out = formulas.verschil_met_gemeente(frame, "eenzaam_pct")
+    assert np.isnan(out.iloc[3]) and out.iloc[4] == 0

@@ -109,3 +109,18 @@ def test_witte_vlekken_are_outlined_zeker_and_mogelijk_apart():
     assert list(zeker.locations) == ["BU00010001"] and list(mogelijk.locations) == ["BU00010002"]
     assert zeker.marker.line.color != mogelijk.marker.line.color
     assert zeker.marker.line.width > mogelijk.marker.line.width
+
+
+def test_a_difference_from_the_gemeente_is_drawn_around_white_and_says_procentpunt():
+    gebieden = areas()
+    cijfers = pd.DataFrame({"code": gebieden["code"], "naam": ["A", "B"],
+                            "eenzaam_pct_verschil": [3.24, -0.5]})
+    fig = kaart.choropleth(kaart.geojson_of(gebieden), cijfers, "eenzaam_pct_verschil",
+                           indicator="eenzaam", view=kaart.bounds_view(gebieden),
+                           verschil=True)
+    values = fig.data[0]
+    assert values.zmid == 0 and values.colorscale[2][1] == "#f7f7f7"
+    assert "procentpunt" in values.colorbar.title.text and not values.colorbar.ticksuffix
+    assert hover_texts(fig) == [
+        "A<br>Eenzaam: +3,2 procentpunt t.o.v. het gemeentegemiddelde",
+        "B<br>Eenzaam: -0,5 procentpunt t.o.v. het gemeentegemiddelde"]

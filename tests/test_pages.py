@@ -88,6 +88,17 @@ def test_kaart_filter_changes_the_count_shown(store_dir):
     assert "1 initiatieven" in texts(at)
 
 
+def test_kaart_shows_loneliness_as_its_difference_from_the_gemeente(store_dir):
+    publish(url_of(store_dir))
+    at = start("pages/kaart.py")
+    toggle = next(t for t in at.toggle if t.label == "Verschil met het gemeentegemiddelde")
+    assert not toggle.disabled
+    toggle.set_value(True).run()
+    assert not at.exception
+    columns = [list(df.value.columns) for df in at.dataframe]
+    assert any("Verschil met gemeentegemiddelde (procentpunt)" in c for c in columns)
+
+
 def test_witte_vlekken_thresholds_change_the_list(store_dir):
     at = start("pages/witte_vlekken.py")
     default = [s.value for s in at.subheader if "witte vlekken" in s.value][0]

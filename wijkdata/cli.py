@@ -335,5 +335,9 @@ def cmd_datasets(args) -> int:
         print(f"{mark}{v.kind:<13}{(v.source_kind or '')[:16]:<17}{v.name[:27]:<28}"
               f"{v.number:>6}  {v.rows:>8}  {tijdstip(v.created_at):%Y-%m-%d %H:%M}  "
               f"{v.created_by[:13]:<14}{v.source_filename}")
+        if v.kind == "initiatieven":
+            # what the list covers decides where supply is known (witte vlekken)
+            dekking = ", ".join(v.dekking) if v.dekking else "de gemeenten van de lijst"
+            print(f"{'':4}dekking: {dekking}")
     print("* = actieve versie")
     return 0

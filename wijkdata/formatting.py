@@ -353,6 +353,17 @@ def fmt_pct(value, decimals: int = 1, missing: str = GEEN_GEGEVENS) -> str:
     return f"{fmt_getal(value, decimals)}%"
 
 
+def fmt_verschil(value, decimals: int = 1, missing: str = GEEN_GEGEVENS) -> str:
+    """A difference in percentage points with its sign: 3.24 → '+3,2 procentpunt', -0.5 →
+    '-0,5 procentpunt'; a difference that rounds to 0 has no sign."""
+    number = _decimal(value)
+    if number is None:
+        return missing
+    text = fmt_getal(number, decimals)
+    sign = "+" if _quantize(number, decimals) > 0 else ""
+    return f"{sign}{text} procentpunt"
+
+
 def fmt_interval(lower, upper, decimals: int = 1) -> str:
     """'(10,2–14,8%)' or '' when a bound is missing."""
     if _missing(lower) or _missing(upper):

@@ -253,6 +253,25 @@ def vergelijk(waarde, onder, boven, ref_waarde, ref_onder, ref_boven) -> str | N
 
 # --- aggregation -------------------------------------------------------------------------
 
+def verschil_met_gemeente(buurtcijfers: pd.DataFrame, column: str, *,
+                          weight: str = INWONERS) -> pd.Series:
+    """Each buurt's ``column`` minus its gemeente's average, in percentage points.
+
+    The average is weighted as :func:`aggregate` weighs the gemeente: sum(pct_i × inwoners_i)
+    / sum(inwoners_i) over the gemeente's buurten that have both. As the Leefbaarometer shows
+    its scores, this shows where a buurt stands within its own gemeente, so a gemeente whose
+    buurten are all high does not look uniformly dark. NaN where the buurt's value or the
+    average is missing.
+    """
+    value = pd.to_numeric(buurtcijfers[column], errors="coerce").astype(float)
+    w = pd.to_numeric(buurtcijfers[weight], errors="coerce").astype(float)
+    has = value.notna() & w.notna()
+    groups = buurtcijfers[GEMEENTECODE]
+    num = (value * w).where(has).groupby(groups).transform(lambda s: s.sum(min_count=1))
+    den = w.where(has).groupby(groups).transform(lambda s: s.sum(min_count=1))
+    return value - num / den
+
+
 def aggregate(buurtcijfers: pd.DataFrame, niveau: str, *, counts=(INITIATIEVEN,),
               percentages=STANDAARD_PERCENTAGES,
               weight: str = INWONERS, min_inwoners: int = MIN_INWONERS) -> pd.DataFrame:

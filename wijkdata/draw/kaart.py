@@ -16,12 +16,16 @@ import plotly.graph_objects as go
 import shapely
 
 from wijkdata.escaping import plain_label
-from wijkdata.formatting import GEEN_GEGEVENS, fmt_kolom, is_missing
+from wijkdata.formatting import GEEN_GEGEVENS, fmt_kolom, fmt_verschil, is_missing
 from wijkdata.model.schema import INDICATOREN, WGS84
 
 # Single-hue sequential scales are readable with every common colour-vision deficiency.
 SCALE = [[0.0, "#f2f0f7"], [0.25, "#cbc9e2"], [0.5, "#9e9ac8"], [0.75, "#756bb1"],
          [1.0, "#54278f"]]
+# Diverging, for a difference from the gemeente's average: orange below, purple above, white
+# at the average (ColorBrewer PuOr, readable with colour-vision deficiencies).
+DIVERGING = [[0.0, "#b35806"], [0.25, "#f1a340"], [0.5, "#f7f7f7"], [0.75, "#998ec3"],
+             [1.0, "#542788"]]
 MISSING_COLOUR = "#bdbdbd"
 # Okabe–Ito colours: distinguishable with colour-vision deficiencies and on the purples.
 WIJ_TYPE_COLOURS = {"bonding": "#E69F00", "bridging": "#009E73", "beide": "#000000"}
@@ -91,8 +95,12 @@ def scaled_view(view: dict, width: int, height: int) -> dict:
 def choropleth(geojson: dict | str, cijfers: pd.DataFrame, column: str, *, indicator: str,
                view: dict, initiatieven: pd.DataFrame | None = None,
                kleur_op: str = "wij_type", height: int = 560, font_size: int = 14,
-               highlight: str | None = None) -> go.Figure:
+               highlight: str | None = None, verschil: bool = False) -> go.Figure:
     """The buurt (or wijk) map of ``column`` with initiatives as points on top.
+
+    ``verschil``: ``column`` holds each area's difference from its gemeente's average
+    (:func:`wijkdata.compute.formulas.verschil_met_gemeente`), drawn on a diverging scale
+    with white at the average.
 
     ``cijfers`` needs ``code``, ``naam`` and ``column``; its rows decide which areas of
     ``geojson`` are drawn. ``geojson`` is a FeatureCollection or the URL of a prepared file
@@ -109,8 +117,15 @@ def choropleth(geojson: dict | str, cijfers: pd.DataFrame, column: str, *, indic
     has = pd.Series(np.isfinite(numbers.to_numpy()), index=cijfers.index)
     fig = go.Figure()
     values = cijfers.loc[has]
-    text = [f"{naam_of_code(naam, code)}<br>{label}: {fmt_kolom(rule, v)}"
-            for naam, code, v in zip(values["naam"], values["code"], values[column])]
+    if verschil:
+        text = [f"{naam_of_code(naam, code)}<br>{label}: {fmt_verschil(v)} t.o.v. het "
+                "gemeentegemiddelde"
+                for naam, code, v in zip(values["naam"], values["code"], values[column])]
+        title = f"{label}: verschil met<br>het gemeentegemiddelde<br>(procentpunt)"
+    else:
+        text = [f"{naam_of_code(naam, code)}<br>{label}: {fmt_kolom(rule, v)}"
+                for naam, code, v in zip(values["naam"], values["code"], values[column])]
+        title = f"{label} ({unit})" if unit else label
     # White outlines separate the buurten of a gemeente; for thousands of areas (the whole
     # country) they are thinner than a pixel, only whiten the map and cost about a second of
     # drawing in the browser, so they are left out there.
@@ -118,11 +133,12 @@ def choropleth(geojson: dict | str, cijfers: pd.DataFrame, column: str, *, indic
     if len(values):
         fig.add_trace(go.Choroplethmap(
             geojson=geojson, locations=values["code"], z=numbers[has],
-            featureidkey="id", colorscale=SCALE,
+            featureidkey="id", colorscale=DIVERGING if verschil else SCALE,
+            zmid=0 if verschil else None,
             marker={"line": {"width": outline, "color": "white"}, "opacity": 0.85},
-            colorbar={"title": {"text": f"{label} ({unit})" if unit else label,
+            colorbar={"title": {"text": title,
                                 "font": {"size": font_size}}, "tickfont": {"size": font_size},
-                      "ticksuffix": "%" if unit == "%" else "", "len": 0.55,
+                      "ticksuffix": "%" if unit == "%" and not verschil else "", "len": 0.55,
                       "thickness": 18, "x": MAP_WIDTH + 0.02, "xanchor": "left",
                       "y": 0.9, "yanchor": "top"},
             text=text, hovertemplate="%{text}<extra></extra>", name=label, showlegend=False))

@@ -181,6 +181,18 @@ def column_for(indicator: str) -> str:
     return pct(indicator) if indicator in LONELINESS else indicator
 
 
+def verschil(column: str) -> str:
+    """The column with ``column``'s difference from the gemeente's average (percentage
+    points), as the map draws it (:func:`wijkdata.compute.formulas.verschil_met_gemeente`)."""
+    return f"{column}_verschil"
+
+
+def heeft_verschil(indicator: str) -> bool:
+    """Whether a difference from the gemeente's average can be shown: for a percentage."""
+    info = INDICATOREN.get(indicator)
+    return info is not None and info.unit == "%"
+
+
 def eenzaamheid_voor(indicator: str) -> str:
     """The loneliness indicator the witte vlekken, profiles and tables use when
     ``indicator`` is chosen: the indicator itself when it is one of :data:`LONELINESS`,
