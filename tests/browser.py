@@ -150,28 +150,43 @@ def wait_for_charts(page, timeout: float = 90_000) -> None:
     page.wait_for_function(_CHARTS_DRAWN, timeout=timeout, polling=200)
 
 
-def choose_option(page, widget, name: str, timeout: float = 90_000) -> None:
-    """Pick option ``name`` in a selectbox or multiselect ``widget`` (a locator).
+def with_open_list(page, widget, options, act, timeout: float = 90_000):
+    """Open the list of a selectbox or multiselect ``widget`` until ``options`` (a locator)
+    shows, return ``act()``, and close the list.
 
     A busy machine may still be rerunning when the list is opened; the rerun redraws the
-    widget and closes the list, so opening is retried until the option shows, and the pick
-    is checked on the widget itself."""
-    import re
+    widget and closes the list, so opening is retried until the options show."""
     import time
     deadline = time.monotonic() + timeout / 1000
-    option = page.get_by_role("option", name=re.compile(rf"^\s*{re.escape(name)}\s*$"))
     while True:
         wait_for_app(page, timeout)
         widget.locator("input").first.click()
         try:
-            option.first.wait_for(state="visible", timeout=5_000)
-            option.first.click(timeout=5_000)
+            options.first.wait_for(state="visible", timeout=5_000)
+            result = act()
             break
         except Exception:     # playwright's TimeoutError: the list closed or never opened
             if time.monotonic() > deadline:
                 raise
             page.keyboard.press("Escape")
     page.keyboard.press("Escape")
+    return result
+
+
+def choose_option(page, widget, name: str, timeout: float = 90_000) -> None:
+    """Pick option ``name`` in a selectbox or multiselect ``widget`` (a locator), the list
+    opened by :func:`with_open_list`."""
+    import re
+    option = page.get_by_role("option", name=re.compile(rf"^\s*{re.escape(name)}\s*$"))
+    with_open_list(page, widget, option, lambda: option.first.click(timeout=5_000), timeout)
+
+
+def option_labels(page, widget, timeout: float = 90_000) -> list[str]:
+    """The option labels of a selectbox ``widget``, the list opened by
+    :func:`with_open_list`."""
+    options = page.get_by_role("option")
+    return with_open_list(page, widget, options,
+                          lambda: [o.inner_text() for o in options.all()], timeout)
 
 
 def exceptions(page) -> list[str]:

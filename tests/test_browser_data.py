@@ -3,7 +3,6 @@ the Kaart page; hostile file names stay text."""
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -49,26 +48,6 @@ def selectbox(page, name: str):
     """The selectbox (a locator) whose combobox has the accessible name ``name``."""
     return page.get_by_test_id("stSelectbox").filter(
         has=page.get_by_role("combobox", name=name, exact=True))
-
-
-def option_labels(page, widget, timeout: float = 90_000) -> list[str]:
-    """The option labels of a selectbox, its list opened until it shows (a rerun on a busy
-    machine may redraw the widget and close the list), then closed again."""
-    deadline = time.monotonic() + timeout / 1000
-    options = page.get_by_role("option")
-    while True:
-        browser_support.wait_for_app(page, timeout)
-        widget.locator("input").first.click()
-        try:
-            options.first.wait_for(state="visible", timeout=5_000)
-            labels = [o.inner_text() for o in options.all()]
-            break
-        except Exception:     # playwright's TimeoutError: the list closed or never opened
-            if time.monotonic() > deadline:
-                raise
-            page.keyboard.press("Escape")
-    page.keyboard.press("Escape")
-    return labels
 
 
 def test_upload_publish_and_see_it_on_the_kaart_page(server, page, tmp_path):
@@ -149,7 +128,7 @@ def test_boundaries_cbs_and_rivm_each_published_with_the_defaults_stay_side_by_s
         publish_with_defaults(page, path)
     page.get_by_role("tab", name="Versies").click()
     browser_support.wait_for_app(page)
-    labels = option_labels(page, selectbox(page, "Kies een versie"))
+    labels = browser_support.option_labels(page, selectbox(page, "Kies een versie"))
     active = sorted(label.split(" · ")[1] for label in labels if "(actief)" in label)
     assert active == ["CBS Kerncijfers 2024", "Gebiedsindeling 2024", "RIVM gezondheid 2022"]
     assert len(labels) == 3                              # nothing replaced anything

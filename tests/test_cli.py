@@ -314,15 +314,20 @@ def test_boundaries_lying_in_australia_are_refused_and_nothing_is_stored(db, tmp
     assert "Nog geen datasets" in run("datasets", db=db).stdout
 
 
-def test_an_unexpected_error_is_a_dutch_message_with_the_details_in_a_file(db):
-    # A bug cannot be made on purpose through the command line: this one is planted.
+def run_with_planted_bug(db) -> subprocess.CompletedProcess:
+    """`datasets` with a bug planted in the store: a bug cannot be made on purpose through
+    the command line."""
     code = ("import sys, wijkdata.cli as cli, wijkdata.store as store\n"
             "def broken(self, kind=None):\n"
             "    raise KeyError('kolom')\n"
             "store.Store.versions = broken\n"
             f"sys.exit(cli.main(['datasets', '--db', {db!r}]))\n")
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                             text=True, timeout=300)
+
+
+def test_an_unexpected_error_is_a_dutch_message_with_the_details_in_a_file(db):
+    result = run_with_planted_bug(db)
     assert result.returncode == 1
     assert "Er ging iets onverwachts mis" in result.stderr
     assert "Traceback" not in result.stderr
@@ -334,13 +339,7 @@ def test_an_unexpected_error_is_a_dutch_message_with_the_details_in_a_file(db):
 
 
 def test_an_unexpected_error_is_logged_with_time_level_and_logger(db, tmp_path):
-    code = ("import sys, wijkdata.cli as cli, wijkdata.store as store\n"
-            "def broken(self, kind=None):\n"
-            "    raise KeyError('kolom')\n"
-            "store.Store.versions = broken\n"
-            f"sys.exit(cli.main(['datasets', '--db', {db!r}]))\n")
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                            text=True, timeout=300)
+    result = run_with_planted_bug(db)
     [line] = [line for line in result.stderr.splitlines() if " ERROR " in line]
     assert re.match(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} ERROR wijkdata\.cli: Onverwachte "
                     r"fout in 'python -m wijkdata datasets'; traceback in \S+", line), line

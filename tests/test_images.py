@@ -131,7 +131,9 @@ def test_no_chromium_gives_the_dutch_message(monkeypatch):
     assert "HTML-download" in caught.value.message
 
 
-def test_a_kaleido_failure_becomes_a_dutch_error_not_a_traceback(monkeypatch):
+@pytest.fixture
+def kaleido_crashes(monkeypatch):
+    """A Chromium that is found but crashes on every figure."""
     class Server:
         _thread = None
 
@@ -141,22 +143,16 @@ def test_a_kaleido_failure_becomes_a_dutch_error_not_a_traceback(monkeypatch):
     monkeypatch.setattr(images, "chromium_available", lambda: True)
     monkeypatch.setattr(images, "_server", lambda: Server())
     monkeypatch.setattr(kaleido, "calc_fig_sync", broken)
+
+
+def test_a_kaleido_failure_becomes_a_dutch_error_not_a_traceback(kaleido_crashes):
     with pytest.raises(WijkdataError) as caught:
         images.figure_png(bar_figure())
     assert "PNG maken is niet gelukt" in caught.value.message
     assert "HTML-download" in caught.value.message
 
 
-def test_a_failure_is_logged_with_its_traceback(monkeypatch, caplog):
-    class Server:
-        _thread = None
-
-    def broken(*args, **kwargs):
-        raise RuntimeError("Chromium crashed")
-
-    monkeypatch.setattr(images, "chromium_available", lambda: True)
-    monkeypatch.setattr(images, "_server", lambda: Server())
-    monkeypatch.setattr(kaleido, "calc_fig_sync", broken)
+def test_a_failure_is_logged_with_its_traceback(kaleido_crashes, caplog):
     with caplog.at_level(logging.ERROR, logger="wijkdata.export.images"), \
             pytest.raises(WijkdataError):
         images.figure_png(bar_figure())
