@@ -34,6 +34,13 @@ def _secrets_section(name: str):
         return None
 
 
+def instellingen() -> dict:
+    """The ``[wijkdata]`` section of the secrets as a plain dict (empty when there is none);
+    pass it to :func:`wijkdata.instellingen.waarde`."""
+    section = _secrets_section("wijkdata")
+    return dict(section) if hasattr(section, "keys") else {}
+
+
 def sign_in_configured() -> bool:
     return _secrets_section("auth") is not None
 

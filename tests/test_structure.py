@@ -125,13 +125,13 @@ def part(module: str) -> str:
 # line. The generators of fictitious data sit on top: they use the product, never the other
 # way round.
 LEVELS = {
-    "wijkdata": 0, "errors": 0, "escaping": 0, "formatting": 0, "logs": 0,
+    "wijkdata": 0, "errors": 0, "escaping": 0, "formatting": 0, "instellingen": 0, "logs": 0,
     "model": 1,
     "readers": 2, "store": 2,
     "compute": 3,
     "draw": 4,
     "export": 5,
-    "upload": 6,
+    "upload": 6, "meldingen": 6, "ophalen": 6,
     "cli": 7, "__main__": 7,
     "generators": 8,
 }
@@ -278,6 +278,7 @@ TEST_MODULES = {
     "wijkdata/errors.py": "test_errors.py",
     "wijkdata/escaping.py": "test_escaping.py",
     "wijkdata/formatting.py": "test_formatting.py",
+    "wijkdata/instellingen.py": "test_instellingen.py",
     "wijkdata/logs.py": "test_logs.py",
     "wijkdata/store.py": "test_store.py",
     "wijkdata/upload.py": "test_upload.py",
