@@ -527,3 +527,123 @@ def test_a_database_that_disappears_while_open_gives_a_dutch_error(pg_url):
         with admin.connect() as conn:
             conn.exec_driver_sql('DROP DATABASE IF EXISTS "wijkdata_verdwijnt" WITH (FORCE)')
         admin.dispose()
+
+
+# --- several versions in one transaction (publish_together, run_write) ----------------------
+
+def together_item(name: str, kind: str = "indicatoren", frame=None, **kwargs) -> dict:
+    return {"kind": kind, "name": name, "frame": plain_frame() if frame is None else frame,
+            "source_filename": "bron.csv", "checksum": "0", **kwargs}
+
+
+def test_publish_together_stores_every_version_active(store):
+    old = publish(store, name="Initiatieven", kind="initiatieven")
+    made = store.publish_together([
+        together_item("Initiatieven", kind="initiatieven", dekking=["GM0363"],
+                      source_kind="initiatieven", created_by="analist"),
+        together_item("Amsterdam 2024", frame=plain_frame(2), note="samen"),
+    ])
+    assert [(v.kind, v.name, v.number, v.rows) for v in made] == [
+        ("initiatieven", "Initiatieven", 2, 3), ("indicatoren", "Amsterdam 2024", 1, 2)]
+    assert made[0].dekking == ("GM0363",) and made[0].created_by == "analist"
+    assert made[1].note == "samen"
+    assert sorted(v.id for v in store.active_versions()) == sorted(v.id for v in made)
+    assert old.id not in store.state_key()
+    assert len(store.load(made[1].id)) == 2
+
+
+def test_publish_together_with_a_bad_item_stores_nothing(store):
+    publish(store)
+    before = (store.versions(), store.state_key())
+    with pytest.raises(WijkdataError, match="niet opgeslagen") as info:
+        store.publish_together([together_item("Nieuw"),
+                                together_item("Leeg", frame=plain_frame(0))])
+    assert "leeg" in str(info.value)
+    assert (store.versions(), store.state_key()) == before
+
+
+def test_publish_together_failing_mid_transaction_stores_nothing(store, monkeypatch):
+    publish(store)
+    before = (store.versions(), store.active_versions(), store.state_key())
+    calls = []
+    original = Store._insert_payload
+
+    def second_fails(self, conn, version_id, data, fmt):
+        calls.append(version_id)
+        if len(calls) == 2:       # the first version and its payload are written by now
+            raise RuntimeError("schijf vol")
+        original(self, conn, version_id, data, fmt)
+
+    monkeypatch.setattr(Store, "_insert_payload", second_fails)
+    with pytest.raises(RuntimeError, match="schijf vol"):
+        store.publish_together([together_item("Amsterdam 2024"), together_item("Nieuwe set")])
+    assert len(calls) == 2
+    assert (store.versions(), store.active_versions(), store.state_key()) == before
+    monkeypatch.undo()
+    made = store.publish_together([together_item("Amsterdam 2024"), together_item("Nieuw")])
+    assert [v.number for v in made] == [2, 1]
+
+
+def test_publish_together_of_nothing_stores_nothing(store):
+    assert store.publish_together([]) == []
+    assert store.versions() == []
+
+
+def test_run_write_rolls_back_its_own_writes_with_a_failing_action(store):
+    def action(conn):
+        store.publish_in(conn, "indicatoren", "Binnen", plain_frame(), source_filename="x",
+                         checksum="0")
+        raise WijkdataError("Bewust mislukt.")
+
+    with pytest.raises(WijkdataError, match="Bewust"):
+        store.run_write(action)
+    assert store.versions() == []
+
+
+def test_active_frame_in_reads_through_the_transaction(store):
+    v = publish(store, name="Lijst", kind="initiatieven")
+
+    def action(conn):
+        assert store.lock_dataset(conn, "initiatieven", "Lijst") == v.dataset_id
+        versie, frame = store.active_frame_in(conn, "initiatieven", "Lijst")
+        missing = store.active_frame_in(conn, "initiatieven", "Bestaat niet")
+        return versie, frame, missing
+
+    versie, frame, missing = store.run_write(action)
+    assert versie == v and missing == (None, None)
+    pd.testing.assert_frame_equal(frame, plain_frame())
+
+
+def test_concurrent_publish_together_keeps_pairs_whole(store_url):
+    # Two processes each publishing the same two datasets together, in opposite order: no
+    # deadlock surfaces, and every pair gets consecutive numbers in both datasets.
+    Store(store_url).dispose()
+    errors: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def worker(i: int) -> None:
+        own = Store(store_url)
+        try:
+            start.wait()
+            for j in range(4):
+                names = ["A", "B"] if i == 0 else ["B", "A"]
+                own.publish_together([together_item(n, frame=plain_frame(1), note=f"{i}-{j}")
+                                      for n in names])
+        except BaseException as error:  # noqa: BLE001 - reported by the main thread
+            errors.append(error)
+        finally:
+            own.dispose()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors, errors
+    s = Store(store_url)
+    per_name = {n: {v.number: v.note for v in s.versions() if v.name == n} for n in "AB"}
+    assert sorted(per_name["A"]) == list(range(1, 9))
+    assert per_name["A"] == per_name["B"]   # published together: the same order in both
+    active = {v.name: v.note for v in s.active_versions()}
+    assert active["A"] == active["B"]
+    s.dispose()

@@ -18,10 +18,11 @@ import random
 import re
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 import sqlalchemy as sa
@@ -34,6 +35,7 @@ DEFAULT_DB_DIR = Path(__file__).resolve().parent.parent / "data"
 DATABASE_FILENAME = "wijkdata.sqlite"
 KINDS = ("buurten", "indicatoren", "initiatieven")
 NAME_MAX = 200
+T = TypeVar("T")
 CONNECT_TIMEOUT = 10        # seconds to wait for a PostgreSQL server to answer
 
 metadata = sa.MetaData()
@@ -277,73 +279,109 @@ class Store:
         by :func:`wijkdata.compute.witte_vlekken.parse_dekking` before. All in one
         transaction: when anything fails, nothing is stored.
         """
-        problems = []
-        if kind not in KINDS:
-            problems.append(f"Onbekende soort gegevens '{kind}'. Kies uit: {', '.join(KINDS)}.")
-        name = "" if name is None else str(name).strip()
-        if not name:
-            problems.append("Geef de gegevensset een naam; de naam is nu leeg.")
-        elif len(name) > NAME_MAX:
-            problems.append(f"De naam is te lang ({len(name)} tekens); "
-                            f"gebruik er hoogstens {NAME_MAX}.")
-        if not isinstance(frame, pd.DataFrame):
-            problems.append("Er is geen tabel om op te slaan.")
-        elif len(frame) == 0:
-            problems.append("De tabel is leeg: er zijn geen rijen om op te slaan.")
-        dekking = None if dekking is None else tuple(dict.fromkeys(
-            str(c).strip() for c in dekking if str(c).strip()))
-        if dekking is not None and kind != "initiatieven":
-            problems.append("Een dekking hoort alleen bij een lijst met initiatieven.")
-        elif dekking is not None and (not dekking or any("," in c for c in dekking)):
-            problems.append("De dekking is leeg of bevat een ongeldige code.")
-        if problems:
-            raise WijkdataError("De gegevens zijn niet opgeslagen.",
-                                [Probleem(p) for p in problems])
+        nieuw = _prepare(kind, name, frame, source_filename=source_filename,
+                         checksum=checksum, created_by=created_by, note=note,
+                         source_kind=source_kind, dekking=dekking)
+        return self.run_write(lambda conn: self._insert_version(conn, nieuw))
 
-        data, fmt = _serialise(frame)
-        created_at = datetime.now(UTC)
-        row = {
-            "source_filename": source_filename or "",
-            "rows": int(len(frame)),
-            "checksum": checksum or "",
-            "created_by": created_by or "",
-            "created_at": created_at,
-            "note": note or "",
-            "source_kind": source_kind or None,
-            "dekking": ",".join(dekking) if dekking else None,
-        }
+    def publish_together(self, items: list[dict]) -> list[Versie]:
+        """Several new versions in ONE transaction: all of them are stored and made active,
+        or none (a bad item, a full disk or a lost connection leaves the store as it was).
+
+        Each item holds the keyword arguments of :meth:`publish` (``kind``, ``name``,
+        ``frame``, ``source_filename``, ``checksum``, ``created_by``, ``note``,
+        ``source_kind``, ``dekking``). Returns the versions in the order of ``items``.
+        """
+        prepared = [_prepare(**item) for item in items]   # every check before writing
+        if not prepared:
+            return []
+
+        def insert_all(conn) -> list[Versie]:
+            # Lock the datasets in one fixed order, so two processes publishing the same
+            # datasets together queue instead of deadlocking.
+            for kind, name in sorted({(p.kind, p.name) for p in prepared}):
+                if self.lock_dataset(conn, kind, name) is None:
+                    raise _Retry()
+            return [self._insert_version(conn, p) for p in prepared]
+
+        return self.run_write(insert_all)
+
+    def run_write(self, action: Callable[[sa.Connection], T]) -> T:
+        """Run ``action(conn)`` in one write transaction and return its result.
+
+        After a lost race (unique constraint, deadlock, serialisation failure, SQLite busy)
+        the whole action runs again from the start, so it must do all its reading and
+        writing through ``conn``. Any exception rolls everything back: nothing is stored.
+        Other modules (wijkdata.meldingen) use this to change their own tables and publish
+        a version (:meth:`publish_in`) in the same transaction.
+        """
         with self._translated_errors():
-            return self._publish(kind, name, data, fmt, row)
-
-    def _publish(self, kind: str, name: str, data: bytes, fmt: str, row: dict) -> Versie:
-        for attempt in range(self.RETRIES):
-            try:
-                with self._write() as conn:
-                    dataset_id = self._lock_or_create_dataset(conn, kind, name)
-                    if dataset_id is None:
-                        # The dataset was deleted between creating and locking it; start over.
-                        raise _Retry()
-                    number = conn.execute(
-                        datasets.update().where(datasets.c.id == dataset_id)
-                        .values(last_number=datasets.c.last_number + 1)
-                        .returning(datasets.c.last_number)
-                    ).scalar_one()
-                    version_id = conn.execute(
-                        versions_table.insert()
-                        .values(dataset_id=dataset_id, number=number, **row)
-                        .returning(versions_table.c.id)
-                    ).scalar_one()
-                    self._insert_payload(conn, version_id, data, fmt)
-                    conn.execute(datasets.update().where(datasets.c.id == dataset_id)
-                                 .values(active_version_id=version_id))
-                    return self._version(version_id, conn)
-            except (_Retry, DBAPIError) as error:
-                if not isinstance(error, _Retry) and not _is_transient(error):
-                    raise
-                if attempt == self.RETRIES - 1:
-                    raise
-                _pause(attempt)
+            for attempt in range(self.RETRIES):
+                try:
+                    with self._write() as conn:
+                        return action(conn)
+                except (_Retry, DBAPIError) as error:
+                    if not isinstance(error, _Retry) and not _is_transient(error):
+                        raise
+                    if attempt == self.RETRIES - 1:
+                        raise
+                    _pause(attempt)
         raise AssertionError("unreachable")
+
+    def publish_in(self, conn, kind: str, name: str, frame: pd.DataFrame, *,
+                   source_filename: str, checksum: str, created_by: str = "", note: str = "",
+                   source_kind: str | None = None,
+                   dekking: Iterable[str] | None = None) -> Versie:
+        """:meth:`publish` inside the write transaction ``conn`` of :meth:`run_write`."""
+        nieuw = _prepare(kind, name, frame, source_filename=source_filename,
+                         checksum=checksum, created_by=created_by, note=note,
+                         source_kind=source_kind, dekking=dekking)
+        return self._insert_version(conn, nieuw)
+
+    def lock_dataset(self, conn, kind: str, name: str) -> int | None:
+        """Inside :meth:`run_write`: create dataset (kind, name) when missing and lock it
+        until the transaction ends (PostgreSQL: FOR UPDATE; SQLite: the whole database is
+        locked already). Read its active frame (:meth:`active_frame_in`) only after this,
+        or a concurrent publisher's version could be overwritten. None when the dataset was
+        deleted meanwhile (raise to start the transaction again)."""
+        return self._lock_or_create_dataset(conn, kind, name)
+
+    def active_frame_in(self, conn, kind: str, name: str) -> tuple[Versie | None,
+                                                                  pd.DataFrame | None]:
+        """The active version of dataset (kind, name) and its frame, read through ``conn``;
+        (None, None) when there is no such dataset or it has no active version."""
+        version_id = conn.execute(
+            sa.select(datasets.c.active_version_id)
+            .where(datasets.c.kind == kind, datasets.c.name == name)
+        ).scalar_one_or_none()
+        if version_id is None:
+            return None, None
+        row = conn.execute(sa.select(payloads.c.format, payloads.c.data)
+                           .where(payloads.c.version_id == version_id)).first()
+        if row is None:
+            return None, None
+        return self._version(version_id, conn), _deserialise(bytes(row.data), row.format)
+
+    def _insert_version(self, conn, nieuw: _Nieuw) -> Versie:
+        dataset_id = self._lock_or_create_dataset(conn, nieuw.kind, nieuw.name)
+        if dataset_id is None:
+            # The dataset was deleted between creating and locking it; start over.
+            raise _Retry()
+        number = conn.execute(
+            datasets.update().where(datasets.c.id == dataset_id)
+            .values(last_number=datasets.c.last_number + 1)
+            .returning(datasets.c.last_number)
+        ).scalar_one()
+        row = dict(nieuw.row, created_at=datetime.now(UTC))
+        version_id = conn.execute(
+            versions_table.insert()
+            .values(dataset_id=dataset_id, number=number, **row)
+            .returning(versions_table.c.id)
+        ).scalar_one()
+        self._insert_payload(conn, version_id, nieuw.data, nieuw.fmt)
+        conn.execute(datasets.update().where(datasets.c.id == dataset_id)
+                     .values(active_version_id=version_id))
+        return self._version(version_id, conn)
 
     def _insert_payload(self, conn, version_id: int, data: bytes, fmt: str) -> None:
         conn.execute(payloads.insert().values(version_id=version_id, format=fmt, data=data))
@@ -494,6 +532,57 @@ class Store:
 
 class _Retry(Exception):
     pass
+
+
+@dataclass(frozen=True)
+class _Nieuw:
+    """A checked, serialised version waiting to be inserted."""
+
+    kind: str
+    name: str
+    data: bytes
+    fmt: str
+    row: dict
+
+
+def _prepare(kind: str, name: str, frame: pd.DataFrame, *, source_filename: str,
+             checksum: str, created_by: str = "", note: str = "",
+             source_kind: str | None = None,
+             dekking: Iterable[str] | None = None) -> _Nieuw:
+    """Check and serialise one version before any transaction starts (see Store.publish)."""
+    problems = []
+    if kind not in KINDS:
+        problems.append(f"Onbekende soort gegevens '{kind}'. Kies uit: {', '.join(KINDS)}.")
+    name = "" if name is None else str(name).strip()
+    if not name:
+        problems.append("Geef de gegevensset een naam; de naam is nu leeg.")
+    elif len(name) > NAME_MAX:
+        problems.append(f"De naam is te lang ({len(name)} tekens); "
+                        f"gebruik er hoogstens {NAME_MAX}.")
+    if not isinstance(frame, pd.DataFrame):
+        problems.append("Er is geen tabel om op te slaan.")
+    elif len(frame) == 0:
+        problems.append("De tabel is leeg: er zijn geen rijen om op te slaan.")
+    dekking = None if dekking is None else tuple(dict.fromkeys(
+        str(c).strip() for c in dekking if str(c).strip()))
+    if dekking is not None and kind != "initiatieven":
+        problems.append("Een dekking hoort alleen bij een lijst met initiatieven.")
+    elif dekking is not None and (not dekking or any("," in c for c in dekking)):
+        problems.append("De dekking is leeg of bevat een ongeldige code.")
+    if problems:
+        raise WijkdataError("De gegevens zijn niet opgeslagen.",
+                            [Probleem(p) for p in problems])
+    data, fmt = _serialise(frame)
+    row = {
+        "source_filename": source_filename or "",
+        "rows": int(len(frame)),
+        "checksum": checksum or "",
+        "created_by": created_by or "",
+        "note": note or "",
+        "source_kind": source_kind or None,
+        "dekking": ",".join(dekking) if dekking else None,
+    }
+    return _Nieuw(kind, name, data, fmt, row)
 
 
 # Columns added after the first release: (table, column, SQL type), added when missing.
