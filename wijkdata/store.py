@@ -19,6 +19,7 @@ import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -86,6 +87,51 @@ payloads = sa.Table(
               sa.ForeignKey("wijkdata_versions.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("format", sa.String(16), nullable=False),  # 'parquet' or 'geoparquet'
     sa.Column("data", sa.LargeBinary, nullable=False),
+)
+
+# Reports of initiatives by residents (wijkdata.meldingen). A report is its own row until an
+# analyst handles it; only then does it become part of a dataset version. Texts are stored
+# literally: escaping is for the place they are shown.
+meldingen_table = sa.Table(
+    "wijkdata_meldingen", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("naam", sa.Text, nullable=False),
+    sa.Column("omschrijving", sa.Text, nullable=False, default=""),
+    sa.Column("activiteit", sa.Text, nullable=False, default=""),
+    sa.Column("wij_type", sa.Text, nullable=False, default=""),
+    sa.Column("doelgroepen", sa.Text, nullable=False, default=""),      # joined by '; '
+    sa.Column("frequentie", sa.Text, nullable=False, default=""),
+    sa.Column("sinds", sa.Text, nullable=False, default=""),
+    sa.Column("buurtcode", sa.Text, nullable=False, default=""),
+    sa.Column("lat", sa.Float, nullable=True),
+    sa.Column("lon", sa.Float, nullable=True),
+    sa.Column("locatie_verborgen", sa.Boolean, nullable=False, default=False),
+    # Contact details for the municipality only; set to NULL when the report is handled.
+    sa.Column("contact_naam", sa.Text, nullable=True),
+    sa.Column("contact_email", sa.Text, nullable=True),
+    sa.Column("contact_telefoon", sa.Text, nullable=True),
+    sa.Column("status", sa.String(16), nullable=False, index=True),
+    # sha256 of the browser session, only to count reports per session per hour.
+    sa.Column("sessie", sa.String(64), nullable=False, default=""),
+    sa.Column("ingediend", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("behandeld", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("behandeld_door", sa.Text, nullable=True),
+    sa.Column("reden", sa.Text, nullable=True),
+    sa.Index("ix_wijkdata_meldingen_sessie_ingediend", "sessie", "ingediend"),
+    sqlite_autoincrement=True,
+)
+
+melding_acties = sa.Table(
+    "wijkdata_melding_acties", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("melding_id", sa.Integer,
+              sa.ForeignKey("wijkdata_meldingen.id", ondelete="CASCADE"), nullable=False,
+              index=True),
+    sa.Column("wanneer", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("wie", sa.Text, nullable=False, default=""),
+    sa.Column("actie", sa.String(32), nullable=False),
+    sa.Column("toelichting", sa.Text, nullable=False, default=""),
+    sqlite_autoincrement=True,
 )
 
 
@@ -328,6 +374,21 @@ class Store:
                     _pause(attempt)
         raise AssertionError("unreachable")
 
+    @contextmanager
+    def reading(self):
+        """``with`` block: a connection for reading (errors of an unreachable database as
+        Dutch messages), for modules with their own tables (wijkdata.meldingen)."""
+        with self._translated_errors(), self.engine.connect() as conn:
+            yield conn
+
+    def one_at_a_time(self, conn, key: int) -> None:
+        """Inside :meth:`run_write`: let only one transaction at a time past this point for
+        ``key`` (PostgreSQL: an advisory lock held until the transaction ends; SQLite:
+        BEGIN IMMEDIATE already admits one writer at a time). For a count-then-insert that
+        every app process must see in order, such as a rate limit."""
+        if not self._sqlite:
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": int(key)})
+
     def publish_in(self, conn, kind: str, name: str, frame: pd.DataFrame, *,
                    source_filename: str, checksum: str, created_by: str = "", note: str = "",
                    source_kind: str | None = None,
@@ -532,6 +593,11 @@ class Store:
 
 class _Retry(Exception):
     pass
+
+
+# Raised inside Store.run_write's action to run the whole transaction again (a lost race,
+# such as a dataset deleted between creating and locking it).
+Retry = _Retry
 
 
 @dataclass(frozen=True)
