@@ -134,6 +134,15 @@ def _geojson(key: tuple, url: str, gemeente: str | None, niveau: str) -> tuple[s
     return laag.url, laag.view
 
 
+def achtergrondkaart() -> str | None:
+    """Tile URL of the base map under the buurten (setting ``achtergrondkaart_url``; PDOK's
+    grey BRT-Achtergrondkaart by default), None when switched off with ``uit``. Pass it to
+    kaart.choropleth(achtergrond=...); the browser fetches the tiles, the server never does."""
+    import auth
+    from wijkdata.draw.kaart import achtergrondkaart_url
+    return achtergrondkaart_url(auth.instellingen())
+
+
 def geojson(keuzes: Keuzes, niveau: str | None = None) -> tuple[str, dict]:
     """(URL of the prepared GeoJSON, starting view) of the chosen gemeente (or the country
     when no gemeente is chosen) at ``niveau``: pass both to kaart.choropleth."""
@@ -521,6 +530,41 @@ def blijvende_selectbox(label: str, options: list, *, key: str, default,
     return ss[key]
 
 
+def blijvende_toggle(label: str, *, key: str, default: bool, **kwargs) -> bool:
+    """A toggle kept in ``st.session_state[key]`` (see :func:`blijvende_selectbox`); starts
+    at ``default``. Returns the choice."""
+    ss = st.session_state
+    if not isinstance(ss.get(key), bool):
+        ss[key] = default
+    widget_key = f"_{key}_keuze"
+    ss[widget_key] = ss[key]
+    st.toggle(label, key=widget_key, on_change=_bewaar, args=(widget_key, key), **kwargs)
+    return ss[key]
+
+
+def presentatie_achtergrond() -> str | None:
+    """The base map of the presentation's map: the setting's URL while the presenter's
+    choice "Achtergrondkaart tonen" (key ``achtergrond``, default on when the setting
+    gives one) is on, else None."""
+    url = achtergrondkaart()
+    return url if url and st.session_state.get(ACHTERGROND, True) else None
+
+
+ACHTERGROND = "achtergrond"
+
+
+def achtergrond_keuze() -> None:
+    """The presenter's choice whether the map shows the base map (the tiles come from the
+    internet: a council room may have none)."""
+    url = achtergrondkaart()
+    blijvende_toggle("Achtergrondkaart tonen", key=ACHTERGROND, default=url is not None,
+                     disabled=url is None,
+                     help="Straten en water onder de buurten (PDOK, Kaartgegevens © "
+                          "Kadaster). Zonder internet blijft de kaart gewoon zonder "
+                          "achtergrond." if url else
+                          "De beheerder heeft de achtergrondkaart uitgezet.")
+
+
 def blijvende_multiselect(label: str, options: list, *, key: str, format_func=str, **kwargs):
     """A multiselect kept in ``st.session_state[key]`` (see :func:`blijvende_selectbox`)."""
     ss = st.session_state
@@ -585,7 +629,7 @@ def chart_downloads(fig, *, name: str, key: str) -> None:
     has_chromium = images.chromium_available()
     with st.container(horizontal=True, gap="small"):
         failure = export_buttons(
-            PNG, f"{name}.png", lambda: images.figure_png(embed_geojson(fig)),
+            PNG, f"{name}.png", lambda: images.figure_png(als_beeld(fig)),
             key=f"{key}_png", version=lambda: _figure_version(fig), disabled=not has_chromium,
             help=None if has_chromium else "Een PNG maken kan hier niet: op deze computer "
                                            "is geen Chromium geïnstalleerd. Gebruik HTML.")
@@ -595,6 +639,13 @@ def chart_downloads(fig, *, name: str, key: str) -> None:
                            help="Interactieve grafiek als los bestand; opent ook zonder internet.")
     if failure is not None:
         show_export_failure(failure)
+
+
+def als_beeld(fig):
+    """The figure as kaleido gets it for a PNG: borders inside it and no base map (tiles
+    the server's Chromium may never get would hold up the image)."""
+    from wijkdata.draw.kaart import zonder_achtergrond
+    return zonder_achtergrond(embed_geojson(fig))
 
 
 def embed_geojson(fig):

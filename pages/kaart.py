@@ -62,7 +62,7 @@ if te_veel:
 fig = kaart.choropleth(geo, gebieden, verschil(column) if als_verschil else column,
                        indicator=keuzes.indicator, view=view, initiatieven=points,
                        kleur_op=kleur_op, highlight=st.session_state.get("buurt"),
-                       verschil=als_verschil)
+                       verschil=als_verschil, achtergrond=ui.achtergrondkaart())
 if omlijnen and keuzes.niveau == "buurt":
     kaart.add_witte_vlekken(fig, geo, cijfers)
 event = st.plotly_chart(fig, width="stretch", on_select="rerun", selection_mode="points",

@@ -39,6 +39,7 @@ if stap == 0:
                              f"{presentatie.MAX_UITGELICHT})", opties, key="uitgelicht",
                              max_selections=presentatie.MAX_UITGELICHT,
                              format_func=lambda i: presentatie.tekst(initiatieven.loc[i, "naam"]))
+    ui.achtergrond_keuze()
     with st.container(horizontal=True):
         st.button("Start de presentatie", type="primary", icon=":material/slideshow:",
                   on_click=ui.presentatie_naar, args=(1,))
@@ -56,7 +57,8 @@ if stap == 1:
         view = kaart.scaled_view(view, width=round(1050 * kaart.MAP_WIDTH), height=800)
         fig = kaart.choropleth(geo, als_gebieden(cijfers), pct("eenzaam"),
                                indicator="eenzaam", view=view,
-                               initiatieven=initiatieven, height=800, **BIG)
+                               initiatieven=initiatieven, height=800,
+                               achtergrond=ui.presentatie_achtergrond(), **BIG)
         ui.presentatie_figuur(fig, "kaart")
     with rechts:
         kern = tabellen.kerncijfers(data, cijfers, keuzes.gemeente)

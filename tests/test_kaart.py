@@ -1,7 +1,10 @@
 """Map figures: offline style, missing values visible, text never markup, clicks parsed."""
+import json
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pytest
 from shapely.geometry import box
 
 from wijkdata.draw import kaart
@@ -124,3 +127,111 @@ def test_a_difference_from_the_gemeente_is_drawn_around_white_and_says_procentpu
     assert hover_texts(fig) == [
         "A<br>Eenzaam: +3,2 procentpunt t.o.v. het gemeentegemiddelde",
         "B<br>Eenzaam: -0,5 procentpunt t.o.v. het gemeentegemiddelde"]
+
+
+# --- the base map (issue 13) -------------------------------------------------------------
+
+def figure(achtergrond=None):
+    gebieden = areas()
+    cijfers = pd.DataFrame({"code": gebieden["code"], "naam": ["A", "B"],
+                            "eenzaam_pct": [40.0, np.nan]})
+    return kaart.choropleth(kaart.geojson_of(gebieden), cijfers, "eenzaam_pct",
+                            indicator="eenzaam", view=kaart.bounds_view(gebieden),
+                            achtergrond=achtergrond)
+
+
+def test_the_base_map_is_a_credited_raster_layer_below_the_buurten():
+    fig = figure(kaart.PDOK_ACHTERGRONDKAART)
+    (layer,) = fig.layout.map.layers
+    assert layer.sourcetype == "raster" and layer.below == "traces"
+    assert list(layer.source) == [
+        "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/grijs/EPSG:3857/{z}/{x}/{y}.png"]
+    assert layer.sourceattribution == "Kaartgegevens © Kadaster"
+    # The polygons never depend on it: the style stays the offline one.
+    assert fig.layout.map.style == "white-bg" and kaart.heeft_achtergrond(fig)
+    # Plotly accepts it as it will send it (validated on the way to JSON).
+    assert json.loads(fig.to_json())["layout"]["map"]["layers"][0]["below"] == "traces"
+
+
+def test_without_a_base_map_there_is_no_layer_and_the_colours_are_as_before():
+    zonder, met = figure(None), figure("http://127.0.0.1:1/{z}/{x}/{y}.png")
+    assert not zonder.layout.map.layers and not kaart.heeft_achtergrond(zonder)
+    assert zonder.data[0].marker.opacity == kaart.FILL_OPACITY
+    assert zonder.data[0].marker.line.color == "white"
+    # Over a base map: lighter fills so streets show through, dark outlines between buurten.
+    assert met.data[0].marker.opacity < zonder.data[0].marker.opacity
+    assert met.data[0].marker.line.color == kaart.OUTLINE_COLOUR_ACHTERGROND
+    # The grey of "geen gegevens" stays solid: it must not look like the base map.
+    assert met.data[1].marker.opacity == zonder.data[1].marker.opacity
+
+
+@pytest.mark.parametrize("env, secrets, expected", [
+    (None, None, kaart.PDOK_ACHTERGRONDKAART),                       # not set: PDOK
+    ("uit", None, None),
+    (" UIT ", {"achtergrondkaart_url": "https://x.nl/{z}/{x}/{y}.png"}, None),
+    (None, {"achtergrondkaart_url": "uit"}, None),
+    (None, {"achtergrondkaart_url": "https://tegels.gemeente.nl/{z}/{x}/{y}.png"},
+     "https://tegels.gemeente.nl/{z}/{x}/{y}.png"),
+    ("http://127.0.0.1:8080/t/{z}/{x}/{y}.png", {"achtergrondkaart_url": "uit"},
+     "http://127.0.0.1:8080/t/{z}/{x}/{y}.png"),                     # environment first
+    ("", None, kaart.PDOK_ACHTERGRONDKAART),                         # empty counts as unset
+    # Not a tile template: no base map rather than a map that asks one URL for every tile.
+    ("https://tegels.nl/kaart.png", None, None),
+    ("javascript:alert(1)//{z}{x}{y}", None, None),
+    ("ftp://tegels.nl/{z}/{x}/{y}.png", None, None),
+])
+def test_the_setting_chooses_the_base_map(monkeypatch, env, secrets, expected):
+    if env is None:
+        monkeypatch.delenv("WIJKDATA_ACHTERGRONDKAART_URL", raising=False)
+    else:
+        monkeypatch.setenv("WIJKDATA_ACHTERGRONDKAART_URL", env)
+    assert kaart.achtergrondkaart_url(secrets) == expected
+
+
+def test_images_leave_the_base_map_out_and_keep_everything_else():
+    fig = figure(kaart.PDOK_ACHTERGRONDKAART)
+    fig.update_layout(map_layers=[*fig.layout.map.layers,
+                                  {"sourcetype": "geojson", "source": {"type": "FeatureCollection",
+                                                                      "features": []}}])
+    beeld = kaart.zonder_achtergrond(fig)
+    assert [layer.sourcetype for layer in beeld.layout.map.layers] == ["geojson"]
+    assert kaart.heeft_achtergrond(fig)                  # the original is left alone
+    assert beeld.to_dict()["data"] == fig.to_dict()["data"]
+    assert kaart.zonder_achtergrond(figure(None)).to_dict() == figure(None).to_dict()
+
+
+def test_initiative_hover_says_source_and_last_confirmed_in_dutch_and_never_nan():
+    points = gpd.GeoDataFrame(
+        {"naam": ["Koffie", "Soep", "Zang", "Wandel"], "activiteit": ["ontmoeting"] * 4,
+         "wij_type": ["bonding"] * 4, "doelgroepen": ["iedereen"] * 4,
+         "op_buurtniveau": [False] * 4,
+         "bron": ["initiatieven_2024", "melding", None, np.nan],
+         "laatst_bevestigd": pd.to_datetime(["2024-08-05", None, "2023-01-31", None])},
+        geometry=gpd.points_from_xy([100500] * 4, [450500] * 4), crs="EPSG:28992")
+    fig = kaart.go.Figure()
+    kaart.add_initiatief_points(fig, points, "wij_type")
+    base = "<br>ontmoeting · bonding<br>voor: iedereen"
+    assert list(fig.data[0].text) == [
+        f"Koffie{base}<br>bron: initiatieven_2024 · laatst bevestigd: 05-08-2024",
+        f"Soep{base}<br>bron: melding van een inwoner",
+        f"Zang{base}<br>laatst bevestigd: 31-01-2023",
+        f"Wandel{base}"]
+    assert not any(w in t.lower() for t in fig.data[0].text for w in FORBIDDEN)
+
+
+def test_initiative_hover_without_the_new_columns_is_as_before():
+    points = gpd.GeoDataFrame(
+        {"naam": ["Koffie"], "activiteit": ["feest"], "wij_type": ["beide"],
+         "doelgroepen": ["jongeren"], "op_buurtniveau": [True]},
+        geometry=gpd.points_from_xy([100500], [450500]), crs="EPSG:28992")
+    fig = kaart.go.Figure()
+    kaart.add_initiatief_points(fig, points, "wij_type")
+    assert list(fig.data[0].text) == [
+        "Koffie<br>feest · beide<br>voor: jongeren<br>(locatie op buurtniveau)"]
+
+
+def test_source_text_is_shown_as_text_and_a_date_given_as_text_is_read():
+    assert kaart.herkomst_tekst("<b>lijst</b>", "2024-02-29") == \
+        "<br>bron: ‹b›lijst‹/b› · laatst bevestigd: 29-02-2024"
+    assert kaart.herkomst_tekst("  ", "geen datum") == ""
+    assert kaart.herkomst_tekst(pd.NA, pd.NaT) == ""

@@ -4,10 +4,18 @@ Maps use ``map_style="white-bg"``: the polygons never depend on a base map, so t
 draws in a council room without internet. One ``Choroplethmap`` trace carries every area
 with a value (numeric ``z``), a second one the areas without a value in grey, named
 "geen gegevens" in the legend — a missing value is never coloured as if it were low.
+
+Under the polygons an optional base map (the PDOK BRT-Achtergrondkaart, grey) is a raster
+layer whose tiles the *browser* fetches; the server never does. When they do not come (no
+internet, a blocked host) the map paints as without it. Images made on the server
+(:func:`zonder_achtergrond`) leave it out: kaleido would wait for tiles it may never get.
 """
 from __future__ import annotations
 
 import json
+import logging
+import re
+from collections.abc import Mapping
 
 import geopandas as gpd
 import numpy as np
@@ -15,9 +23,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import shapely
 
+from wijkdata import instellingen
 from wijkdata.escaping import plain_label
-from wijkdata.formatting import GEEN_GEGEVENS, fmt_kolom, fmt_verschil, is_missing
+from wijkdata.formatting import GEEN_GEGEVENS, fmt_datum, fmt_kolom, fmt_verschil, is_missing
 from wijkdata.model.schema import INDICATOREN, WGS84
+
+log = logging.getLogger(__name__)
 
 # Single-hue sequential scales are readable with every common colour-vision deficiency.
 SCALE = [[0.0, "#f2f0f7"], [0.25, "#cbc9e2"], [0.5, "#9e9ac8"], [0.75, "#756bb1"],
@@ -36,6 +47,9 @@ ACTIVITEIT_COLOURS = {
 }
 FONT = "Source Sans Pro, Arial, sans-serif"
 OUTLINE_MAX_AREAS = 2_000
+# The ``bron`` of an initiative that came in as a report (wijkdata.meldingen.BRON_MELDING;
+# the draw layer does not import that level).
+BRON_MELDING = "melding"
 # The map takes the left part of the figure; colour bar and legend sit beside it, so they
 # never cover a buurt.
 MAP_WIDTH = 0.8
@@ -44,6 +58,23 @@ MAP_WIDTH = 0.8
 MAX_POINTS = 5000
 # Dutch decimal comma and thousands dot in every number plotly writes (axes, colour bar).
 SEPARATORS = ",."
+
+# The base map: PDOK's BRT-Achtergrondkaart, grey variant, XYZ tiles of 256 px in Web
+# Mercator (the WMTS RESTful template .../{Layer}/{TileMatrixSet}/{TileMatrix}/{TileCol}/
+# {TileRow}.png, so column = x and row = y). The licence (CC BY 4.0) asks for the credit.
+PDOK_ACHTERGRONDKAART = ("https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/grijs/"
+                         "EPSG:3857/{z}/{x}/{y}.png")
+ACHTERGRONDKAART_BRON = "Kaartgegevens © Kadaster"
+ACHTERGRONDKAART_INSTELLING = "achtergrondkaart_url"
+ACHTERGRONDKAART_UIT = "uit"
+# A grey base map shows through a little, so streets and water help to find a buurt while
+# the colours stay readable; dark thin outlines keep neighbouring buurten apart where the
+# lighter fills let the map through.
+FILL_OPACITY = 0.85
+FILL_OPACITY_ACHTERGROND = 0.7
+OUTLINE_COLOUR = "white"
+OUTLINE_COLOUR_ACHTERGROND = "#4d4d4d"
+ACHTERGROND_OPACITY = 0.8
 
 
 def geojson_of(gebieden: gpd.GeoDataFrame, tolerance: float = 0.0) -> dict:
@@ -92,10 +123,55 @@ def scaled_view(view: dict, width: int, height: int) -> dict:
     return {**view, "zoom": round(float(view["zoom"] + np.log2(factor)), 2)}
 
 
+def achtergrondkaart_url(secrets: Mapping | None = None) -> str | None:
+    """The tile URL of the base map: the setting ``achtergrondkaart_url`` (environment
+    ``WIJKDATA_ACHTERGRONDKAART_URL`` first, then ``[wijkdata]`` in the secrets), PDOK's grey
+    BRT-Achtergrondkaart when not set, None when set to ``uit`` or to something that is no
+    http(s) tile template with ``{z}``, ``{x}`` and ``{y}`` (logged, and the map simply has
+    no base map)."""
+    url = instellingen.waarde(ACHTERGRONDKAART_INSTELLING, secrets, PDOK_ACHTERGRONDKAART)
+    if url.strip().lower() == ACHTERGRONDKAART_UIT:
+        return None
+    if not is_tegel_url(url):
+        log.warning("Instelling %s is geen tegel-URL (http(s) met {z}, {x} en {y}): %r; "
+                    "de kaart blijft zonder achtergrondkaart", ACHTERGRONDKAART_INSTELLING, url)
+        return None
+    return url
+
+
+def is_tegel_url(url: str) -> bool:
+    """An http(s) URL template with ``{z}``, ``{x}`` and ``{y}``, without spaces or quotes."""
+    return (re.fullmatch(r"https?://[^\s\"'<>]+", url) is not None
+            and all(part in url for part in ("{z}", "{x}", "{y}")))
+
+
+def achtergrond_laag(url: str) -> dict:
+    """The base map as a plotly map layer: raster tiles below every trace, credited."""
+    return {"sourcetype": "raster", "source": [url], "below": "traces",
+            "sourceattribution": ACHTERGRONDKAART_BRON, "opacity": ACHTERGROND_OPACITY,
+            "name": "achtergrondkaart"}
+
+
+def heeft_achtergrond(fig: go.Figure) -> bool:
+    return any(layer.sourcetype == "raster" for layer in (fig.layout.map.layers or ()))
+
+
+def zonder_achtergrond(fig: go.Figure) -> go.Figure:
+    """A copy of ``fig`` without raster layers, for images made on the server (kaleido):
+    there a tile that never arrives could hold up or spoil the PNG, and the server is not
+    the one that fetches tiles. Polygons and points stay exactly as they are."""
+    out = go.Figure(fig)
+    if heeft_achtergrond(out):
+        out.layout.map.layers = [layer for layer in out.layout.map.layers
+                                 if layer.sourcetype != "raster"]
+    return out
+
+
 def choropleth(geojson: dict | str, cijfers: pd.DataFrame, column: str, *, indicator: str,
                view: dict, initiatieven: pd.DataFrame | None = None,
                kleur_op: str = "wij_type", height: int = 560, font_size: int = 14,
-               highlight: str | None = None, verschil: bool = False) -> go.Figure:
+               highlight: str | None = None, verschil: bool = False,
+               achtergrond: str | None = None) -> go.Figure:
     """The buurt (or wijk) map of ``column`` with initiatives as points on top.
 
     ``verschil``: ``column`` holds each area's difference from its gemeente's average
@@ -106,6 +182,10 @@ def choropleth(geojson: dict | str, cijfers: pd.DataFrame, column: str, *, indic
     ``geojson`` are drawn. ``geojson`` is a FeatureCollection or the URL of a prepared file
     (:mod:`wijkdata.draw.kaartcache`), which the browser fetches once instead of receiving the
     borders with every rerun.
+
+    ``achtergrond``: the tile URL of a base map (:func:`achtergrondkaart_url`) drawn under
+    the buurten, or None for none. The fills are then a little lighter and the outlines
+    dark, so the colours stay readable over it.
     """
     info = INDICATOREN.get(indicator)
     unit = info.unit if info else ""
@@ -135,7 +215,10 @@ def choropleth(geojson: dict | str, cijfers: pd.DataFrame, column: str, *, indic
             geojson=geojson, locations=values["code"], z=numbers[has],
             featureidkey="id", colorscale=DIVERGING if verschil else SCALE,
             zmid=0 if verschil else None,
-            marker={"line": {"width": outline, "color": "white"}, "opacity": 0.85},
+            marker={"line": {"width": outline,
+                             "color": OUTLINE_COLOUR_ACHTERGROND if achtergrond
+                             else OUTLINE_COLOUR},
+                    "opacity": FILL_OPACITY_ACHTERGROND if achtergrond else FILL_OPACITY},
             colorbar={"title": {"text": title,
                                 "font": {"size": font_size}}, "tickfont": {"size": font_size},
                       "ticksuffix": "%" if unit == "%" and not verschil else "", "len": 0.55,
@@ -159,8 +242,10 @@ def choropleth(geojson: dict | str, cijfers: pd.DataFrame, column: str, *, indic
             name="gekozen buurt", showlegend=True))
     if initiatieven is not None and len(initiatieven):
         add_initiatief_points(fig, initiatieven, kleur_op, size=max(10, round(font_size * 0.7)))
+    layers = [achtergrond_laag(achtergrond)] if achtergrond else []
     fig.update_layout(
-        map={"style": "white-bg", "domain": {"x": [0, MAP_WIDTH], "y": [0, 1]}, **view},
+        map={"style": "white-bg", "domain": {"x": [0, MAP_WIDTH], "y": [0, 1]},
+             "layers": layers, **view},
         height=height, margin={"l": 0, "r": 0, "t": 0, "b": 0},
         font={"family": FONT, "size": font_size, "color": "#111111"},
         separators=SEPARATORS,
@@ -198,7 +283,9 @@ def add_witte_vlekken(fig: go.Figure, geojson: dict | str, cijfers: pd.DataFrame
 def add_initiatief_points(fig: go.Figure, initiatieven: gpd.GeoDataFrame, kleur_op: str,
                           size: int = 10) -> None:
     """One scatter trace per wij-type (or activity); hover shows name, activity and target
-    group — never contact details. Text goes in as data, which plotly renders as text."""
+    group, and where the list has them its source (``bron``) and when it was last confirmed
+    (``laatst_bevestigd``) — never contact details. Text goes in as data, which plotly
+    renders as text."""
     points = initiatieven[initiatieven.geometry.notna()].to_crs(WGS84)
     colours = WIJ_TYPE_COLOURS if kleur_op == "wij_type" else ACTIVITEIT_COLOURS
     for value, colour in colours.items():
@@ -208,14 +295,41 @@ def add_initiatief_points(fig: go.Figure, initiatieven: gpd.GeoDataFrame, kleur_
         hover = [
             f"{plain_label(n) or 'initiatief zonder naam'}<br>{label_tekst(a)} · {label_tekst(w)}"
             f"<br>voor: {label_tekst(d)}" + ("<br>(locatie op buurtniveau)" if _ja(b) else "")
-            for n, a, w, d, b in zip(group["naam"], group["activiteit"], group["wij_type"],
-                                     group["doelgroepen"], group["op_buurtniveau"])
+            + herkomst_tekst(bron, datum)
+            for n, a, w, d, b, bron, datum in zip(
+                group["naam"], group["activiteit"], group["wij_type"], group["doelgroepen"],
+                group["op_buurtniveau"], _kolom(group, "bron"), _kolom(group, "laatst_bevestigd"))
         ]
         fig.add_trace(go.Scattermap(
             lat=group.geometry.y, lon=group.geometry.x, mode="markers",
             marker={"size": size, "color": colour}, name=f"{value}",
             text=hover, hovertemplate="%{text}<extra></extra>",
             legendgroup="initiatieven", legendgrouptitle={"text": "Initiatieven"}))
+
+
+def _kolom(frame: pd.DataFrame, column: str):
+    """The column's values, or missing values where an older frame lacks the column."""
+    return frame[column] if column in frame else [None] * len(frame)
+
+
+def herkomst_tekst(bron, datum) -> str:
+    """'<br>bron: ... · bevestigd: 05-08-2024' for the hover; a part that is missing is left
+    out (never 'nan'), and nothing at all when both are."""
+    delen = []
+    naam = "" if is_missing(bron) else plain_label(bron).strip()
+    if naam:
+        delen.append(f"bron: {'melding van een inwoner' if naam == BRON_MELDING else naam}")
+    dag = fmt_datum(_als_datum(datum))
+    if dag:
+        delen.append(f"laatst bevestigd: {dag}")
+    return "<br>" + " · ".join(delen) if delen else ""
+
+
+def _als_datum(value):
+    # A date may come as text from an older store or a CSV; unreadable text counts as none.
+    if isinstance(value, str):
+        value = pd.to_datetime(value, errors="coerce")
+    return value
 
 
 def label_tekst(value) -> str:
