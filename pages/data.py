@@ -12,7 +12,7 @@ import streamlit as st
 
 import auth
 import ui
-from wijkdata import upload
+from wijkdata import ophalen, upload
 from wijkdata.errors import WijkdataError
 from wijkdata.escaping import escape_markdown
 from wijkdata.formatting import fmt_bestandsgrootte
@@ -397,6 +397,53 @@ def template() -> None:
                "namen, e-mailadressen of telefoonnummers van personen in de lijst.")
 
 
+# --- 9: fetching from CBS and PDOK ------------------------------------------------------------
+
+NIEUWSTE_JAAR = "Nieuwste jaar dat er is"
+
+
+def ophalen_tab() -> None:
+    """One gemeente's boundaries (PDOK), Kerncijfers (CBS) and loneliness figures (RIVM),
+    fetched and published together (wijkdata.ophalen); a progress bar per source."""
+    st.write("Haal voor één gemeente in één keer de buurtgrenzen (PDOK), de CBS Kerncijfers "
+             "wijken en buurten en de eenzaamheidscijfers van RIVM op. Ze worden gecontroleerd "
+             "zoals een bestand dat u inleest, en samen gepubliceerd, of helemaal niet.")
+    st.caption("Hiervoor is internet nodig. Lukt het niet, download de bestanden dan zelf en "
+               "lees ze in bij *Nieuwe gegevens*.")
+    with st.form("ophalen_form", border=False):
+        gemeente = st.text_input("Gemeente (code of naam)", placeholder="GM0034 of Almere",
+                                 key="ophalen_gemeente")
+        jaar = st.selectbox("Jaar", [NIEUWSTE_JAAR, *sorted(ophalen.KERNCIJFERS_TABELLEN,
+                                                            reverse=True)],
+                            key="ophalen_jaar",
+                            help="Het jaar van de buurtindeling en de kerncijfers. De "
+                                 "eenzaamheidscijfers komen uit alle jaren die RIVM heeft.")
+        gestart = st.form_submit_button("Ophalen en publiceren", type="primary",
+                                        icon=":material/cloud_download:")
+    if not gestart:
+        return
+    auth.refuse_unless_analyst()
+    balken = {bron: st.progress(0.0, text=f"{ophalen.BRON_LABELS[bron]}: wacht")
+              for bron in ophalen.BRONNEN}
+
+    def voortgang(bron: str, fractie: float, tekst: str) -> None:
+        balken[bron].progress(fractie, text=f"{ophalen.BRON_LABELS[bron]}: {tekst}")
+
+    try:
+        resultaat = ophalen.haal_op(
+            ui.store(), gemeente, None if jaar == NIEUWSTE_JAAR else int(jaar),
+            adressen=ophalen.Bronadressen.uit_instellingen(auth.instellingen()),
+            voortgang=voortgang, created_by=auth.user_label())
+    except WijkdataError as exc:
+        ui.show_error(exc)
+        return
+    ui.flash_later("\n\n".join(
+        [f"Opgehaald en gepubliceerd voor gemeente {resultaat.gemeentecode}, jaar "
+         f"{resultaat.jaar}. Iedereen ziet de nieuwe gegevens bij de volgende klik.",
+         *ophalen.samenvatting(resultaat), *resultaat.vervangen]), MELDING)
+    st.rerun()
+
+
 st.title("Data")
 st.write("Lees nieuwe gegevens in: een gebiedsindeling van CBS, cijfers van CBS of RIVM, of de "
          "lijst met initiatieven. U ziet eerst wat er in het bestand staat en wat er niet "
@@ -407,10 +454,12 @@ try:
 except WijkdataError as exc:
     ui.show_error(exc)
     st.stop()
-tab_nieuw, tab_versies, tab_sjabloon = st.tabs(
-    ["Nieuwe gegevens", "Versies", "Sjabloon voor initiatieven"])
+tab_nieuw, tab_ophalen, tab_versies, tab_sjabloon = st.tabs(
+    ["Nieuwe gegevens", "Ophalen bij CBS en PDOK", "Versies", "Sjabloon voor initiatieven"])
 with tab_nieuw:
     new_data(actief)
+with tab_ophalen:
+    ophalen_tab()
 with tab_versies:
     versions()
 with tab_sjabloon:
