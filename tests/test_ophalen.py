@@ -300,3 +300,54 @@ def test_the_server_refuses_other_filter_shapes(server):
     answer = requests.get(f"{server.cbs_url}/85984NED/TypedDataSet", timeout=5)
     with pytest.raises(json.JSONDecodeError):
         json.loads(answer.text)                       # Atom XML without $format=json
+
+
+# --- the Data page tab ------------------------------------------------------------------------
+
+def _tab(store_dir):
+    from tests import apptest
+    at = apptest.start("pages/data.py")
+    assert not at.exception, at.exception
+    tab = next(t for t in at.tabs if t.label == "Ophalen bij CBS en PDOK")
+    return at, tab
+
+
+def _start(at, tab, gemeente: str, jaar=None):
+    tab.text_input(key="ophalen_gemeente").input(gemeente)
+    if jaar is not None:
+        tab.selectbox(key="ophalen_jaar").set_value(jaar)
+    next(b for b in tab.button if b.label == "Ophalen en publiceren").click()
+    return at.run()
+
+
+def test_the_data_page_fetches_and_publishes(server, store_dir):
+    from tests.apptest import texts
+    at, tab = _tab(store_dir)
+    assert tab.selectbox(key="ophalen_jaar").value == "Nieuwste jaar dat er is"
+    at = _start(at, tab, "Almere")
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    shown = texts(at)
+    assert "Opgehaald en gepubliceerd voor gemeente GM0034, jaar 2024" in shown
+    assert "Kadaster / CBS, 2024" in shown and "Bron: CBS" in shown
+    store = Store(f"sqlite:///{store_dir / 'wijkdata.sqlite'}")
+    assert len(store.versions()) == 3
+    assert len(load_active(store).buurten) == 238
+    store.dispose()
+
+
+def test_the_data_page_shows_a_failure_and_stores_nothing(server, store_dir, monkeypatch):
+    monkeypatch.setenv("WIJKDATA_TIMEOUT", "0.5")
+    server.hang_s = 3
+    server.storing = ("rivm", "hang", 2)
+    at, tab = _tab(store_dir)
+    at = _start(at, tab, "GM0034", 2023)
+    assert not at.exception, at.exception
+    errors = [e.value for e in at.error]
+    assert errors and "RIVM eenzaamheid" in errors[0] and "pagina Data" in errors[0]
+    # The bars stayed, each with its last step: the first two sources done, RIVM not.
+    bars = [p.value for p in at.get("progress")]
+    assert len(bars) == 3 and bars[0] >= 95 and bars[1] >= 95 and bars[2] < 95, bars
+    store = Store(f"sqlite:///{store_dir / 'wijkdata.sqlite'}")
+    assert store.versions() == []
+    store.dispose()
