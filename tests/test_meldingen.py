@@ -605,3 +605,60 @@ def test_two_reports_approved_at_once_both_end_up_in_the_list(store_url):
     assert active.number == 4
     assert sorted(store.load(active.id)["naam"]) == ["M0", "M1", "M2", "M3"]
     store.dispose()
+
+
+# --- likely duplicates ------------------------------------------------------------------------
+
+def buurten_naast_elkaar():
+    import geopandas as gpd
+    from shapely.geometry import box
+    return gpd.GeoDataFrame(
+        {"code": [BUURT, "BU03630000", "BU03630009"], "niveau": ["buurt"] * 3},
+        geometry=[box(121_000, 486_500, 122_000, 487_500),     # BUURT
+                  box(122_000, 486_500, 123_000, 487_500),     # touches BUURT
+                  box(130_000, 486_500, 131_000, 487_500)],    # far away
+        crs="EPSG:28992")
+
+
+def test_likely_duplicates_name_list_and_row_as_merging_takes_them(meldingen, store):
+    store.publish("initiatieven", "Initiatieven Amsterdam", gemeente_lijst(),
+                  source_filename="i.xlsx", checksum="abc")
+    melding_id = meldingen.indienen(invoer(), sessie="s")
+    tweede = meldingen.indienen(invoer(naam="Koffie-tafel de Buurtkamer"), sessie="t")
+    ander = meldingen.indienen(invoer(naam="Schaakclub", activiteit="sport en bewegen",
+                                      lat=None, lon=None), sessie="u")
+    found = meldingen.mogelijke_dubbelen(melding_id)
+    assert list(found.columns) == ["soort", "bron", "rij", "naam", "buurtcode", "gelijkenis",
+                                   "afstand_m", "reden"]
+    pairs = {(r.soort, r.bron, int(r.rij)) for r in found.itertuples()}
+    assert ("initiatief", "Initiatieven Amsterdam", 1) in pairs
+    assert ("melding", BRON_MELDING, tweede) in pairs
+    assert not any(rij in (melding_id, ander) for soort, _, rij in pairs if soort == "melding")
+    assert ("initiatief", "Initiatieven Amsterdam", 0) not in pairs   # Buurtmoestuin
+    row = next(r for r in found.itertuples() if r.soort == "initiatief")
+    versie = meldingen.samenvoegen(melding_id, bron=row.bron, rij=int(row.rij), door="a")
+    assert store.load(versie.id)["naam"].iloc[int(row.rij)] == "Koffietafel Buurtkamer"
+
+
+def test_a_similar_name_in_a_neighbouring_buurt_counts_with_boundaries(meldingen, store):
+    lijst = gemeente_lijst().iloc[[1]].assign(buurtcode="BU03630000", lat=np.nan, lon=np.nan,
+                                              x=np.nan, y=np.nan)
+    store.publish("initiatieven", "Lijst", lijst, source_filename="i.csv", checksum="0")
+    melding_id = meldingen.indienen(invoer(lat=None, lon=None), sessie="s")
+    assert meldingen.mogelijke_dubbelen(melding_id).empty          # only the same buurt
+    gebieden = buurten_naast_elkaar()
+    with_boundaries = meldingen.mogelijke_dubbelen(melding_id, gebieden)
+    assert list(with_boundaries["bron"]) == ["Lijst"] and list(with_boundaries["rij"]) == [0]
+    from wijkdata.compute.dubbelen import buren_van
+    pd.testing.assert_frame_equal(
+        meldingen.mogelijke_dubbelen(melding_id, buren_van(gebieden)), with_boundaries)
+
+
+def test_an_approved_report_is_not_its_own_duplicate(meldingen):
+    melding_id = meldingen.indienen(invoer(), sessie="s")
+    meldingen.goedkeuren(melding_id, door="a")
+    assert meldingen.mogelijke_dubbelen(melding_id).empty
+    nog_een = meldingen.indienen(invoer(naam="Koffietafel Buurtkamer"), sessie="t")
+    found = meldingen.mogelijke_dubbelen(nog_een)
+    assert list(zip(found["soort"], found["bron"], found["rij"])) == [
+        ("initiatief", MELDINGEN_DATASET, 0)]

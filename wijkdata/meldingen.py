@@ -567,9 +567,14 @@ class Meldingen:
 
     def mogelijke_dubbelen(self, id: int, gebieden=None) -> pd.DataFrame:
         """Initiatives in the active lists and other open reports that report ``id`` may
-        be a second report of (:func:`wijkdata.compute.dubbelen.mogelijke_dubbelen`).
+        be a second report of (:func:`wijkdata.compute.dubbelen.mogelijke_dubbelen`; its
+        columns). For an initiative, ``bron`` is the name of its dataset and ``rij`` its
+        position there, as :meth:`samenvoegen` takes them; for a report, ``rij`` is its id.
+
         ``gebieden`` (boundaries with ``code``, ``niveau``, ``geometry``) lets a
-        neighbouring buurt count as well."""
+        neighbouring buurt count as well; a mapping buurtcode -> neighbouring buurtcodes
+        (:func:`~wijkdata.compute.dubbelen.buren_van`, computed once by the caller) does
+        the same without measuring again."""
         from wijkdata.compute import dubbelen
         melding = self.melding(id)
         delen = []
@@ -579,9 +584,17 @@ class Meldingen:
             frame = self.store.load(versie.id).reset_index(drop=True)
             # The list a row is in is its dataset, and ``rij`` its position there: that is
             # what samenvoegen takes (a 'bron' column may name an older source).
-            delen.append(frame.assign(bron=versie.name, rij=range(len(frame))))
+            frame = frame.assign(bron=versie.name, rij=range(len(frame)))
+            if "melding_id" in frame:
+                # Once approved, the report is in the meldingen list itself: not a double.
+                frame = frame[pd.to_numeric(frame["melding_id"], errors="coerce")
+                              .ne(melding.id).to_numpy()]
+            delen.append(frame)
         initiatieven = pd.concat(delen, ignore_index=True) if delen else pd.DataFrame()
-        buren = dubbelen.buren_van(gebieden) if gebieden is not None else None
+        if gebieden is None or isinstance(gebieden, Mapping):
+            buren = gebieden
+        else:
+            buren = dubbelen.buren_van(gebieden)
         return dubbelen.mogelijke_dubbelen(melding, initiatieven, self.lijst(NIEUW), buren)
 
 
