@@ -322,3 +322,18 @@ def test_buren_only_of_buurten_in_rd_without_geometry_none_and_national_scale_is
     buren = buren_van(groot)
     assert time.perf_counter() - start < 10
     assert len(buren) == 122 * 122 and len(buren["BU00000500"]) == 8
+
+
+def test_buren_of_only_the_buurten_asked_for_are_the_same_and_quick():
+    grid = _raster(122)
+    grid["geometry"] = shapely.segmentize(grid.geometry.values, 5)   # ~400 points a buurt
+    alle = buren_van(_raster(20))
+    for code in ("BU00000000", "BU00000021", "BU00000399"):
+        assert buren_van(_raster(20), alleen=[code]) == {code: alle[code]}
+    assert buren_van(_raster(20), alleen=["bu00000021 "]) == {"BU00000021": alle["BU00000021"]}
+    assert buren_van(_raster(20), alleen=[]) == {}
+    assert buren_van(_raster(20), alleen=["BU99999999", None]) == {}
+    start = time.perf_counter()
+    een = buren_van(grid, alleen=["BU00007000"])
+    assert time.perf_counter() - start < 1.0
+    assert len(een["BU00007000"]) == 8
