@@ -65,10 +65,10 @@ def test_the_count_matches_the_overzicht_count_on_joined_initiatives():
 @pytest.mark.parametrize("telling, zin", [
     ({"totaal": 42, "uit_lijsten": 39, "uit_meldingen": 3, "lijsten": 2},
      "Van de 42 initiatieven komen er 39 uit 2 lijsten van de gemeente en 3 uit meldingen "
-     "van bewoners en wijkwerkers."),
+     "van bewoners."),
     ({"totaal": 1234, "uit_lijsten": 1233, "uit_meldingen": 1, "lijsten": 1},
      "Van de 1.234 initiatieven komen er 1.233 uit de lijst van de gemeente en 1 uit een "
-     "melding van bewoners en wijkwerkers."),
+     "melding van bewoners."),
     ({"totaal": 12, "uit_lijsten": 12, "uit_meldingen": 0, "lijsten": 1},
      "Alle 12 initiatieven komen uit de lijst van de gemeente. Er zijn nog geen meldingen "
      "van bewoners."),
@@ -76,7 +76,7 @@ def test_the_count_matches_the_overzicht_count_on_joined_initiatives():
      "Het enige initiatief komt uit de lijst van de gemeente. Er zijn nog geen meldingen "
      "van bewoners."),
     ({"totaal": 5, "uit_lijsten": 0, "uit_meldingen": 5, "lijsten": 0},
-     "Alle 5 initiatieven komen uit meldingen van bewoners en wijkwerkers."),
+     "Alle 5 initiatieven komen uit meldingen van bewoners."),
     ({"totaal": 0, "uit_lijsten": 0, "uit_meldingen": 0, "lijsten": 0},
      "Hier is nog geen initiatief bekend."),
 ])

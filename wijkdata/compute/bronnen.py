@@ -50,14 +50,14 @@ def _aantal(n: int, enkelvoud: str, meervoud: str) -> str:
 
 def bronnen_tekst(telling: dict) -> str:
     """One plain sentence (B1) for the Overzicht, e.g. 'Van de 42 initiatieven komen er 39
-    uit 2 lijsten van de gemeente en 3 uit meldingen van bewoners en wijkwerkers.'"""
+    uit 2 lijsten van de gemeente en 3 uit meldingen van bewoners.'"""
     totaal, lijst, gemeld = telling["totaal"], telling["uit_lijsten"], telling["uit_meldingen"]
     if totaal == 0:
         return "Hier is nog geen initiatief bekend."
     uit_lijsten = ("uit de lijst van de gemeente" if telling["lijsten"] <= 1 else
                    f"uit {fmt_getal(telling['lijsten'])} lijsten van de gemeente")
     uit_meldingen = ("uit een melding" if gemeld == 1 else "uit meldingen") + \
-        " van bewoners en wijkwerkers"
+        " van bewoners"
     onderwerp = ("Het enige initiatief komt" if totaal == 1
                  else f"Alle {fmt_getal(totaal)} initiatieven komen")
     if gemeld == 0:
