@@ -337,3 +337,16 @@ def test_buren_of_only_the_buurten_asked_for_are_the_same_and_quick():
     een = buren_van(grid, alleen=["BU00007000"])
     assert time.perf_counter() - start < 1.0
     assert len(een["BU00007000"]) == 8
+
+
+@settings(max_examples=200, deadline=None)
+@given(naam=namen, hoofdletters=st.booleans())
+def test_any_name_with_letters_matches_itself_in_the_same_buurt(naam, hoofdletters):
+    ini = lijst({"naam": naam.upper() if hoofdletters and isinstance(naam, str) else naam,
+                 "buurtcode": BUURT})
+    uit = mogelijke_dubbelen(melding(naam=naam, lat=None, lon=None), ini, GEEN_MELDINGEN)
+    if normaliseer_naam(naam) and normaliseer_naam(ini["naam"][0]):
+        assert uit["gelijkenis"].tolist() == [100]
+        assert uit["reden"].tolist() == ["Lijkt op de naam (100%) in dezelfde buurt"]
+    else:
+        assert uit.empty
