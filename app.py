@@ -19,8 +19,14 @@ from wijkdata.model.gegevens import DEMO_NAAM, met_code
 from wijkdata.model.schema import LEEFTIJDEN
 
 st.set_page_config(page_title="Kleine wij's", page_icon="🏘️", layout="wide",
-                   initial_sidebar_state="expanded")
+                   # Open on a screen, closed on a phone: a resident who opens the report
+                   # form on a phone sees the form, not the menu over it.
+                   initial_sidebar_state="auto")
 
+# Residents report an initiative here; with sign-in configured and
+# [wijkdata] melden_zonder_inloggen = true it is the one page open without signing in.
+MELDEN = st.Page("pages/melden.py", title="Meld een initiatief",
+                 icon=":material/add_location_alt:", url_path="melden")
 PAGES = [
     st.Page("pages/overzicht.py", title="Overzicht", icon=":material/home:", default=True),
     st.Page("pages/kaart.py", title="Kaart", icon=":material/map:", url_path="kaart"),
@@ -30,6 +36,7 @@ PAGES = [
             url_path="witte_vlekken"),
     st.Page("pages/initiatieven.py", title="Initiatieven", icon=":material/diversity_3:",
             url_path="initiatieven"),
+    MELDEN,
     st.Page("pages/over_de_data.py", title="Over de data", icon=":material/info:",
             url_path="over_de_data"),
     st.Page("pages/presentatie.py", title="Presentatie", icon=":material/slideshow:",
@@ -70,6 +77,10 @@ def sidebar(data) -> None:
         st.markdown("### Kleine wij's")
         if data.is_demo:
             st.caption(DEMO_NAAM)
+        # Every page invites people to report what is missing from the map.
+        st.page_link(MELDEN, label="Meld een initiatief", icon=":material/add_location_alt:",
+                     help="Kent u een klein initiatief in de buurt dat niet op de kaart "
+                          "staat? Meld het hier.")
         if not names:
             st.caption("Nog geen gebieden geladen.")
             return
@@ -118,7 +129,7 @@ def mirror_to_url() -> None:
 
 
 logs.configure()
-auth.require_sign_in()
+auth.require_sign_in(open_pages=[MELDEN], guard=ui.fouten_opvangen)
 restore_from_url()
 st.html(f"<style>{(Path(__file__).parent / 'app.css').read_text(encoding='utf-8')}</style>")
 # One place for what no page caught: the project's own errors shown, bugs logged with their

@@ -16,14 +16,21 @@ domain (not its subdomains). Case is ignored. A missing or empty list means nobo
 publish — sign-in switched on without naming analysts locks the Data page, never opens it.
 ``[wijkdata] provider = "..."`` names the ``[auth.<provider>]`` section to sign in with when
 there are several.
+
+``[wijkdata] melden_zonder_inloggen = true`` opens one page to visitors who are not signed
+in: *Meld een initiatief* (residents report from their phone without an account). Every
+other page stays behind sign-in; app.py passes that page to :func:`require_sign_in`.
 """
 from __future__ import annotations
 
+import contextlib
 import getpass
 import importlib.util
+from collections.abc import Callable, Sequence
 
 import streamlit as st
 
+from wijkdata import instellingen as settings
 from wijkdata.escaping import escape_markdown
 
 
@@ -43,6 +50,12 @@ def instellingen() -> dict:
 
 def sign_in_configured() -> bool:
     return _secrets_section("auth") is not None
+
+
+def melden_zonder_inloggen() -> bool:
+    """Whether visitors who are not signed in may open the page *Meld een initiatief*
+    (``melden_zonder_inloggen``: environment first, then ``[wijkdata]``; default no)."""
+    return settings.aan("melden_zonder_inloggen", instellingen())
 
 
 def analisten() -> list[str]:
@@ -111,10 +124,17 @@ def _login() -> None:
         st.login()
 
 
-def require_sign_in() -> None:
+def require_sign_in(open_pages: Sequence = (),
+                    guard: Callable[[], contextlib.AbstractContextManager] | None = None,
+                    ) -> None:
     """In app.py, before anything is shown: with sign-in configured, a visitor who is not
     signed in sees only an explanation and a sign-in button; a signed-in user gets a
-    sign-out button in the sidebar."""
+    sign-out button in the sidebar.
+
+    ``open_pages`` (st.Page objects) are opened to visitors who are not signed in as well,
+    when :func:`melden_zonder_inloggen` allows it; ``guard`` (a context manager factory, e.g.
+    ui.fouten_opvangen) is put around their run, so a failure there reads as anywhere else.
+    """
     if not sign_in_configured():
         return
     if is_logged_in():
@@ -123,22 +143,40 @@ def require_sign_in() -> None:
             st.button("Uitloggen", on_click=st.logout, key="auth_logout",
                       icon=":material/logout:")
         return
-    # Through st.navigation, with the sign-in page as the only page: a typed URL of another
-    # page then lands here too, and Streamlit never falls back to listing the pages/ folder.
-    st.navigation([st.Page(_sign_in_page, title="Inloggen", icon=":material/login:",
-                           url_path="inloggen")], position="hidden").run()
+    open_pages = list(open_pages) if melden_zonder_inloggen() else []
+    # Through st.navigation, with the sign-in page (and only the open pages) as the pages:
+    # a typed URL of another page then lands on the sign-in page, and Streamlit never falls
+    # back to listing the pages/ folder.
+    sign_in = st.Page(_sign_in_page(open_pages), title="Inloggen", icon=":material/login:",
+                      url_path="inloggen", default=True)
+    navigation = st.navigation([sign_in, *open_pages], position="hidden")
+    if open_pages:
+        with st.sidebar:
+            st.markdown("### Kleine wij's")
+            for open_page in open_pages:
+                st.page_link(open_page)
+            st.page_link(sign_in, label="Inloggen voor het dashboard")
+    with guard() if guard and open_pages else contextlib.nullcontext():
+        navigation.run()
     st.stop()
 
 
-def _sign_in_page() -> None:
-    st.title("Kleine wij's")
-    st.write("Log in om het dashboard te bekijken. Gebruik het account van uw organisatie.")
-    if importlib.util.find_spec("authlib") is None:
-        st.error("Inloggen is ingesteld, maar het programma mist het onderdeel Authlib. "
-                 "Vraag de beheerder om `pip install Authlib` uit te voeren.")
-    else:
-        st.button("Inloggen", on_click=_login, type="primary", icon=":material/login:",
-                  key="auth_login")
+def _sign_in_page(open_pages: Sequence = ()) -> Callable[[], None]:
+    def sign_in_page() -> None:
+        st.title("Kleine wij's")
+        st.write("Log in om het dashboard te bekijken. Gebruik het account van uw "
+                 "organisatie.")
+        if importlib.util.find_spec("authlib") is None:
+            st.error("Inloggen is ingesteld, maar het programma mist het onderdeel Authlib. "
+                     "Vraag de beheerder om `pip install Authlib` uit te voeren.")
+        else:
+            st.button("Inloggen", on_click=_login, type="primary", icon=":material/login:",
+                      key="auth_login")
+        if open_pages:
+            st.write("Zonder in te loggen kunt u wel dit doen:")
+        for open_page in open_pages:
+            st.page_link(open_page)
+    return sign_in_page
 
 
 def refuse_unless_analyst() -> None:

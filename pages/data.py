@@ -8,15 +8,19 @@ reaches the screen only through st.text, st.code, st.dataframe, widget options o
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
+import shapely
 import streamlit as st
 
 import auth
 import ui
-from wijkdata import ophalen, upload
+from wijkdata import meldingen, ophalen, upload
+from wijkdata.draw import kaart
 from wijkdata.errors import WijkdataError
 from wijkdata.escaping import escape_markdown
-from wijkdata.formatting import fmt_bestandsgrootte
+from wijkdata.formatting import fmt_bestandsgrootte, fmt_tijdstip
 from wijkdata.model import datasets
+from wijkdata.model.schema import ACTIVITEITEN, DOELGROEPEN, WGS84, WIJ_TYPES
 from wijkdata.readers import checksum, textio
 from wijkdata.readers.initiatieven import TEMPLATE_COLUMNS, TOELICHTING, template_csv, template_xlsx
 
@@ -397,6 +401,213 @@ def template() -> None:
                "namen, e-mailadressen of telefoonnummers van personen in de lijst.")
 
 
+# --- 8: meldingen (reports by residents) ------------------------------------------------------
+
+def meldingen_tab(data_actief) -> None:
+    """The new reports one at a time: the answers, the spot, likely duplicates, and the
+    three ways to handle one. Contact details are shown here only, until it is handled."""
+    beheer = meldingen.Meldingen(ui.store())
+    st.write("Bewoners en wijkwerkers melden hier initiatieven die nog niet op de kaart "
+             "staan. Niemand anders ziet een melding voordat u hem goedkeurt. Na goedkeuren, "
+             "samenvoegen of afwijzen worden de contactgegevens van de melder verwijderd.")
+    nieuw = beheer.lijst("nieuw")
+    if nieuw.empty:
+        st.info("Er zijn geen nieuwe meldingen.", icon="ℹ️")
+        return
+    buurten = data_actief.buurten
+    namen = dict(zip(buurten["code"], buurten["naam"]))
+    labels = {int(i): f"{naam} · {namen.get(code) or code or 'geen buurt'} · "
+                      f"{fmt_tijdstip(ingediend)}"
+              for i, naam, code, ingediend in zip(nieuw["id"], nieuw["naam"],
+                                                   nieuw["buurtcode"], nieuw["ingediend"])}
+    gekozen = st.selectbox(f"Nieuwe meldingen ({len(labels)})", list(labels),
+                           format_func=labels.get, key="melding_keuze")
+    melding = beheer.melding(gekozen)
+    links, rechts = st.columns([3, 2])
+    with links:
+        melding_antwoorden(melding, namen)
+    with rechts:
+        melding_kaart(melding, buurten)
+    dubbelen = ui.remembered(
+        "_dubbelen", (gekozen, ui.store().state_key(), tuple(labels)),
+        lambda: beheer.mogelijke_dubbelen(gekozen, buurten))
+    st.markdown("**Misschien staat het er al**")
+    if dubbelen.empty:
+        st.caption("Geen initiatief of melding gevonden met een naam die erop lijkt in deze "
+                   "of een buurbuurt, of dichtbij met dezelfde activiteit.")
+    else:
+        ui.bestand_tabel(dubbelen.drop(columns=["rij"]), width="stretch",
+                         height=hoogte(dubbelen, 250))
+    goedkeuren, samenvoegen, afwijzen = st.tabs(["Goedkeuren", "Samenvoegen", "Afwijzen"])
+    with goedkeuren:
+        melding_goedkeuren(beheer, melding, buurten)
+    with samenvoegen:
+        melding_samenvoegen(beheer, melding, dubbelen)
+    with afwijzen:
+        melding_afwijzen(beheer, melding)
+
+
+def melding_antwoorden(melding, namen: dict) -> None:
+    """What the melder answered, shown literally (st.text)."""
+    buurt = namen.get(melding.buurtcode)
+    regels = [
+        ("Naam", melding.naam), ("Wat doen jullie?", melding.omschrijving),
+        ("Soort activiteit", melding.activiteit),
+        ("Wie komen er?", melding.wij_type),
+        ("Voor wie?", ", ".join(melding.doelgroepen)), ("Hoe vaak?", melding.frequentie),
+        ("Sinds wanneer?", melding.sinds),
+        ("Buurt", f"{buurt} ({melding.buurtcode})" if buurt else melding.buurtcode),
+        ("Bij iemand thuis", "ja" if melding.locatie_verborgen else "nee"),
+        ("Ingediend", fmt_tijdstip(melding.ingediend)),
+    ]
+    st.text("\n".join(f"{vraag}: {antwoord or '—'}" for vraag, antwoord in regels))
+    contact = [(label, getattr(melding, field)) for label, field in
+               (("Naam", "contact_naam"), ("E-mail", "contact_email"),
+                ("Telefoon", "contact_telefoon"))]
+    if any(value for _, value in contact):
+        st.markdown("**Contactgegevens** (alleen voor u; ze worden verwijderd zodra de "
+                    "melding is behandeld)")
+        st.text("\n".join(f"{label}: {value or '—'}" for label, value in contact))
+    else:
+        st.caption("De melder liet geen contactgegevens achter.")
+
+
+def melding_kaart(melding, buurten) -> None:
+    """A small map: the buurt's outline and the spot, when the melder gave one."""
+    buurt = buurten[buurten["code"] == melding.buurtcode]
+    heeft_plek = melding.lat is not None and melding.lon is not None
+    if buurt.empty and not heeft_plek:
+        st.caption("Geen plek bekend: de buurt staat niet in de geladen gebieden.")
+        return
+    fig = go.Figure()
+    if not buurt.empty:
+        wgs = buurt.to_crs(WGS84)
+        lats, lons = [], []
+        for ring in shapely.get_rings(shapely.get_parts(wgs.geometry.iloc[0])):
+            coords = list(ring.coords)
+            lons += [c[0] for c in coords] + [None]
+            lats += [c[1] for c in coords] + [None]
+        fig.add_trace(go.Scattermap(lat=lats, lon=lons, mode="lines", hoverinfo="skip",
+                                    line={"width": 3, "color": "#54278f"}, showlegend=False))
+        view = kaart.scaled_view(kaart.bounds_view(wgs), 360, 260)
+    else:
+        view = {"center": {"lat": melding.lat, "lon": melding.lon}, "zoom": 14}
+    if heeft_plek:
+        fig.add_trace(go.Scattermap(lat=[melding.lat], lon=[melding.lon], mode="markers",
+                                    marker={"size": 16, "color": "#000000"},
+                                    hoverinfo="skip", showlegend=False))
+    fig.update_layout(map={"style": "white-bg", **view}, height=260,
+                      margin={"l": 0, "r": 0, "t": 0, "b": 0})
+    st.plotly_chart(fig, key=f"melding_kaart_{melding.id}", theme=None,
+                    config={"displayModeBar": False})
+    if not heeft_plek:
+        st.caption("Alleen de buurt is bekend"
+                   + (" (het is bij iemand thuis)." if melding.locatie_verborgen else "."))
+
+
+def melding_goedkeuren(beheer, melding, buurten) -> None:
+    """Approve, after optional edits of the answers (only what changed is passed on)."""
+    st.write("Het initiatief komt op de kaart als nieuwe versie van de gegevensset "
+             f"*{meldingen.MELDINGEN_DATASET}*. U kunt eerst de antwoorden verbeteren.")
+    sleutel = f"melding_{melding.id}"
+    codes = sorted(buurten["code"])
+    namen = dict(zip(buurten["code"], buurten["naam"]))
+    with st.expander("Eerst aanpassen (niet verplicht)"):
+        nieuw = {
+            "naam": st.text_input("Naam", melding.naam, key=f"{sleutel}_naam",
+                                  max_chars=meldingen.MAX_LENGTE["naam"]),
+            "omschrijving": st.text_area("Wat doen jullie?", melding.omschrijving,
+                                         key=f"{sleutel}_omschrijving",
+                                         max_chars=meldingen.MAX_LENGTE["omschrijving"]),
+            "activiteit": st.selectbox(
+                "Soort activiteit", ACTIVITEITEN, key=f"{sleutel}_activiteit",
+                index=ACTIVITEITEN.index(melding.activiteit)
+                if melding.activiteit in ACTIVITEITEN else None),
+            "wij_type": st.selectbox(
+                "Wij-type", WIJ_TYPES, key=f"{sleutel}_wij_type",
+                index=WIJ_TYPES.index(melding.wij_type)
+                if melding.wij_type in WIJ_TYPES else None),
+            "doelgroepen": tuple(st.multiselect(
+                "Voor wie?", DOELGROEPEN, key=f"{sleutel}_doelgroepen",
+                default=[d for d in melding.doelgroepen if d in DOELGROEPEN])),
+            "frequentie": st.text_input("Hoe vaak?", melding.frequentie,
+                                        key=f"{sleutel}_frequentie",
+                                        max_chars=meldingen.MAX_LENGTE["frequentie"]),
+            "buurtcode": st.selectbox(
+                "Buurt", codes, key=f"{sleutel}_buurtcode",
+                index=codes.index(melding.buurtcode) if melding.buurtcode in codes else None,
+                format_func=lambda c: f"{namen.get(c) or c} ({c})"),
+        }
+    wijzigingen = {veld: waarde for veld, waarde in nieuw.items()
+                   if waarde is not None and waarde != getattr(melding, veld)}
+    if wijzigingen:
+        st.caption("Aangepast: " + ", ".join(wijzigingen) + ".")
+    if st.button("Goedkeuren", type="primary", key=f"{sleutel}_goedkeuren",
+                 icon=":material/check:"):
+        melding_actie(lambda: beheer.goedkeuren(melding.id, door=auth.user_label(),
+                                                wijzigingen=wijzigingen or None),
+                      f"Goedgekeurd: {nieuw['naam'] or melding.naam}. Het initiatief staat "
+                      "nu op de kaart; iedereen ziet het bij de volgende klik.")
+
+
+def melding_samenvoegen(beheer, melding, dubbelen: pd.DataFrame) -> None:
+    """Merge with one of the likely duplicates that is an initiative of a list."""
+    kandidaten = dubbelen[dubbelen["soort"] == "initiatief"] if not dubbelen.empty \
+        else dubbelen
+    if kandidaten.empty:
+        st.caption("Samenvoegen kan met een initiatief dat hierboven bij *Misschien staat "
+                   "het er al* staat. Er is geen initiatief gevonden dat erop lijkt.")
+        return
+    st.write("Staat het initiatief al in een lijst? Dan telt het daar als vandaag bevestigd, "
+             "en komt het er niet nog een keer bij.")
+    opties = list(range(len(kandidaten)))
+    gekozen = st.radio(
+        "Samenvoegen met", opties, key=f"melding_{melding.id}_samen",
+        format_func=lambda i: f"{kandidaten['naam'].iloc[i]} (lijst "
+                              f"{kandidaten['bron'].iloc[i]})")
+    rij = kandidaten.iloc[gekozen]
+    vraag = f"samenvoegen_{melding.id}"
+    if st.button("Samenvoegen…", key=f"melding_{melding.id}_samenvoegen",
+                 icon=":material/merge:"):
+        ss[vraag] = (str(rij["bron"]), int(rij["rij"]))
+    doel = ss.get(vraag)
+    if doel and ui.bevestiging(vraag, doel, "Weet u zeker dat u deze melding wilt "
+                               "samenvoegen met het initiatief hieronder?",
+                               "Ja, samenvoegen", detail=f"{rij['naam']} (lijst {doel[0]})",
+                               knoppen=f"melding_{melding.id}_samen_vraag"):
+        melding_actie(lambda: beheer.samenvoegen(melding.id, bron=doel[0], rij=doel[1],
+                                                 door=auth.user_label()),
+                      f"Samengevoegd met {rij['naam']} (lijst {doel[0]}). Dat initiatief "
+                      "telt nu als vandaag bevestigd.")
+
+
+def melding_afwijzen(beheer, melding) -> None:
+    """Reject, with a reason (required; kept in the action log)."""
+    reden = st.text_input("Reden (verplicht)", key=f"melding_{melding.id}_reden",
+                          max_chars=meldingen.MAX_LENGTE.get("reden"),
+                          placeholder="Bijvoorbeeld: geen initiatief, maar een bedrijf")
+    if st.button("Afwijzen", key=f"melding_{melding.id}_afwijzen", icon=":material/block:"):
+        if not (reden or "").strip():
+            st.error("Schrijf eerst op waarom u de melding afwijst.", icon="⚠️")
+            return
+        melding_actie(lambda: beheer.afwijzen(melding.id, reden=reden,
+                                              door=auth.user_label()),
+                      f"Afgewezen: {melding.naam}.")
+
+
+def melding_actie(action, melding: str) -> None:
+    """Approve, merge or reject (``action()``) for an analyst only; the result after the
+    rerun that brings the new data (and the new count) to every page."""
+    auth.refuse_unless_analyst()
+    try:
+        action()
+    except WijkdataError as exc:
+        ui.show_error(exc)
+        return
+    ui.flash_later(melding, MELDING)
+    st.rerun()
+
+
 # --- 9: fetching from CBS and PDOK ------------------------------------------------------------
 
 NIEUWSTE_JAAR = "Nieuwste jaar dat er is"
@@ -454,8 +665,13 @@ try:
 except WijkdataError as exc:
     ui.show_error(exc)
     st.stop()
-tab_nieuw, tab_ophalen, tab_versies, tab_sjabloon = st.tabs(
-    ["Nieuwe gegevens", "Ophalen bij CBS en PDOK", "Versies", "Sjabloon voor initiatieven"])
+# The number of new reports in the tab's label: an analyst sees at once that some wait.
+aantal_meldingen = meldingen.Meldingen(ui.store()).aantal_nieuw()
+tab_nieuw, tab_ophalen, tab_versies, tab_sjabloon, tab_meldingen = st.tabs(
+    ["Nieuwe gegevens", "Ophalen bij CBS en PDOK", "Versies", "Sjabloon voor initiatieven",
+     f"Meldingen ({aantal_meldingen} nieuw)" if aantal_meldingen else "Meldingen"],
+    # A key keeps the chosen tab when a message appears above the tabs after a rerun.
+    key="data_tabs")
 with tab_nieuw:
     new_data(actief)
 with tab_ophalen:
@@ -464,3 +680,5 @@ with tab_versies:
     versions()
 with tab_sjabloon:
     template()
+with tab_meldingen:
+    meldingen_tab(actief)
