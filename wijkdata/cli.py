@@ -1,4 +1,4 @@
-"""Command line for scheduled jobs: ``python -m wijkdata check|import|export|datasets``.
+"""Command line for scheduled jobs: ``python -m wijkdata check|import|export|datasets|meldingen``.
 
 Exit status: 0 usable (warnings allowed), 1 not usable or refused (nothing stored), 2 wrong
 usage. Bad input gives a Dutch message, never a traceback; so does a database that cannot be
@@ -8,6 +8,10 @@ opened (``--db``, see :mod:`wijkdata.store`).
 :func:`upload.publish`). ``import`` picks the dataset by what the file is
 (:func:`datasets.default_target`), unless ``--name`` says otherwise. ``export`` refuses a store
 without published data (exit 1) instead of writing the fictitious demo; ``--demo`` asks for it.
+
+``meldingen list|approve|reject`` moderates reports of residents (:mod:`wijkdata.meldingen`):
+``list`` never shows contact details (CSV with formula text neutralised, or one JSON array);
+``approve``/``reject`` exit 1 for an unknown report or one already handled (nothing changes).
 """
 from __future__ import annotations
 
@@ -79,7 +83,30 @@ def build_parser() -> argparse.ArgumentParser:
 
     ds = sub.add_parser("datasets", help="toon de datasets en hun versies")
     ds.add_argument("--db", help="database-URL")
+
+    _meldingen_parser(sub)
     return parser
+
+
+MELDINGEN_STATUSSEN = ("nieuw", "goedgekeurd", "samengevoegd", "afgewezen", "alle")
+
+
+def _meldingen_parser(sub) -> None:
+    mel = sub.add_parser("meldingen", help="meldingen van inwoners bekijken en behandelen")
+    acties = mel.add_subparsers(dest="actie", required=True, parser_class=_Parser)
+    lijst = acties.add_parser("list", help="toon de meldingen (nooit contactgegevens)")
+    lijst.add_argument("--status", choices=MELDINGEN_STATUSSEN, default="nieuw",
+                       help="welke meldingen (standaard: nieuw)")
+    lijst.add_argument("--format", choices=["csv", "json"], default="csv")
+    lijst.add_argument("--db", help="database-URL")
+    keur = acties.add_parser("approve", help="keur een melding goed: het initiatief komt in "
+                                             "de dataset 'meldingen'")
+    keur.add_argument("id", metavar="ID", type=int, help="nummer van de melding")
+    keur.add_argument("--db", help="database-URL")
+    wijs = acties.add_parser("reject", help="wijs een melding af, met een reden")
+    wijs.add_argument("id", metavar="ID", type=int, help="nummer van de melding")
+    wijs.add_argument("--reden", required=True, help="waarom de melding wordt afgewezen")
+    wijs.add_argument("--db", help="database-URL")
 
 
 def _file_options(parser):
@@ -101,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(exc.message)
     try:
         return {"check": cmd_check, "import": cmd_import, "export": cmd_export,
-                "datasets": cmd_datasets}[args.command](args)
+                "datasets": cmd_datasets, "meldingen": cmd_meldingen}[args.command](args)
     except WijkdataError as exc:
         _print_error(args, exc)
         return 1
@@ -121,6 +148,9 @@ def _check_usage(args) -> None:
     """Options argparse cannot check by itself; a :class:`WijkdataError` means wrong usage."""
     if args.command == "export":
         args.methode = _methode(args)
+    if args.command == "meldingen" and args.actie == "reject" and not args.reden.strip():
+        raise WijkdataError("--reden is leeg: geef een reden waarom de melding wordt "
+                            "afgewezen.")
     if args.command == "import" and args.dekking is not None:
         from wijkdata.compute.witte_vlekken import parse_dekking
         args.dekking = parse_dekking(args.dekking)
@@ -341,3 +371,52 @@ def cmd_datasets(args) -> int:
             print(f"{'':4}dekking: {dekking}")
     print("* = actieve versie")
     return 0
+
+
+def cmd_meldingen(args) -> int:
+    from wijkdata.meldingen import Meldingen
+    from wijkdata.store import Store
+    meldingen = Meldingen(Store(args.db))
+    if args.actie == "list":
+        lijst = meldingen.lijst(None if args.status == "alle" else args.status)
+        sys.stdout.buffer.write(meldingen_bytes(lijst, args.format))
+        sys.stdout.flush()
+        return 0
+    if args.actie == "approve":
+        versie = meldingen.goedkeuren(args.id, door=_user())
+        aantal = "1 initiatief" if versie.rows == 1 else f"{versie.rows} initiatieven"
+        print(f"Melding {args.id} goedgekeurd: het initiatief staat in '{versie.name}' "
+              f"(versie {versie.number}, nu {aantal}).")
+        return 0
+    meldingen.afwijzen(args.id, reden=args.reden, door=_user())
+    print(f"Melding {args.id} afgewezen.")
+    return 0
+
+
+def meldingen_bytes(lijst, fmt: str) -> bytes:
+    """The list of reports as the command line writes it: CSV (formula text neutralised,
+    empty when missing, ``true``/``false``) or one JSON array of objects (missing or empty ->
+    null; texts literal).
+    ``ingediend`` and ``behandeld`` in ISO 8601 (UTC)."""
+    import pandas as pd
+
+    from wijkdata.export import spreadsheets
+    from wijkdata.formatting import is_missing
+    table = lijst.copy()
+    for column in ("ingediend", "behandeld"):
+        table[column] = [None if is_missing(v) else pd.Timestamp(v).isoformat(timespec="seconds")
+                         for v in table[column]]
+    if fmt == "csv":
+        return spreadsheets.to_csv_bytes(spreadsheets.safe_table(table))
+    records = [{k: _json_value(v) for k, v in row.items()}
+               for row in table.to_dict("records")]
+    return (json.dumps(records, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _json_value(value):
+    from wijkdata.formatting import is_missing
+    if value is None or value == "" or (not isinstance(value, str) and is_missing(value)):
+        return None       # an empty answer is missing, as in the CSV
+    if hasattr(value, "item"):          # numpy scalars: int64, float64, bool_
+        return value.item()
+    return value
