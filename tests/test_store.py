@@ -376,7 +376,8 @@ def make_old_database(url: str) -> None:
     """The three tables as the first release made them (no source_kind), with one version."""
     engine = sa.create_engine(url)
     try:
-        store_module.metadata.create_all(engine)
+        store_module.metadata.create_all(engine, tables=[
+            store_module.datasets, store_module.versions_table, store_module.payloads])
         with engine.begin() as conn:
             conn.execute(sa.text("ALTER TABLE wijkdata_versions DROP COLUMN source_kind"))
             conn.execute(sa.text("ALTER TABLE wijkdata_versions DROP COLUMN dekking"))
@@ -647,3 +648,15 @@ def test_concurrent_publish_together_keeps_pairs_whole(store_url):
     active = {v.name: v.note for v in s.active_versions()}
     assert active["A"] == active["B"]
     s.dispose()
+
+
+def test_a_database_without_the_meldingen_tables_gets_them(store_url):
+    # Made by a release before issue 12: opening it adds the tables for reports.
+    make_old_database(store_url)
+    store = Store(store_url)
+    try:
+        tables = set(sa.inspect(store.engine).get_table_names())
+        assert {"wijkdata_meldingen", "wijkdata_melding_acties"} <= tables
+        assert [v.name for v in store.versions()] == ["Oud"]
+    finally:
+        store.dispose()
