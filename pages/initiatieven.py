@@ -26,12 +26,27 @@ with st.container(horizontal=True):
     activiteiten = st.multiselect("Activiteit", ACTIVITEITEN, placeholder="Alle")
     wij_types = st.multiselect("Wij-type", WIJ_TYPES, placeholder="Alle")
     doelgroepen = st.multiselect("Doelgroep", DOELGROEPEN, placeholder="Alle")
+vandaag = tabellen.vandaag()
+aantal_mogelijk = int(formulas.mogelijk_gestopt(alle, vandaag).sum())
+tonen = st.segmented_control(
+    "Bevestigd", ["alle", "mogelijk gestopt"], default="alle", required=True,
+    key="bevestiging",
+    format_func=lambda k: {"alle": "Alle", "mogelijk gestopt": "Alleen mogelijk gestopt "
+                           f"({aantal_mogelijk})"}[k],
+    help=f"Mogelijk gestopt: al meer dan {formulas.MOGELIJK_GESTOPT_JAREN} jaar niet "
+         "bevestigd. Ze tellen nog mee op de kaart en in de cijfers.")
 gekozen = formulas.filter_initiatieven(alle, activiteiten=activiteiten, wij_types=wij_types,
-                                      doelgroepen=doelgroepen, zoek=zoek)
+                                      doelgroepen=doelgroepen, zoek=zoek,
+                                      alleen_mogelijk_gestopt=tonen == "mogelijk gestopt",
+                                      on=vandaag)
 st.markdown(f"**{len(gekozen)} van {len(alle)} initiatieven**")
-tabel = tabellen.initiatieven_weergave(
-    spreadsheets.initiatieven_table(gekozen).drop(columns=["lat", "lon"]))
-ui.table(tabel, name=f"initiatieven_{keuzes.bestandsdeel}")
+tabel = spreadsheets.initiatieven_table(gekozen)
+status = tabellen.initiatief_status(gekozen, vandaag)
+ui.table(tabellen.initiatieven_scherm(tabel, status))
+ui.download_buttons(tabellen.initiatieven_weergave(tabel, status),
+                    f"initiatieven_{keuzes.bestandsdeel}",
+                    key=f"tabel_initiatieven_{keuzes.bestandsdeel}")
+st.caption(tabellen.STATUS_UITLEG)
 
 for by, label in (("activiteit", "Activiteit"), ("wij_type", "Wij-type"),
                   ("doelgroepen", "Doelgroep")):

@@ -151,3 +151,75 @@ def test_difference_from_the_gemeente_is_against_its_population_weighted_average
     assert formulas.verschil_met_gemeente(frame, "eenzaam_pct").tolist()[:3] == [-6, 2, 4]
     out = formulas.verschil_met_gemeente(frame, "eenzaam_pct")
     assert np.isnan(out.iloc[3]) and out.iloc[4] == 0
+
+
+# --- laatst bevestigd: mogelijk gestopt after more than two years ---------------------------
+
+def _bevestigd(*dagen):
+    return pd.DataFrame({"naam": [f"I{i}" for i in range(len(dagen))],
+                         "laatst_bevestigd": pd.to_datetime(list(dagen))})
+
+
+@pytest.mark.parametrize("bevestigd, vandaag, gestopt", [
+    ("2024-12-02", "2026-12-02", False),     # exactly two years: not more than two
+    ("2024-12-01", "2026-12-02", True),      # two years and a day
+    ("2024-12-03", "2026-12-02", False),
+    # confirmed on a leap day: two years later is 28 February
+    ("2024-02-29", "2026-02-28", False),
+    ("2024-02-29", "2026-03-01", True),
+    # two years before a leap day is 28 February, then 29 February is a day more
+    ("2026-02-28", "2028-02-28", False),
+    ("2026-02-28", "2028-02-29", True),
+    ("2026-03-01", "2028-02-29", False),
+    ("2026-03-01", "2028-03-01", False),
+    ("2026-03-01", "2028-03-02", True),
+])
+def test_mogelijk_gestopt_after_more_than_two_calendar_years(bevestigd, vandaag, gestopt):
+    from datetime import date
+    frame = _bevestigd(bevestigd)
+    found = formulas.mogelijk_gestopt(frame, date.fromisoformat(vandaag))
+    assert found.tolist() == [gestopt]
+
+
+def test_an_unknown_date_is_not_mogelijk_gestopt_but_onbekend():
+    from datetime import date
+    frame = _bevestigd("2020-01-01", None, "2026-01-01")
+    assert formulas.mogelijk_gestopt(frame, date(2026, 12, 2)).tolist() == [True, False, False]
+    assert formulas.bevestiging_onbekend(frame).tolist() == [False, True, False]
+    zonder = frame.drop(columns=["laatst_bevestigd"])
+    assert not formulas.mogelijk_gestopt(zonder, date(2026, 12, 2)).any()
+    assert formulas.bevestiging_onbekend(zonder).all()
+
+
+def test_mogelijk_gestopt_reads_moments_with_a_time_zone_as_their_dutch_day():
+    from datetime import date
+    # 30 November 2024 23:30 UTC is 1 December in the Netherlands
+    frame = pd.DataFrame({"laatst_bevestigd": pd.to_datetime(
+        ["2024-11-30 23:30"]).tz_localize("UTC")})
+    assert formulas.mogelijk_gestopt(frame, date(2026, 12, 1)).tolist() == [False]
+    assert formulas.mogelijk_gestopt(frame, date(2026, 12, 2)).tolist() == [True]
+
+
+def test_filter_keeps_only_the_mogelijk_gestopt_when_asked():
+    from datetime import date
+    frame = _bevestigd("2020-05-01", "2026-05-01", None).assign(
+        omschrijving="", activiteit="feest", wij_type="beide", doelgroepen="iedereen")
+    alle = formulas.filter_initiatieven(frame, on=date(2026, 12, 2))
+    assert alle["naam"].tolist() == ["I0", "I1", "I2"]
+    oud = formulas.filter_initiatieven(frame, alleen_mogelijk_gestopt=True, on=date(2026, 12, 2))
+    assert oud["naam"].tolist() == ["I0"]
+    both = formulas.filter_initiatieven(frame, alleen_mogelijk_gestopt=True, zoek="I1",
+                                        on=date(2026, 12, 2))
+    assert both.empty
+
+
+def test_the_join_keeps_bron_and_laatst_bevestigd():
+    buurten = make_buurten(2)
+    ini = make_initiatieven(points=[(100500, 450500)], buurtcodes=["BU00010101"])
+    ini["bron"] = ["gemeentelijst", "melding"]
+    ini["laatst_bevestigd"] = pd.to_datetime(["2025-03-03", "2026-11-30"])
+    joined = formulas.join_initiatieven_to_buurten(ini, buurten)
+    assert joined["bron"].tolist() == ["gemeentelijst", "melding"]
+    assert joined["laatst_bevestigd"].tolist() == [pd.Timestamp(2025, 3, 3),
+                                                   pd.Timestamp(2026, 11, 30)]
+    assert list(joined["buurtcode"]) == ["BU00010100", "BU00010101"]

@@ -275,3 +275,106 @@ def test_the_demo_still_loads_with_its_own_gemeente_as_dekking():
     demo = load_demo()
     assert demo.dekking == tuple(sorted(demo.initiatieven["gemeentecode"].dropna().unique()))
     assert len(demo.dekking) >= 1
+
+
+# --- bron and laatst_bevestigd: where an initiative comes from, and how fresh it is -------
+
+def _zet_datum(store, versie, moment):
+    """Give a stored version another publication moment, as if published then."""
+    from wijkdata.store import versions_table
+    with store.engine.begin() as conn:
+        conn.execute(versions_table.update().where(versions_table.c.id == versie.id)
+                     .values(created_at=moment))
+
+
+def _ouder_lijst_csv() -> bytes:
+    """A second list of Almere as a welfare organisation keeps it: its own column
+    'Laatst bevestigd' (Dutch dates, one cell empty, one unreadable)."""
+    rows = ["Naam;Activiteit;Buurtcode;Laatst bevestigd",
+            "Taalcafé;ontmoeting;BU00340101;3-3-2021",
+            "Wandelclub;sport en bewegen;BU00340102;",
+            "Repair café;burenhulp en zorg;BU00340103;ooit",
+            "Zangkoor;muziek en cultuur;BU00340104;29-2-2024"]
+    return ("\r\n".join(rows) + "\r\n").encode("utf-8")
+
+
+def test_each_initiative_carries_its_own_lists_name_and_date(store_url):
+    """Real-shaped: the Almere files plus two more initiative lists, published on three
+    different days. Every row carries the name of its own list and the Dutch day of that
+    list's version; a list's own 'Laatst bevestigd' wins where it has a readable date."""
+    from datetime import date
+
+    from tests.factory import almere_files, publish_files
+    from wijkdata.model.gegevens import load_active
+    from wijkdata.store import Store
+    files = almere_files()
+    files["welzijn_almere.csv"] = _ouder_lijst_csv()
+    publish_files(store_url, files)
+    store = Store(store_url)
+    versies = {v.name: v for v in store.active_versions() if v.kind == "initiatieven"}
+    assert set(versies) == {"initiatieven_almere", "welzijn_almere"}
+    # 23:30 UTC on 31 May is 1 June in the Netherlands (summer time).
+    _zet_datum(store, versies["initiatieven_almere"], datetime(2025, 5, 31, 23, 30, tzinfo=UTC))
+    _zet_datum(store, versies["welzijn_almere"], datetime(2024, 11, 5, 9, 0, tzinfo=UTC))
+    gegevens = load_active(store)
+    store.dispose()
+
+    ini = gegevens.initiatieven
+    assert str(ini["laatst_bevestigd"].dtype) == "datetime64[ns]"
+    assert ini["bron"].notna().all() and ini["laatst_bevestigd"].notna().all()
+    gemeente = ini[ini["bron"] == "initiatieven_almere"]
+    assert len(gemeente) == 24
+    assert set(gemeente["laatst_bevestigd"]) == {pd.Timestamp(2025, 6, 1)}
+    welzijn = ini[ini["bron"] == "welzijn_almere"].set_index("naam")["laatst_bevestigd"]
+    assert welzijn.to_dict() == {
+        "Taalcafé": pd.Timestamp(2021, 3, 3),        # its own date
+        "Wandelclub": pd.Timestamp(2024, 11, 5),     # empty cell: the list's day
+        "Repair café": pd.Timestamp(2024, 11, 5),    # unreadable: the list's day
+        "Zangkoor": pd.Timestamp(2024, 2, 29)}
+    assert (ini["laatst_bevestigd"] == ini["laatst_bevestigd"].dt.normalize()).all()
+    # the join to the buurten kept both, and every buurtcode found its buurt
+    assert ini.loc[ini["bron"] == "welzijn_almere", "gemeentecode"].eq("GM0034").all()
+    assert date(2025, 6, 1) == gemeente["laatst_bevestigd"].iloc[0].date()
+
+
+def test_a_frame_that_names_its_bron_keeps_it_and_its_date():
+    from datetime import date
+
+    from wijkdata.model.gegevens import vul_herkomst
+    frame = pd.DataFrame({
+        "naam": ["uit melding", "leeg", "tekst nan", "samengevoegd"],
+        "bron": ["melding", None, "nan", ""],
+        "laatst_bevestigd": pd.to_datetime(["2026-01-05", None, None, "2025-12-24 14:00"],
+                                           format="ISO8601")})
+    out = vul_herkomst(frame, "buurtlijst", date(2026, 3, 1))
+    assert out["bron"].tolist() == ["melding", "buurtlijst", "buurtlijst", "buurtlijst"]
+    assert out["laatst_bevestigd"].tolist() == [
+        pd.Timestamp(2026, 1, 5), pd.Timestamp(2026, 3, 1), pd.Timestamp(2026, 3, 1),
+        pd.Timestamp(2025, 12, 24)]                      # to the day
+    assert pd.isna(frame["bron"].iloc[1])              # the caller's frame is untouched
+    # without the columns at all, and text dates as the store may hold them (ISO only)
+    kaal = vul_herkomst(pd.DataFrame({"naam": ["a", "b"], "laatst_bevestigd":
+                                      ["2024-02-29", "03-04-2024"]}), "lijst", None)
+    assert kaal["bron"].tolist() == ["lijst", "lijst"]
+    assert kaal["laatst_bevestigd"].iloc[0] == pd.Timestamp(2024, 2, 29)
+    assert pd.isna(kaal["laatst_bevestigd"].iloc[1])     # never guessed day- or month-first
+
+
+def test_a_moment_with_a_time_zone_counts_as_its_dutch_day():
+    from wijkdata.model.gegevens import als_dag
+    moments = pd.Series(pd.to_datetime(["2025-03-29 23:30", "2025-06-30 21:59",
+                                        "2025-06-30 22:00"]).tz_localize("UTC"))
+    assert als_dag(moments).tolist() == [pd.Timestamp(2025, 3, 30), pd.Timestamp(2025, 6, 30),
+                                         pd.Timestamp(2025, 7, 1)]
+
+
+def test_the_demo_has_a_fixed_bron_and_date():
+    from wijkdata.model.gegevens import DEMO_BEVESTIGD, DEMO_NAAM, load_demo
+    ini = load_demo().initiatieven
+    assert set(ini["bron"]) == {DEMO_NAAM} == {"Voorbeelddata (fictief)"}
+    assert set(ini["laatst_bevestigd"]) == {pd.Timestamp(DEMO_BEVESTIGD)}
+
+
+def test_assemble_without_versions_leaves_bron_and_date_unknown_not_invented(gegevens):
+    ini = gegevens.initiatieven
+    assert ini["bron"].isna().all() and ini["laatst_bevestigd"].isna().all()

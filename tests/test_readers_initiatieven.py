@@ -74,6 +74,10 @@ def messages(result) -> str:
     ("Tel.", "telefoon"), ("Telefoonnummer", "telefoon"), ("Mobiel", "telefoon"),
     ("Locatie verborgen", "locatie_verborgen"), ("Privé adres", "locatie_verborgen"),
     ("Alleen buurt", "locatie_verborgen"),
+    ("Laatst bevestigd", "laatst_bevestigd"), ("Bijgewerkt", "laatst_bevestigd"),
+    ("Peildatum", "laatst_bevestigd"), ("Laatst gecontroleerd", "laatst_bevestigd"),
+    # a person, not a date: never guessed from a look-alike header
+    ("Bijgewerkt door", None), ("Bevestigd door", None),
     # fuzzy: typos
     ("Omschrijvng", "omschrijving"), ("Organisatr", "organisator"),
     ("Begin datum", "startdatum"),
@@ -539,3 +543,41 @@ def test_a_long_description_is_scrubbed_in_linear_time(text):
     # The quadratic pattern took 78 s for the first text; linear takes milliseconds.
     assert time.perf_counter() - started < 5
     assert result.frame.loc[0, "omschrijving"] == text
+
+
+# --- laatst bevestigd: optional, the list's own date per initiative ---------------------------
+
+def test_a_list_may_say_when_each_initiative_was_last_confirmed():
+    result = read([row(naam="Taalcafé", **{"Laatst bevestigd": "3-3-2025"}),
+                   row(naam="Koor", **{"Laatst bevestigd": ""}),
+                   row(naam="Soep", **{"Laatst bevestigd": "1 mrt 2024"}),
+                   row(naam="Jeu de boules", **{"Laatst bevestigd": "2023-11-30"})])
+    assert not result.rapport.errors
+    frame = result.frame
+    assert list(frame.columns) == OUTPUT_COLUMNS + ["laatst_bevestigd"]
+    assert pd.api.types.is_datetime64_any_dtype(frame["laatst_bevestigd"])
+    assert frame["laatst_bevestigd"].tolist()[0] == pd.Timestamp(2025, 3, 3)
+    assert pd.isna(frame["laatst_bevestigd"].iloc[1])        # the list's own day counts later
+    assert frame["laatst_bevestigd"].tolist()[2:] == [pd.Timestamp(2024, 3, 1),
+                                                      pd.Timestamp(2023, 11, 30)]
+
+
+def test_an_unreadable_or_future_confirmation_costs_the_row_nothing():
+    result = read([row(naam="Taalcafé", Peildatum="vorige week"),
+                   row(naam="Koor", Peildatum="1-1-2999"),
+                   row(naam="Soep", Peildatum="5-8-2024")])
+    assert not result.rapport.errors
+    assert result.frame["naam"].tolist() == ["Taalcafé", "Koor", "Soep"]
+    assert result.frame["laatst_bevestigd"].isna().tolist() == [True, True, False]
+    text = messages(result)
+    assert "'vorige week' is niet te lezen" in text and "ligt in de toekomst" in text
+    [onleesbaar] = [w for w in result.rapport.warnings if "vorige week" in w.message]
+    assert (onleesbaar.row, onleesbaar.column) == (2, "Peildatum")
+
+
+def test_without_such_a_column_the_frame_has_none():
+    result = read([row(**{"Bijgewerkt door": "Piet"})])
+    assert list(result.frame.columns) == OUTPUT_COLUMNS
+    assert "'Bijgewerkt door'" in messages(result)            # reported as not used
+    empty = read([row(naam="", Bijgewerkt="3-3-2025")])       # no valid row at all
+    assert empty.frame.empty and "laatst_bevestigd" in empty.frame.columns

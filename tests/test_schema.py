@@ -2,6 +2,7 @@
 buurtcijfers really produce, on real-shaped files, the demo and generated variety; and a
 frame that breaks its schema is refused with a message naming the column."""
 import logging
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -13,14 +14,16 @@ from tests import realshapes
 from tests.factory import initiatieven_csv, make_frames
 from wijkdata.compute.buurttabel import als_gebieden, buurtcijfers
 from wijkdata.model import schema
-from wijkdata.model.gegevens import assemble, load_demo
+from wijkdata.model.gegevens import assemble, load_demo, vul_herkomst
 from wijkdata.model.schema import (
     BUURTCIJFERS_SCHEMA,
+    DATUM,
     GEBIEDEN_SCHEMA,
     INDICATOREN,
     INDICATOREN_SCHEMA,
     INITIATIEVEN_SCHEMA,
     LONELINESS,
+    TEKST,
     SchemaFout,
 )
 from wijkdata.readers import read_file
@@ -55,6 +58,12 @@ def test_every_reader_output_of_the_almere_files_matches_its_schema(almere):
     assert len(almere["indicatoren"]) == 2 and len(almere["initiatieven"]) == 1
     for kind, frames in almere.items():
         for name, frame in frames:
+            if kind == "initiatieven":
+                # bron and laatst_bevestigd are known once the list is stored: filled by
+                # load_active (gegevens.vul_herkomst), as here.
+                assert {"bron", "laatst_bevestigd"} - set(frame.columns) == {"bron",
+                                                                             "laatst_bevestigd"}
+                frame = vul_herkomst(frame, "initiatieven_almere", date(2025, 3, 3))
             assert SCHEMAS[kind].problemen(frame) == [], name
 
 
@@ -85,6 +94,18 @@ def test_the_schema_lists_exactly_the_columns_of_the_per_buurt_table_in_order(al
     assert GEBIEDEN_SCHEMA.problemen(data.gebieden) == []
     assert INDICATOREN_SCHEMA.problemen(data.indicatoren) == []
     assert INITIATIEVEN_SCHEMA.problemen(data.initiatieven_bron) == []
+
+
+def test_an_initiative_says_where_it_comes_from_and_when_it_was_confirmed():
+    assert INITIATIEVEN_SCHEMA.columns[-2:] == ["bron", "laatst_bevestigd"]
+    assert INITIATIEVEN_SCHEMA.kolom("bron").soort == TEKST
+    assert INITIATIEVEN_SCHEMA.kolom("laatst_bevestigd").soort == DATUM
+    frame = load_demo().initiatieven_bron
+    assert INITIATIEVEN_SCHEMA.problemen(frame) == []
+    zonder = frame.drop(columns=["bron"])
+    assert [p.column for p in INITIATIEVEN_SCHEMA.problemen(zonder)] == ["bron"]
+    getal = frame.assign(laatst_bevestigd=1.5)
+    assert [p.column for p in INITIATIEVEN_SCHEMA.problemen(getal)] == ["laatst_bevestigd"]
 
 
 def test_the_demo_matches_every_schema():

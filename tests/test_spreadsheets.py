@@ -202,3 +202,69 @@ def test_the_initiatives_download_reads_back_through_the_projects_own_reader():
     assert back.loc[shown, "lat"].tolist() == expected
     starts = pd.to_datetime(table["Sinds"])
     assert back["startdatum"].tolist() == starts.tolist()
+
+
+# --- bron and laatst_bevestigd in every initiatives export ---------------------------------
+
+def _twee_lijsten(url: str) -> None:
+    """Almere's real-shaped files and a second list under a name that is a formula (its
+    file name), with its own 'Laatst bevestigd' column: one date, one empty cell."""
+    from tests.factory import almere_files, publish_files
+    files = almere_files()
+    files["=1+1.csv"] = ("Naam;Activiteit;Buurtcode;Laatst bevestigd\r\n"
+                         "Taalcafé;ontmoeting;BU00340101;3-3-2021\r\n"
+                         "Wandelclub;sport en bewegen;BU00340102;\r\n").encode()
+    publish_files(url, files)
+
+
+def test_the_command_line_exports_bron_and_laatst_bevestigd_as_iso(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    _twee_lijsten(url)
+    result = subprocess.run([sys.executable, "-m", "wijkdata", "export", "--what",
+                             "initiatieven", "--db", url], capture_output=True, text=True,
+                            timeout=300, cwd=Path(__file__).resolve().parents[1])
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert list(rows[0])[-2:] == ["bron", "laatst_bevestigd"]
+    assert list(rows[0])[:-2] == spreadsheets.INITIATIEF_EXPORT_COLUMNS[:-2]
+    assert len(rows) == 26
+    vandaag = tabellen.vandaag().isoformat()     # published just now
+    lijst = [r for r in rows if r["bron"] == "initiatieven_almere"]
+    assert len(lijst) == 24 and {r["laatst_bevestigd"] for r in lijst} == {vandaag}
+    eigen = {r["naam"]: r for r in rows if r["naam"] in ("Taalcafé", "Wandelclub")}
+    assert eigen["Taalcafé"]["bron"] == "'=1+1"                  # neutralised, as any text
+    assert eigen["Taalcafé"]["laatst_bevestigd"] == "2021-03-03"
+    assert eigen["Wandelclub"]["laatst_bevestigd"] == vandaag   # empty cell: the list's day
+
+
+def test_the_initiatives_downloads_hold_bron_and_the_date_as_a_date(tmp_path):
+    from wijkdata.model.gegevens import load_active
+    from wijkdata.store import Store
+    url = f"sqlite:///{tmp_path / 'w.sqlite'}"
+    _twee_lijsten(url)
+    store = Store(url)
+    ini = load_active(store).initiatieven
+    store.dispose()
+    ini.loc[ini["naam"] == "Wandelclub", "laatst_bevestigd"] = pd.NaT
+    export = spreadsheets.initiatieven_table(ini)
+    table = tabellen.initiatieven_weergave(export, tabellen.initiatief_status(
+        ini, date(2026, 12, 2)))
+    text = spreadsheets.to_excel_csv_bytes(table).decode("utf-8-sig")
+    rows = {r["Naam"]: r for r in csv.DictReader(io.StringIO(text), delimiter=";")}
+    assert rows["Taalcafé"]["Bron"] == "'=1+1"
+    assert rows["Taalcafé"]["Laatst bevestigd"] == "03-03-2021"    # Dutch Excel's date
+    assert rows["Taalcafé"]["Status"] == "mogelijk gestopt"
+    assert rows["Wandelclub"]["Laatst bevestigd"] == ""            # missing: an empty cell
+    assert rows["Wandelclub"]["Status"] == "onbekend"
+    sheet = openpyxl.load_workbook(io.BytesIO(spreadsheets.to_xlsx_bytes(table))).active
+    header = [c.value for c in sheet[1]]
+    kolom = header.index("Laatst bevestigd")
+    cellen = {r[0].value: r[kolom] for r in sheet.iter_rows(min_row=2)}
+    assert cellen["Taalcafé"].value == datetime(2021, 3, 3)
+    assert cellen["Taalcafé"].number_format == "dd-mm-yyyy"
+    assert cellen["Wandelclub"].value is None
+    assert [r[header.index("Bron")].value for r in sheet.iter_rows(min_row=2)
+            if r[0].value == "Taalcafé"] == ["'=1+1"]

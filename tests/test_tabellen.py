@@ -363,7 +363,9 @@ def test_initiatieven_rond_tabel_says_where_in_words(almere):
     rond = tabellen.initiatieven_rond(gegevens, code)
     tabel = tabellen.initiatieven_rond_tabel(rond)
     assert list(tabel.columns) == ["Initiatief", "Wat", "Activiteit", "Wij-type", "Voor wie",
-                                   "Hoe vaak", "Waar"]
+                                   "Hoe vaak", "Waar", "Bron", "Laatst bevestigd"]
+    assert set(tabel["Bron"]) == {"initiatieven_almere"}
+    assert all(re.fullmatch(r"\d{2}-\d{2}-\d{4}", d) for d in tabel["Laatst bevestigd"])
     for inside, waar in zip(rond["in_buurt"], tabel["Waar"]):
         assert waar == "in de buurt" if inside else re.match(r"^op \d[\d.,]* k?m$", waar)
     # The list leaves some descriptions and frequencies empty: they stay missing.
@@ -435,7 +437,78 @@ def test_initiatieven_weergave_has_dutch_headers_only(almere):
     assert list(tabel.columns) == ["Naam", "Omschrijving", "Activiteit", "Wij-type",
                                    "Voor wie", "Hoe vaak", "Sinds", "Tot", "Organisator",
                                    "Buurtcode", "Wijkcode", "Gemeentecode", "Breedtegraad",
-                                   "Lengtegraad", "Locatie op buurtniveau"]
+                                   "Lengtegraad", "Locatie op buurtniveau", "Bron",
+                                   "Laatst bevestigd"]
     assert len(tabel) == 24
     assert tabel["Tot"].isna().all()                    # no end dates in the list: missing
     no_missing_as_text(tabel)
+
+
+# --- bron, laatst bevestigd and the status on the Initiatieven page -------------------------
+
+def _twee_lijsten_almere(tmp_path):
+    """Almere's files plus a second list with its own 'Laatst bevestigd' (one old, one empty,
+    one on a leap day), published, then loaded as the pages load it."""
+    files = almere_files()
+    files["welzijn_almere.csv"] = (
+        "Naam;Activiteit;Buurtcode;Einddatum;Laatst bevestigd\r\n"
+        "Taalcafé;ontmoeting;BU00340101;;3-3-2021\r\n"
+        "Wandelclub;sport en bewegen;BU00340102;;\r\n"
+        "Zangkoor;muziek en cultuur;BU00340104;;29-2-2024\r\n"
+        "=HYPERLINK(\"http://x\");feest;BU00340104;1-1-2025;2022-01-01\r\n").encode()
+    url = f"sqlite:///{tmp_path / 'wijkdata.sqlite'}"
+    publish_files(url, files)
+    store = Store(url)
+    gegevens = load_active(store)
+    store.dispose()
+    return gegevens
+
+
+def test_status_says_gestopt_mogelijk_gestopt_onbekend_or_loopt(tmp_path):
+    from datetime import date
+    ini = _twee_lijsten_almere(tmp_path).initiatieven.copy()
+    ini.loc[ini["naam"] == "Wandelclub", "laatst_bevestigd"] = pd.NaT   # as assembled bare
+    status = tabellen.initiatief_status(ini, date(2026, 3, 1)).set_axis(ini["naam"].values)
+    assert status["Taalcafé"] == "mogelijk gestopt"
+    assert status["Wandelclub"] == "onbekend"
+    assert status["Zangkoor"] == "mogelijk gestopt"             # 29-2-2024 + 2 jaar < 1 maart
+    assert tabellen.initiatief_status(ini, date(2026, 2, 28)).set_axis(
+        ini["naam"].values)["Zangkoor"] == "loopt"
+    assert status['=HYPERLINK("http://x")'] == "gestopt"         # its end date has passed
+    # the gemeente's own list was published today: it runs
+    assert (status[ini["bron"].eq("initiatieven_almere").to_numpy()] == "loopt").all()
+
+
+def test_the_initiatieven_page_shows_bron_date_and_status_in_words(tmp_path):
+    from datetime import date
+    gegevens = _twee_lijsten_almere(tmp_path)
+    ini = gegevens.initiatieven.copy()
+    ini.loc[ini["naam"] == "Wandelclub", ["laatst_bevestigd", "bron"]] = [pd.NaT, None]
+    vandaag = date(2026, 12, 2)
+    export = spreadsheets.initiatieven_table(ini)
+    status = tabellen.initiatief_status(ini, vandaag)
+    scherm = tabellen.initiatieven_scherm(export, status)
+    assert list(scherm.columns)[:4] == ["Naam", "Status", "Laatst bevestigd", "Bron"]
+    assert "Breedtegraad" not in scherm and "Lengtegraad" not in scherm
+    rij = scherm.set_index("Naam")
+    assert rij.loc["Taalcafé", "Laatst bevestigd"] == "03-03-2021"
+    assert rij.loc["Taalcafé", "Bron"] == "welzijn_almere"
+    assert rij.loc["Taalcafé", "Status"] == "mogelijk gestopt"
+    assert rij.loc["Wandelclub", ["Laatst bevestigd", "Bron", "Status"]].tolist() == [
+        "onbekend", "onbekend", "onbekend"]
+    assert rij.loc["Taalcafé", "Sinds"] == ""                 # no start date: empty, not 'NaT'
+    assert rij.loc["Buurtinitiatief 1", "Sinds"] == "02-02-2023"
+    no_missing_as_text(scherm)
+    # formula text stays neutralised on the page as in the download
+    assert "'=HYPERLINK(\"http://x\")" in rij.index
+    # the download: every export column, Dutch headers, the status; dates stay dates
+    download = tabellen.initiatieven_weergave(export, status)
+    assert list(download.columns)[:2] == ["Naam", "Status"]
+    assert list(download.columns)[-2:] == ["Bron", "Laatst bevestigd"]
+    assert download.set_index("Naam").loc["Taalcafé", "Laatst bevestigd"] == "2021-03-03"
+    assert pd.isna(download.set_index("Naam").loc["Wandelclub", "Laatst bevestigd"])
+
+
+def test_the_status_explanation_names_the_two_years():
+    assert "meer dan 2 jaar niet bevestigd" in tabellen.STATUS_UITLEG
+    assert "telt nog mee" in tabellen.STATUS_UITLEG

@@ -6,14 +6,16 @@ estimate has NaN, never 0, and is not a witte vlek (nor "not a witte vlek") but 
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
+from wijkdata import formatting
 from wijkdata.model import codes
+from wijkdata.model.gegevens import als_dag
 from wijkdata.model.schema import (
     BOVENGRENS,
     BUURTCODE,
@@ -22,6 +24,7 @@ from wijkdata.model.schema import (
     INDICATOR,
     INITIATIEVEN,
     INWONERS,
+    LAATST_BEVESTIGD,
     LEEFTIJD,
     LEEFTIJD_ALLE,
     ONDERGRENS,
@@ -88,6 +91,40 @@ def active_initiatieven(initiatieven: pd.DataFrame, on: date | None = None) -> p
     return initiatieven[einde.isna() | (einde >= on)]
 
 
+# An initiative that nobody has confirmed for longer than this may have stopped without
+# anyone saying so: the Initiatieven page can show those apart (it still counts).
+MOGELIJK_GESTOPT_JAREN = 2
+
+
+def mogelijk_gestopt(initiatieven: pd.DataFrame, on: date | None = None, *,
+                     jaren: int = MOGELIJK_GESTOPT_JAREN) -> pd.Series:
+    """True for an initiative not confirmed for more than ``jaren`` years on ``on`` (today
+    in the Netherlands by default): ``laatst_bevestigd`` + ``jaren`` calendar years lies
+    before ``on``. Confirmed on 29 February, two years later is 28 February: on 1 March it
+    is mogelijk gestopt. False where the date is missing (unknown is not "stopped"); callers
+    that show it say "onbekend" (see :func:`bevestiging_onbekend`)."""
+    on = pd.Timestamp(on or _vandaag())
+    dagen = _dagen(initiatieven)
+    grens = dagen + pd.DateOffset(years=jaren)
+    return (dagen.notna() & (grens < on)).astype(bool)
+
+
+def bevestiging_onbekend(initiatieven: pd.DataFrame) -> pd.Series:
+    """True where an initiative has no ``laatst_bevestigd`` date."""
+    return _dagen(initiatieven).isna()
+
+
+def _dagen(initiatieven: pd.DataFrame) -> pd.Series:
+    if LAATST_BEVESTIGD not in initiatieven:
+        return pd.Series(pd.NaT, index=initiatieven.index, dtype="datetime64[ns]")
+    return als_dag(initiatieven[LAATST_BEVESTIGD])
+
+
+def _vandaag() -> date:
+    # The Netherlands' date: a server in UTC is still on yesterday at 00:30 CEST.
+    return datetime.now(formatting.TIJDZONE).date()
+
+
 def in_gemeente(frame: pd.DataFrame, gemeentecode: str | None) -> pd.DataFrame:
     """The rows of one gemeente; every row when ``gemeentecode`` is None (all gemeenten)."""
     if gemeentecode is None:
@@ -96,13 +133,18 @@ def in_gemeente(frame: pd.DataFrame, gemeentecode: str | None) -> pd.DataFrame:
 
 
 def filter_initiatieven(initiatieven: pd.DataFrame, *, activiteiten=None, wij_types=None,
-                        doelgroepen=None, zoek: str | None = None) -> pd.DataFrame:
+                        doelgroepen=None, zoek: str | None = None,
+                        alleen_mogelijk_gestopt: bool = False,
+                        on: date | None = None) -> pd.DataFrame:
     """Keep the initiatives that match every given filter (None or empty = no filter).
 
     ``doelgroepen`` matches an initiative that serves any of the chosen groups; an
-    initiative for "iedereen" matches every group.
+    initiative for "iedereen" matches every group. ``alleen_mogelijk_gestopt`` keeps only
+    those not confirmed for more than two years on ``on`` (:func:`mogelijk_gestopt`).
     """
     keep = pd.Series(True, index=initiatieven.index)
+    if alleen_mogelijk_gestopt:
+        keep &= mogelijk_gestopt(initiatieven, on)
     if activiteiten:
         keep &= initiatieven["activiteit"].isin(list(activiteiten))
     if wij_types:

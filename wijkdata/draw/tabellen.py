@@ -15,11 +15,13 @@ from wijkdata.compute.buurttabel import referentie
 from wijkdata.compute.witte_vlekken import Methode
 from wijkdata.model import codes
 from wijkdata.model.gegevens import DEMO_NAAM, Gegevens
+from wijkdata.model.gegevens import tekst as gegevens_tekst
 from wijkdata.model.schema import (
     AFSTAND,
     BINNEN_BEREIK,
     BINNEN_BEREIK_PER_1000,
     BOVENGRENS,
+    BRON,
     BUURTCODE,
     BUURTNAAM,
     CODE,
@@ -28,6 +30,7 @@ from wijkdata.model.schema import (
     INDICATOREN,
     INITIATIEVEN,
     KWADRANT,
+    LAATST_BEVESTIGD,
     LEEFTIJD,
     LEEFTIJDEN,
     NIET_BEOORDEELD,
@@ -321,14 +324,16 @@ def leeftijdsgroepen(gegevens: Gegevens, indicator: str, code: str, periode) -> 
 def initiatieven_rond(gegevens: Gegevens, buurtcode: str, n: int = 8,
                       initiatieven: pd.DataFrame | None = None) -> pd.DataFrame:
     """Initiatives in the buurt, then the nearest ones around it, with distance in metres
-    (0 inside the buurt)."""
+    (0 inside the buurt), each with its bron and laatst_bevestigd."""
     pool = gegevens.initiatieven if initiatieven is None else initiatieven
     pool = formulas.active_initiatieven(pool) if len(pool) else pool
     buurt = gegevens.buurten[gegevens.buurten[CODE] == buurtcode]
     columns = ["naam", "omschrijving", "activiteit", "wij_type", "doelgroepen", "frequentie",
-               "in_buurt", "afstand_m"]
+               "in_buurt", "afstand_m", BRON, LAATST_BEVESTIGD]
     if buurt.empty or pool.empty:
         return pd.DataFrame(columns=columns)
+    # A frame assembled without its versions may lack them: unknown, never an error.
+    pool = pool.assign(**{c: pool[c] if c in pool else None for c in (BRON, LAATST_BEVESTIGD)})
     shape = buurt.geometry.iloc[0]
     distance = pool.geometry.distance(shape)
     frame = pool.assign(afstand_m=distance.round(0), in_buurt=pool["buurtcode"] == buurtcode)
@@ -407,6 +412,9 @@ def initiatieven_rond_tabel(rond: pd.DataFrame) -> pd.DataFrame:
         "Voor wie": rond["doelgroepen"], "Hoe vaak": rond["frequentie"],
         "Waar": ["in de buurt" if inside else f"op {fmt_meters(d)}"
                  for inside, d in zip(rond["in_buurt"], rond["afstand_m"])],
+        "Bron": [gegevens_tekst(v, ONBEKEND) for v in rond.get(BRON, [None] * len(rond))],
+        "Laatst bevestigd": [formatting.fmt_datum(_als_datum(v), missing=ONBEKEND)
+                             for v in rond.get(LAATST_BEVESTIGD, [None] * len(rond))],
     })
 
 
@@ -492,12 +500,88 @@ INITIATIEF_KOPPEN = {
     "startdatum": "Sinds", "einddatum": "Tot", "organisator": "Organisator",
     "buurtcode": "Buurtcode", "wijkcode": "Wijkcode", "gemeentecode": "Gemeentecode",
     "lat": "Breedtegraad", "lon": "Lengtegraad", "op_buurtniveau": "Locatie op buurtniveau",
+    BRON: "Bron", LAATST_BEVESTIGD: "Laatst bevestigd", "status": "Status",
 }
 
+# What the Status column says (initiatief_status).
+LOOPT = "loopt"
+MOGELIJK_GESTOPT = "mogelijk gestopt"
+GESTOPT = "gestopt"
+ONBEKEND = "onbekend"
+STATUS_UITLEG = (
+    f"*{MOGELIJK_GESTOPT.capitalize()}*: al meer dan "
+    f"{formulas.MOGELIJK_GESTOPT_JAREN} jaar niet bevestigd. Bevestigd is de datum van de "
+    "lijst waar het initiatief in staat (of de datum in die lijst zelf), van de goedkeuring "
+    "van een melding of van het samenvoegen met een melding. Zo'n initiatief telt nog mee "
+    "op de kaart en in de cijfers: vraag na of het nog bestaat. *Gestopt*: de einddatum is "
+    f"voorbij. *{ONBEKEND.capitalize()}*: geen datum bekend.")
 
-def initiatieven_weergave(table) -> pd.DataFrame:
-    """The initiatives table (export.initiatieven_table) with Dutch column headers."""
+
+def initiatief_status(initiatieven: pd.DataFrame, vandaag: date | None = None) -> pd.Series:
+    """Per initiative, in words: "gestopt" (its end date has passed), "mogelijk gestopt"
+    (not confirmed for more than two years, :func:`formulas.mogelijk_gestopt`), "onbekend"
+    (no date of confirmation) or "loopt"."""
+    vandaag = vandaag or _vandaag_nl()
+    gestopt = ~initiatieven.index.isin(
+        formulas.active_initiatieven(initiatieven, vandaag).index)
+    mogelijk = formulas.mogelijk_gestopt(initiatieven, vandaag).to_numpy()
+    onbekend = formulas.bevestiging_onbekend(initiatieven).to_numpy()
+    return pd.Series(np.select([gestopt, mogelijk, onbekend],
+                               [GESTOPT, MOGELIJK_GESTOPT, ONBEKEND], LOOPT),
+                     index=initiatieven.index, dtype=object)
+
+
+def _vandaag_nl() -> date:
+    return datetime.now(formatting.TIJDZONE).date()
+
+
+def initiatieven_weergave(table: pd.DataFrame, status: pd.Series | None = None) -> pd.DataFrame:
+    """The initiatives table (export.spreadsheets.initiatieven_table) with Dutch column
+    headers; with ``status`` (:func:`initiatief_status` of the same rows) a column "Status"
+    after the name. The download of the Initiatieven page: its dates stay ISO text, which
+    the download writes as dates (a missing one as an empty cell)."""
+    table = table.copy()
+    if status is not None:
+        table.insert(1, "status", list(status))
     return table.rename(columns=INITIATIEF_KOPPEN)
+
+
+# The Initiatieven page's columns, in this order: what people look for first, before the
+# codes a table scrolls to. No coordinates.
+SCHERM_KOLOMMEN = ["naam", "status", LAATST_BEVESTIGD, BRON, "omschrijving", "activiteit",
+                   "wij_type", "doelgroepen", "frequentie", "startdatum", "einddatum",
+                   "organisator", "buurtcode", "op_buurtniveau"]
+
+
+def initiatieven_scherm(table: pd.DataFrame, status: pd.Series) -> pd.DataFrame:
+    """The initiatives as the Initiatieven page shows them: ``table`` is
+    export.spreadsheets.initiatieven_table of the rows, ``status`` their
+    :func:`initiatief_status`. Dutch headers, dates as dd-mm-jjjj ("onbekend" when nobody
+    knows when it was last confirmed; an empty start or end date stays empty), the bron
+    ("onbekend" when not known)."""
+    table = table.assign(status=list(status))
+    table = table[[c for c in SCHERM_KOLOMMEN if c in table.columns]].copy()
+    for column in ("startdatum", "einddatum", LAATST_BEVESTIGD):
+        if column in table:
+            missing = ONBEKEND if column == LAATST_BEVESTIGD else ""
+            table[column] = [formatting.fmt_datum(_als_datum(v), missing=missing)
+                             for v in table[column]]
+    if BRON in table:
+        table[BRON] = [gegevens_tekst(v, ONBEKEND) for v in table[BRON]]
+    return table.rename(columns=INITIATIEF_KOPPEN).reset_index(drop=True)
+
+
+def _als_datum(value):
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
 
 
 def kaart_tabel(cijfers: pd.DataFrame, eenzaamheid: str = "eenzaam") -> pd.DataFrame:

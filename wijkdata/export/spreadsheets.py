@@ -37,6 +37,7 @@ from wijkdata.model.schema import (
     BEREIK_M,
     BINNEN_BEREIK,
     BINNEN_BEREIK_PER_1000,
+    BRON,
     BUURTCODE,
     BUURTNAAM,
     GEMEENTECODE,
@@ -45,6 +46,7 @@ from wijkdata.model.schema import (
     GRENS_EENZAAM,
     INITIATIEVEN,
     INWONERS,
+    LAATST_BEVESTIGD,
     LEEFTIJD,
     PCT_65PLUS,
     PCT_EENPERSOONS,
@@ -79,6 +81,8 @@ INITIATIEF_EXPORT_COLUMNS = [
     "naam", "omschrijving", "activiteit", "wij_type", "doelgroepen", "frequentie",
     "startdatum", "einddatum", "organisator", "buurtcode", "wijkcode", "gemeentecode",
     "lat", "lon", "op_buurtniveau",
+    # Issue 12, where an initiative comes from: added at the end so no existing column moves.
+    BRON, LAATST_BEVESTIGD,
 ]
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -86,7 +90,8 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _PERSOONSGEGEVENS = {c.lower() for c in PERSOONSGEGEVENS_COLUMNS} | {
     "e-mail", "e-mailadres", "emailadres", "telefoonnummer", "contact"}
 # Columns holding a date (canonical and Dutch headers), written as dd-mm-jjjj.
-_DATUM_KOLOMMEN = {"startdatum", "einddatum", "sinds", "tot", "datum", "gepubliceerd"}
+_DATUM_KOLOMMEN = {"startdatum", "einddatum", "sinds", "tot", "datum", "gepubliceerd",
+                   LAATST_BEVESTIGD, "laatst bevestigd"}
 _ISO_DATUM = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _NL_TIJDSTIP = re.compile(r"^\d{2}-\d{2}-\d{4}( \d{2}:\d{2})?$")
 
@@ -163,12 +168,13 @@ def buurten_table(buurtcijfers: pd.DataFrame) -> pd.DataFrame:
 
 def initiatieven_table(initiatieven: pd.DataFrame) -> pd.DataFrame:
     """The initiatives without personal data; a hidden location is given at buurt level only
-    (no coordinates)."""
+    (no coordinates). Dates as ISO text (``2025-03-03``), empty when missing: the command
+    line writes them so, the dashboard's downloads turn them into dates."""
     table = pd.DataFrame({c: initiatieven[c] if c in initiatieven else None
                           for c in INITIATIEF_EXPORT_COLUMNS}, index=initiatieven.index)
     hidden = table["op_buurtniveau"].fillna(False).astype(bool)
     table.loc[hidden, ["lat", "lon"]] = None
-    for column in ("startdatum", "einddatum"):
+    for column in ("startdatum", "einddatum", LAATST_BEVESTIGD):
         table[column] = pd.to_datetime(table[column], errors="coerce").dt.strftime("%Y-%m-%d")
     return safe_table(table.reset_index(drop=True))
 

@@ -8,6 +8,7 @@ be keyed on it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from wijkdata import formatting
 from wijkdata.errors import WijkdataError
 from wijkdata.model import codes
 from wijkdata.model.schema import (
@@ -29,6 +31,7 @@ from wijkdata.model.schema import (
     INDICATOREN_COLUMNS,
     INDICATOREN_SCHEMA,
     INITIATIEVEN_SCHEMA,
+    LAATST_BEVESTIGD,
     LEEFTIJD,
     LEEFTIJD_ALLE,
     NAAM,
@@ -47,6 +50,9 @@ DEMO_DIR = Path(__file__).resolve().parents[1] / "demo_data"
 DEMO_NAAM = "Voorbeelddata (fictief)"
 DEMO_FILES = {"buurten": "buurten.geojson", "indicatoren": "eenzaamheid_50120NED.csv",
               "initiatieven": "initiatieven.csv"}
+# The day the demo's initiatives count as confirmed: fixed, so the demo's pages, exports and
+# tests do not change from one day to the next (the day after its newest start date).
+DEMO_BEVESTIGD = date(2025, 6, 1)
 
 
 # Context columns that boundary files (CBS Wijk- en buurtkaart) carry, as indicator keys.
@@ -256,17 +262,25 @@ def vul_namen(geo: gpd.GeoDataFrame, namen: pd.Series) -> gpd.GeoDataFrame:
 
 def assemble(gebieden: list[gpd.GeoDataFrame], indicatoren: list[pd.DataFrame],
              initiatieven: list[pd.DataFrame], *, versies=(), is_demo=False,
-             key=(), dekkingen=None) -> Gegevens:
+             key=(), dekkingen=None, herkomst=None) -> Gegevens:
     """Combine the frames of several datasets of each kind into one :class:`Gegevens`.
 
     When two datasets give the same area, the one listed first wins; statistics tables win
     over the context columns of a boundary file for the same indicator, area and period.
     ``dekkingen`` gives, per frame of ``initiatieven``, the dekking stored with its version
     (None: not given, so the gemeenten of its initiatives); absent means None for each.
+    ``herkomst`` gives, per frame of ``initiatieven``, (bron, date) to fill its ``bron`` and
+    ``laatst_bevestigd`` where the frame has none (:func:`vul_herkomst`); absent: only the
+    columns are added, empty where the frame has no value.
     """
     dekkingen = list(dekkingen) if dekkingen is not None else [None] * len(initiatieven)
     if len(dekkingen) != len(initiatieven):
         raise ValueError("dekkingen needs one entry per initiative frame")
+    herkomst = list(herkomst) if herkomst is not None else [(None, None)] * len(initiatieven)
+    if len(herkomst) != len(initiatieven):
+        raise ValueError("herkomst needs one entry per initiative frame")
+    initiatieven = [vul_herkomst(f, bron, bevestigd)
+                    for f, (bron, bevestigd) in zip(initiatieven, herkomst)]
     if gebieden:
         geo = pd.concat([g.to_crs(RD) for g in gebieden], ignore_index=True)
         geo = gpd.GeoDataFrame(geo.drop_duplicates(CODE, keep="first"), crs=RD)
@@ -315,7 +329,7 @@ def load_demo() -> Gegevens:
                                 ingelezen.rapport.errors)
         frames[kind] = ingelezen.frame
     return assemble([frames["buurten"]], [frames["indicatoren"]], [frames["initiatieven"]],
-                    is_demo=True, key=("demo",))
+                    is_demo=True, key=("demo",), herkomst=[(DEMO_NAAM, DEMO_BEVESTIGD)])
 
 
 def load_active(store) -> Gegevens:
@@ -324,13 +338,80 @@ def load_active(store) -> Gegevens:
         return load_demo()
     versies = store.active_versions()
     by_kind: dict[str, list] = {"buurten": [], "indicatoren": [], "initiatieven": []}
-    dekkingen = []
+    dekkingen, herkomst = [], []
     for versie in sorted(versies, key=lambda v: v.created_at, reverse=True):
         by_kind[versie.kind].append(store.load(versie.id))
         if versie.kind == "initiatieven":
             dekkingen.append(getattr(versie, "dekking", None))
+            herkomst.append((versie.name, bevestigd_op(versie)))
     return assemble(by_kind["buurten"], by_kind["indicatoren"], by_kind["initiatieven"],
-                    versies=versies, key=store.state_key(), dekkingen=dekkingen)
+                    versies=versies, key=store.state_key(), dekkingen=dekkingen,
+                    herkomst=herkomst)
+
+
+def bevestigd_op(versie) -> date | None:
+    """The day a list version confirms its initiatives: the Dutch date of its
+    ``created_at`` (the store keeps UTC; at 00:30 CEST it is already the next day here)."""
+    moment = formatting.tijdstip(getattr(versie, "created_at", None))
+    return None if moment is None else moment.date()
+
+
+def als_dag(values) -> pd.Series:
+    """Dates as ``datetime64[ns]`` at midnight, without a time zone; NaT where missing or
+    unreadable. Moments with a time zone count in Dutch time; text is read as ISO 8601
+    (as the store and the exports write it), never guessing day-first or month-first."""
+    series = values if isinstance(values, pd.Series) else pd.Series(values)
+    if isinstance(series.dtype, pd.DatetimeTZDtype):
+        series = series.dt.tz_convert(formatting.TIJDZONE).dt.tz_localize(None)
+    elif not pd.api.types.is_datetime64_any_dtype(series):
+        series = pd.Series([_dag(v) for v in series], index=series.index, dtype=object)
+    return pd.to_datetime(series, errors="coerce").astype("datetime64[ns]").dt.normalize()
+
+
+def _dag(value):
+    if formatting.is_missing(value):
+        return None
+    if isinstance(value, np.datetime64):
+        return pd.Timestamp(value)
+    if isinstance(value, datetime):       # pd.Timestamp too
+        if value.tzinfo is not None:
+            value = value.astimezone(formatting.TIJDZONE).replace(tzinfo=None)
+        return pd.Timestamp(value)
+    if isinstance(value, date):
+        return pd.Timestamp(value)
+    try:
+        return pd.Timestamp(date.fromisoformat(str(value).strip()[:10]))
+    except ValueError:
+        return None
+
+
+def vul_herkomst(frame: pd.DataFrame, bron: str | None, bevestigd) -> pd.DataFrame:
+    """``frame`` with ``bron`` and ``laatst_bevestigd`` in every row where it has none:
+    ``bron`` (the dataset name) where the column is missing or the cell empty,
+    ``bevestigd`` (the day of the list version) where no date is given. A value the frame
+    holds wins: an approved report keeps 'melding', a merged initiative its merge date, a
+    list with its own 'laatst bevestigd' column that date. ``laatst_bevestigd`` becomes
+    ``datetime64[ns]`` at midnight (:func:`als_dag`).
+
+    Whoever publishes a new version of a list built from an old one (a merge) first fills
+    the old version's values with this function, so the rows that were not touched keep
+    their own date instead of getting the new version's. A frame without any column (no
+    list at all) stays as it is."""
+    if not len(frame.columns):
+        return frame
+    frame = frame.copy()
+    if BRON in frame.columns:
+        eigen = frame[BRON].astype(object)
+        leeg = eigen.map(lambda v: schone_naam(v) is None)
+        frame[BRON] = eigen.where(~leeg, bron)
+    else:
+        frame[BRON] = pd.Series(bron, index=frame.index, dtype=object)
+    dagen = (als_dag(frame[LAATST_BEVESTIGD]) if LAATST_BEVESTIGD in frame.columns
+             else pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]"))
+    if bevestigd is not None and not formatting.is_missing(bevestigd):
+        dagen = dagen.fillna(als_dag(pd.Series([bevestigd])).iloc[0])
+    frame[LAATST_BEVESTIGD] = dagen
+    return frame
 
 
 def gemeente_naam(gegevens: Gegevens, gemeentecode: str | None) -> str:

@@ -58,6 +58,12 @@ INITIATIEF_COLUMNS = [
     "naam", "omschrijving", "activiteit", "wij_type", "doelgroepen", "frequentie",
     "startdatum", "einddatum", "organisator", "buurtcode", "lat", "lon", "locatie_verborgen",
 ]
+# Where an initiative comes from and how fresh it is (issue 12). Not in INITIATIEF_COLUMNS:
+# the list a file is, and when it was published, are known only once it is stored;
+# gegevens.load_active fills both per list (a list may give its own date per row).
+BRON_MELDING = "melding"                 # the bron of an approved report
+LAATST_BEVESTIGD = "laatst_bevestigd"
+HERKOMST_COLUMNS = [BRON, LAATST_BEVESTIGD]
 # Personal data (AVG): dropped on import unless explicitly kept for internal use, and never
 # shown or exported.
 PERSOONSGEGEVENS_COLUMNS = ["contactpersoon", "email", "telefoon"]
@@ -330,6 +336,13 @@ INITIATIEVEN_SCHEMA = Schema("initiatieven", (
     Kolom("lon", GETAL, "lengtegraad (WGS84)", "graden"),
     Kolom("locatie_verborgen", JA_NEE, "bij iemand thuis: alleen de buurt tonen",
           leeg_mag=False),
+    # Missing only where a frame is assembled without its versions (tests, scripts):
+    # load_active and load_demo fill both in every row.
+    Kolom(BRON, TEKST, "de lijst waar het initiatief uit komt (naam van de dataset), of "
+          "'melding' voor een goedgekeurde melding"),
+    Kolom(LAATST_BEVESTIGD, DATUM, "dag waarop het initiatief voor het laatst bevestigd is: "
+          "de datum van de lijst (of de eigen datum in de lijst), van de goedkeuring of van "
+          "het samenvoegen"),
 ))
 
 

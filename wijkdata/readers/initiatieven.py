@@ -41,6 +41,7 @@ from wijkdata.model.schema import (
     ACTIVITEITEN,
     DOELGROEPEN,
     INITIATIEF_COLUMNS,
+    LAATST_BEVESTIGD,
     PERSOONSGEGEVENS_COLUMNS,
     WIJ_TYPES,
 )
@@ -59,7 +60,11 @@ if TYPE_CHECKING:
 KIND = "initiatieven"
 RD_COLUMNS = ["x", "y"]
 OUTPUT_COLUMNS = INITIATIEF_COLUMNS + RD_COLUMNS + ["bron_rij"]
-CANONICAL = INITIATIEF_COLUMNS + RD_COLUMNS + PERSOONSGEGEVENS_COLUMNS
+# Read only when the file has such a column (it then follows OUTPUT_COLUMNS): the day the
+# list's keeper last confirmed each initiative. Without it the list's publication day
+# counts (gegevens.vul_herkomst).
+OPTIONAL_COLUMNS = [LAATST_BEVESTIGD]
+CANONICAL = INITIATIEF_COLUMNS + RD_COLUMNS + OPTIONAL_COLUMNS + PERSOONSGEGEVENS_COLUMNS
 TEMPLATE_COLUMNS = [
     "naam", "omschrijving", "activiteit", "wij_type", "doelgroepen", "frequentie",
     "startdatum", "einddatum", "organisator", "buurtcode", "lat", "lon", "x", "y",
@@ -107,7 +112,13 @@ HEADER_SYNONIEMEN: dict[str, list[str]] = {
                  "telefoon nummer", "mobiel nummer", "06 nummer", "gsm"],
     "locatie_verborgen": ["locatie verborgen", "prive adres", "alleen buurt", "verborgen",
                           "prive", "adres verbergen"],
+    LAATST_BEVESTIGD: ["laatst bevestigd", "bevestigd", "bevestigd op", "datum bevestigd",
+                       "laatst gecontroleerd", "gecontroleerd op", "datum controle",
+                       "laatste controle", "bijgewerkt", "laatst bijgewerkt", "peildatum",
+                       "actueel per", "laatste update"],
 }
+# Never guessed from a look-alike header: "bijgewerkt door" holds a person, not a date.
+_EXACT_ONLY = {LAATST_BEVESTIGD}
 _SYNONYM_INDEX = {normalise_header(v): canonical
                   for canonical, variants in HEADER_SYNONIEMEN.items() for v in variants}
 # Fuzzy matching of very short names ('x', 'tel', 'lat') finds nonsense; only longer names.
@@ -194,7 +205,8 @@ def _fuzzy_target(header: str) -> str | None:
     name = normalise_header(re.sub(r"\(.*?\)|\[.*?\]", " ", str(header)))
     if len(name) < _FUZZY_MIN_LENGTH:
         return None
-    candidates = [k for k in _SYNONYM_INDEX if len(k) >= _FUZZY_MIN_LENGTH]
+    candidates = [k for k, target in _SYNONYM_INDEX.items()
+                  if len(k) >= _FUZZY_MIN_LENGTH and target not in _EXACT_ONLY]
     match = difflib.get_close_matches(name, candidates, n=1, cutoff=FUZZY_CUTOFF)
     return _SYNONYM_INDEX[match[0]] if match else None
 
@@ -459,6 +471,8 @@ class _RowReader:
                        f"({record['startdatum']:%d-%m-%Y}).", rij, "einddatum",
                        cells.get("einddatum"))
 
+        if LAATST_BEVESTIGD in self.headers:
+            record[LAATST_BEVESTIGD] = self._bevestigd(cells.get(LAATST_BEVESTIGD, ""), rij)
         record["locatie_verborgen"] = self._boolean(cells.get("locatie_verborgen", ""), rij)
         record.update(self._location(cells, rij))
 
@@ -505,6 +519,22 @@ class _RowReader:
         if year_only:
             self.warning(f"Alleen een jaar ingevuld ('{text}'); gelezen als "
                          f"{value:%d-%m-%Y}.", rij, column)
+        return value
+
+    def _bevestigd(self, text: str, rij: int) -> dt.date | None:
+        # Optional: an unreadable date costs the row nothing, the list's own day counts.
+        if not text:
+            return None
+        try:
+            value, _ = parse_datum(text)
+        except ValueError:
+            self.warning(f"Datum '{text}' is niet te lezen; voor dit initiatief telt de "
+                         "datum van de lijst als laatst bevestigd.", rij, LAATST_BEVESTIGD)
+            return None
+        if value > dt.date.today() + dt.timedelta(days=1):
+            self.warning(f"Laatst bevestigd op {value:%d-%m-%Y} ligt in de toekomst; de datum "
+                         "van de lijst telt.", rij, LAATST_BEVESTIGD)
+            return None
         return value
 
     def _boolean(self, text: str, rij: int) -> bool:
@@ -703,7 +733,8 @@ def read_initiatieven(raw: pd.DataFrame, filename: str, *, mapping: dict[str, st
         if record is not None:
             records.append(record)
 
-    frame = _build_frame(records, keep_personal)
+    frame = _build_frame(records, keep_personal,
+                         [c for c in OPTIONAL_COLUMNS if c in headers])
     _summarise_missing(frame, headers, rapport)
     if buurten is not None:
         _fill_buurtcodes(frame, buurten, rapport)
@@ -711,9 +742,11 @@ def read_initiatieven(raw: pd.DataFrame, filename: str, *, mapping: dict[str, st
                      source_format=_source_format(filename), dropped_columns=dropped)
 
 
-def _build_frame(records: list[dict], keep_personal: bool) -> pd.DataFrame:
+def _build_frame(records: list[dict], keep_personal: bool,
+                 optional: list[str] = ()) -> pd.DataFrame:
     if not records:
-        return _empty_frame(keep_personal)
+        frame = _empty_frame(keep_personal)
+        return frame.assign(**{c: pd.Series(dtype="datetime64[ns]") for c in optional})
     frame = pd.DataFrame.from_records(records)
     wgs = (frame["_bron"] == "wgs84").to_numpy()
     rd = (frame["_bron"] == "rd").to_numpy()
@@ -725,11 +758,12 @@ def _build_frame(records: list[dict], keep_personal: bool) -> pd.DataFrame:
         frame.loc[rd, "lat"], frame.loc[rd, "lon"] = lat, lon
     for column in ("lat", "lon", "x", "y"):
         frame[column] = frame[column].astype(float)
-    for column in ("startdatum", "einddatum"):
+    for column in ("startdatum", "einddatum", *optional):
         frame[column] = pd.to_datetime(frame[column])
     frame["locatie_verborgen"] = frame["locatie_verborgen"].astype(bool)
     frame["bron_rij"] = frame["bron_rij"].astype(int)
-    columns = OUTPUT_COLUMNS + (PERSOONSGEGEVENS_COLUMNS if keep_personal else [])
+    columns = (OUTPUT_COLUMNS + list(optional)
+               + (PERSOONSGEGEVENS_COLUMNS if keep_personal else []))
     for column in columns:
         if column not in frame.columns:
             frame[column] = None
