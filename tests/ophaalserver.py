@@ -59,6 +59,7 @@ class OphaalServer:
         self.page_pdok = page_pdok
         self.page_cbs = page_cbs
         self.hang_s = hang_s
+        self.delay_s = 0.0          # a pause before every answer: a slow network
         # (source, mode, page): 'pdok' | 'kerncijfers' | 'rivm'; '500' | 'hang' | 'json' |
         # 'leeg'; the 0-based page of that source's data requests that fails.
         self.storing: tuple[str, str, int] | None = None
@@ -134,6 +135,8 @@ def _handler_for(server: OphaalServer):
                 parts = urlsplit(path)
                 path = parts.path + (f"?{parts.query}" if parts.query else "")
             server.requests.append(path)
+            if server.delay_s:
+                time.sleep(server.delay_s)
             base = f"http://{self.headers.get('Host', '127.0.0.1')}"
             try:
                 status, body, kind = _route(server, path, base)

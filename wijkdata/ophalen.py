@@ -419,7 +419,7 @@ def _gebieden(ophaler: _Ophaler, gemeente: str, jaar: int, voortgang: Voortgang)
                                 f"{gemeente} in {jaar}. Controleer de gemeentecode (bestond de "
                                 "gemeente in dat jaar?)")
         collections[collectie] = features
-    voortgang(GEBIEDEN, 0.9, "controleren")
+    voortgang(GEBIEDEN, 0.9, "controleren zoals een ingelezen bestand")
     frames, rapport, rows, parts = [], Rapport(), 0, []
     for collectie, features in collections.items():
         if not features:
@@ -454,7 +454,7 @@ def _odata(ophaler: _Ophaler, bron: str, tabel: str, gemeente: str, jaar: int,
     if not rows:
         raise ophaler._fout(bron, jaar, f"de tabel {tabel} heeft geen rijen voor gemeente "
                             f"{gemeente}. Controleer de gemeentecode")
-    voortgang(bron, 0.9, "controleren")
+    voortgang(bron, 0.9, "controleren zoals een ingelezen bestand")
     data = json.dumps({"odata.metadata": f"{ophaler.adressen.cbs_odata_url}/{tabel}/$metadata",
                        "value": rows}, ensure_ascii=False).encode("utf-8")
     filename = f"{tabel}_{gemeente}.json"
@@ -485,9 +485,9 @@ def ophalen(gemeente: str, jaar: int | None = None, *, adressen: Bronadressen | 
                                                      voortgang, jaar)),
                         (RIVM, lambda: _odata(ophaler, RIVM, RIVM_TABEL, code, jaar,
                                               voortgang, None))):
-        voortgang(bron, 0.05, "ophalen")
+        voortgang(bron, 0.05, "bezig met ophalen")
         resultaat.opgehaald.append(fetch())
-        voortgang(bron, 0.95, "opgehaald en gecontroleerd")
+        voortgang(bron, 0.95, "opgehaald en gecontroleerd; wacht op de andere bronnen")
     return resultaat
 
 
@@ -542,8 +542,8 @@ def samenvatting(resultaat: Resultaat) -> list[str]:
     lines = []
     for opgehaald, versie in zip(resultaat.opgehaald, resultaat.versies):
         eenheid = "gebieden" if opgehaald.bron == GEBIEDEN else "rijen"
-        lines.append(f"{BRON_LABELS[opgehaald.bron]}: '{versie.name}' versie {versie.number} "
-                     f"({versie.rows} {eenheid} bewaard, {opgehaald.aantal} opgehaald). "
+        lines.append(f"{BRON_LABELS[opgehaald.bron]}: {opgehaald.aantal} {eenheid} "
+                     f"opgehaald, opgeslagen als '{versie.name}' versie {versie.number}. "
                      f"{naamsvermelding(opgehaald.bron, resultaat.jaar)}.")
     return lines
 
