@@ -136,6 +136,11 @@ def test_a_buurt_outside_the_offered_list_is_refused():
     assert "kennen we niet" in controleer(invoer(buurtcode="BU03630002"), BUURTEN)["buurtcode"]
 
 
+def test_a_point_typed_with_a_decimal_comma_is_a_point():
+    assert controleer(invoer(lat="52,3731", lon=" 4,8992")) == {}
+    assert controleer(invoer(lat="", lon="")) == {}            # not given
+
+
 def test_several_problems_are_given_together():
     fouten = controleer(invoer(naam="", lat=None, contact_email="nee"))
     assert set(fouten) == {"naam", "lat", "contact_email"}
@@ -224,12 +229,15 @@ def test_the_sixth_report_of_a_session_within_the_hour_is_refused(meldingen, mon
     assert len(meldingen.lijst()) == 7
 
 
-def test_the_store_wide_cap_per_minute_holds(store, monkeypatch):
+def test_the_store_wide_cap_per_minute_holds(store, monkeypatch, caplog):
+    caplog.set_level(logging.INFO)
     meldingen = Meldingen(store, per_sessie_per_uur=100, per_minuut=3)
     for i in range(3):
         meldingen.indienen(invoer(naam=f"N{i}"), sessie=f"sessie-{i}")
     with pytest.raises(TeVeelMeldingen, match="heel veel meldingen") as info:
-        meldingen.indienen(invoer(naam="N3"), sessie="nieuwe sessie")
+        meldingen.indienen(invoer(naam="Geheime naam"), sessie="nieuwe sessie")
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert "te veel meldingen" in logged and "Geheime" not in logged and "Anja" not in logged
     assert info.value.opnieuw_over <= timedelta(minutes=1)
     assert len(meldingen.lijst()) == 3
     later = meldingen._nu() + timedelta(seconds=61)

@@ -154,6 +154,8 @@ def _tekst(value) -> str:
 def _getal(value) -> float | None:
     if value is None or value == "":
         return None
+    if isinstance(value, str):
+        value = value.strip().replace(",", ".")     # a Dutch decimal comma
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -340,7 +342,12 @@ class Meldingen:
             self._log(conn, melding_id, MELDER, "ingediend", "", nu)
             return int(melding_id)
 
-        melding_id = self.store.run_write(opslaan)
+        try:
+            melding_id = self.store.run_write(opslaan)
+        except TeVeelMeldingen:
+            # That it happened, for whoever watches the server; not what was sent.
+            log.info("Melding niet opgeslagen: te veel meldingen (per sessie of per minuut).")
+            raise
         log.info("Melding %d ontvangen.", melding_id)
         return melding_id
 
