@@ -670,3 +670,25 @@ def test_an_approved_report_is_not_its_own_duplicate(meldingen):
     found = meldingen.mogelijke_dubbelen(nog_een)
     assert list(zip(found["soort"], found["bron"], found["rij"])) == [
         ("initiatief", MELDINGEN_DATASET, 0)]
+
+
+def test_an_approved_report_is_an_initiative_of_the_active_data(store_url):
+    # Through the same store as every list: the dashboard's data holds it, with its bron,
+    # in its buurt, and the dekking is the gemeente of that buurt.
+    from tests import factory
+    from wijkdata.model.gegevens import load_active
+    factory.publish(store_url)
+    store = Store(store_url)
+    meldingen = Meldingen(store)
+    before = load_active(store)
+    buurt = before.buurten["code"].iloc[-1]          # a buurt of GM0002, which has no list
+    melding_id = meldingen.indienen(invoer(buurtcode=buurt, lat=None, lon=None), sessie="s")
+    assert "Koffietafel De Buurtkamer" not in set(before.initiatieven["naam"])
+    assert "Koffietafel De Buurtkamer" not in set(load_active(store).initiatieven["naam"])
+    meldingen.goedkeuren(melding_id, door="a")
+    after = load_active(store)
+    row = after.initiatieven[after.initiatieven["naam"] == "Koffietafel De Buurtkamer"]
+    assert len(row) == 1 and row["bron"].iloc[0] == BRON_MELDING
+    assert row["buurtcode"].iloc[0] == buurt and row["gemeentecode"].iloc[0] == "GM0002"
+    assert "GM0002" in after.dekking and "GM0002" not in before.dekking
+    store.dispose()
