@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from wijkdata.compute.dubbelen import BRON_MELDING
 from wijkdata.compute.formulas import active_initiatieven
 from wijkdata.formatting import fmt_getal
-from wijkdata.model.schema import BRON, GEMEENTECODE
+from wijkdata.model.schema import BRON, BRON_MELDING, GEMEENTECODE
 
 
 def bronnen_telling(initiatieven: pd.DataFrame, gemeentecode: str | None = None) -> dict:

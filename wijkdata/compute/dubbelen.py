@@ -44,11 +44,10 @@ import shapely
 from rapidfuzz import fuzz, process
 
 from wijkdata.formatting import fmt_getal, fmt_meters
-from wijkdata.model.schema import BUURTCODE, CODE, NIVEAU, RD, WGS84
+from wijkdata.model.schema import BRON_MELDING, BUURTCODE, CODE, NIVEAU, RD, WGS84
 
 SOORT_INITIATIEF = "initiatief"
 SOORT_MELDING = "melding"
-BRON_MELDING = "melding"          # as wijkdata.meldingen.BRON_MELDING (a level above us)
 KOLOMMEN = ["soort", "bron", "rij", "naam", "buurtcode", "gelijkenis", "afstand_m", "reden"]
 
 # Words that say nothing about which initiative it is. Kept short on purpose: 'buurt',
