@@ -3,6 +3,7 @@ the top witte vlekken."""
 import streamlit as st
 
 import ui
+from wijkdata.compute import bronnen
 from wijkdata.compute.buurttabel import als_gebieden
 from wijkdata.draw import kaart, tabellen
 from wijkdata.formatting import fmt_getal, fmt_interval, fmt_pct
@@ -41,6 +42,13 @@ cols[3].metric("Witte vlekken", fmt_getal(k["witte_vlekken"]),
 if k["zonder_gegevens"]:
     st.caption(f"Van {k['zonder_gegevens']} van de {k['buurten']} buurten is geen cijfer over "
                "eenzaamheid bekend (te klein of geheim); die staan grijs op de kaart.")
+# Where the initiatives come from, and the invitation to add what no list holds (issue 12).
+herkomst, melden = st.columns([4, 1], vertical_alignment="center")
+herkomst.markdown(bronnen.bronnen_tekst(bronnen.bronnen_telling(data.initiatieven,
+                                                                  keuzes.gemeente))
+                  + " Mist u een initiatief? Meld het: na een controle komt het op de kaart.")
+melden.page_link("pages/melden.py", label="Meld een initiatief",
+                 icon=":material/add_location_alt:")
 
 left, right = st.columns([3, 2])
 with left:
