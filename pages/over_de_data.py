@@ -3,6 +3,8 @@ import streamlit as st
 
 import ui
 from wijkdata.draw import tabellen
+from wijkdata.escaping import escape_markdown
+from wijkdata.export.raadsrapport import naamsvermeldingen
 
 ui.frame_guard()
 data = ui.gegevens()
@@ -11,6 +13,10 @@ ui.demo_banner(data)
 
 st.header("Geladen gegevens")
 ui.table(tabellen.geladen(data), name="gegevens")
+
+st.header("Bronvermelding")
+st.markdown("\n".join(f"- {escape_markdown(regel)}" for regel in naamsvermeldingen(
+    data, achtergrondkaart=ui.achtergrondkaart() is not None)))
 
 st.header("Definities")
 ui.table(tabellen.definities(), name="definities",

@@ -334,6 +334,24 @@ def test_the_data_page_fetches_and_publishes(server, store_dir):
     assert len(store.versions()) == 3
     assert len(load_active(store).buurten) == 238
     store.dispose()
+    # Over de data gives the credits the licences ask for, with the year fetched.
+    at.switch_page("pages/over_de_data.py").run()
+    assert not at.exception, at.exception
+    shown = texts(at)
+    for credit in ("Bron: CBS", "Kadaster / CBS, 2024", "RIVM. Gezondheid per wijk en buurt",
+                   "Kaartgegevens © Kadaster"):
+        assert credit in shown, credit
+
+
+def test_over_de_data_without_base_map_gives_no_map_credit(store_dir, monkeypatch):
+    from tests import apptest
+    from tests.apptest import texts
+    monkeypatch.setenv("WIJKDATA_ACHTERGRONDKAART_URL", "uit")
+    at = apptest.start("pages/over_de_data.py")
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert "Bron: CBS" in shown and "Kadaster / CBS" in shown and "verzonnen" in shown
+    assert "Kaartgegevens" not in shown
 
 
 def test_the_data_page_shows_a_failure_and_stores_nothing(server, store_dir, monkeypatch):

@@ -178,6 +178,29 @@ def test_a_published_dataset_is_named_and_not_called_demo(demo, no_chromium):
     assert "Voorbeelddata" not in text and "fictief" not in text
 
 
+def test_the_report_gives_the_credits_the_licences_ask_for(demo, no_chromium):
+    gebieden = demo.gebieden.assign(periode=pd.array([2024] * len(demo.gebieden),
+                                                     dtype="Int64"))
+    data = dataclasses.replace(demo, is_demo=False, gebieden=gebieden)
+    text = one_line(pdf_text(raadsrapport.raadsinformatie_pdf(data, "GM9999",
+                                                              vandaag=VANDAAG)))
+    assert "Naamsvermelding" in text
+    assert "Bron: CBS." in text and "Kadaster / CBS, 2024." in text
+    assert "RIVM. Gezondheid per wijk en buurt, tabel 50120NED" in text
+    # The PDF's maps have no base map, so no credit for one.
+    assert "Kaartgegevens" not in text and "verzonnen" not in text
+
+
+def test_naamsvermeldingen():
+    data = load_demo()
+    assert raadsrapport.naamsvermeldingen(data)[0].startswith("De voorbeelddata is verzonnen")
+    plain = dataclasses.replace(data, is_demo=False,
+                                gebieden=data.gebieden.assign(periode=pd.NA))
+    lines = raadsrapport.naamsvermeldingen(plain, achtergrondkaart=True)
+    assert [line.split(".")[0] for line in lines] == [
+        "Bron: CBS", "Kadaster / CBS", "RIVM", "Kaartgegevens © Kadaster"]
+
+
 def test_without_an_initiative_list_the_report_says_so(demo, no_chromium):
     data = dataclasses.replace(demo, initiatieven_bron=pd.DataFrame())
     text = one_line(pdf_text(raadsrapport.raadsinformatie_pdf(data, "GM9999",

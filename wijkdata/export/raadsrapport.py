@@ -564,6 +564,31 @@ def _initiatieven(actief, has_list, charts, styles) -> list:
     return out
 
 
+def naamsvermeldingen(gegevens: Gegevens, *, achtergrondkaart: bool = False) -> list[str]:
+    """The credits the open licences of the sources ask for (CC BY 4.0), one line each:
+    "Bron: CBS" for the Kerncijfers wijken en buurten, "Kadaster / CBS, <jaar>" for the Wijk-
+    en buurtkaart (the year of the boundaries, when known), "RIVM" for Gezondheid per wijk
+    en buurt, and — only where the base map is shown — "Kaartgegevens © Kadaster". The Over
+    de data page and this report show the same lines."""
+    jaren = pd.to_numeric(gegevens.gebieden.get("periode", pd.Series(dtype=float)),
+                          errors="coerce").dropna()
+    jaar = f", {int(jaren.max())}" if len(jaren) else ""
+    lines = [
+        "Bron: CBS. Kerncijfers wijken en buurten (inwoners, leeftijd, huishoudens), "
+        "licentie CC BY 4.0.",
+        f"Kadaster / CBS{jaar}. Wijk- en buurtkaart (buurtgrenzen), via PDOK, licentie "
+        "CC BY 4.0.",
+        "RIVM. Gezondheid per wijk en buurt, tabel 50120NED (eenzaamheid), via CBS, licentie "
+        "CC BY 4.0.",
+    ]
+    if achtergrondkaart:
+        lines.append("Kaartgegevens © Kadaster. BRT-Achtergrondkaart (onder de buurten op de "
+                     "kaarten), via PDOK, licentie CC BY 4.0.")
+    if gegevens.is_demo:
+        lines.insert(0, "De voorbeelddata is verzonnen; ze heeft de vorm van deze bronnen.")
+    return lines
+
+
 def _bronnen(gegevens, gemeentecode, kern, styles, methode: Methode) -> list:
     s = styles
     periode = markup(kern["periode"] or "onbekend")
@@ -592,6 +617,10 @@ def _bronnen(gegevens, gemeentecode, kern, styles, methode: Methode) -> list:
     out += [Paragraph(b, s["bullet"], bulletText="•") for b in bronnen]
     out.append(Paragraph("Welke bestanden precies zijn gebruikt, staat op de eerste pagina "
                          "onder 'Gebruikte gegevens'.", s["body"]))
+    # What the open licences ask: the credits, as on the Over de data page.
+    out.append(Paragraph("Naamsvermelding", s["h2"]))
+    out += [Paragraph(markup(line), s["bullet"], bulletText="•")
+            for line in naamsvermeldingen(gegevens)]
     out += [Paragraph("Definities", s["h2"]),
             _table(tabellen.definities(), [2.2, 1.2, 5.3, 4], s, bold_first=True)]
     uitleg = tabellen.uitleg(methode)
