@@ -105,4 +105,6 @@ rond = tabellen.initiatieven_rond(data, buurtcode)
 if rond.empty:
     st.write("Geen initiatieven bekend.")
 else:
-    ui.table(tabellen.initiatieven_rond_tabel(rond), name=f"initiatieven_rond_{buurtcode}")
+    rond_tabel = tabellen.initiatieven_rond_tabel(rond)
+    ui.table(rond_tabel, name=f"initiatieven_rond_{buurtcode}",
+             column_config=tabellen.kolombreedtes(rond_tabel))

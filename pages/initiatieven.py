@@ -29,7 +29,7 @@ with st.container(horizontal=True):
 vandaag = tabellen.vandaag()
 aantal_mogelijk = int(formulas.mogelijk_gestopt(alle, vandaag).sum())
 tonen = st.segmented_control(
-    "Bevestigd", ["alle", "mogelijk gestopt"], default="alle", required=True,
+    "Tonen", ["alle", "mogelijk gestopt"], default="alle", required=True,
     key="bevestiging",
     format_func=lambda k: {"alle": "Alle", "mogelijk gestopt": "Alleen mogelijk gestopt "
                            f"({aantal_mogelijk})"}[k],
@@ -42,7 +42,8 @@ gekozen = formulas.filter_initiatieven(alle, activiteiten=activiteiten, wij_type
 st.markdown(f"**{len(gekozen)} van {len(alle)} initiatieven**")
 tabel = spreadsheets.initiatieven_table(gekozen)
 status = tabellen.initiatief_status(gekozen, vandaag)
-ui.table(tabellen.initiatieven_scherm(tabel, status))
+scherm = tabellen.initiatieven_scherm(tabel, status)
+ui.table(scherm, column_config=tabellen.kolombreedtes(scherm))
 ui.download_buttons(tabellen.initiatieven_weergave(tabel, status),
                     f"initiatieven_{keuzes.bestandsdeel}",
                     key=f"tabel_initiatieven_{keuzes.bestandsdeel}")

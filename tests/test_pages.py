@@ -308,3 +308,47 @@ def test_standaard_terugzetten_clears_the_url(store_dir):
     button.click().run()
     assert at.slider(key="_methode_laagste").value == 25
     assert "laagste" not in at.query_params
+
+
+# --- Initiatieven: bron, laatst bevestigd and the mogelijk-gestopt filter -----------------
+
+def test_initiatieven_page_shows_bron_and_filters_the_mogelijk_gestopt(store_dir):
+    """Real-shaped: Almere's list (published today) and a welfare organisation's list with
+    its own 'Laatst bevestigd' (one years old, one empty, one recent)."""
+    from datetime import timedelta
+
+    from wijkdata.draw.tabellen import vandaag
+    recent = vandaag() - timedelta(days=30)
+    files = almere_files()
+    files["welzijn_almere.csv"] = ("Naam;Activiteit;Buurtcode;Laatst bevestigd\r\n"
+                                   "Taalcafé;ontmoeting;BU00340101;3-3-2021\r\n"
+                                   "Wandelclub;sport en bewegen;BU00340102;\r\n"
+                                   f"Zangkoor;muziek en cultuur;BU00340104;{recent:%d-%m-%Y}\r\n"
+                                   ).encode()
+    publish_files(url_of(store_dir), files)
+    at = start("pages/initiatieven.py")
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value.set_index("Naam")
+    assert len(table) == 27
+    assert table.loc["Taalcafé", ["Status", "Bron", "Laatst bevestigd"]].tolist() == [
+        "mogelijk gestopt", "welzijn_almere", "03-03-2021"]
+    assert table.loc["Wandelclub", "Status"] == "loopt"          # the list's day: today
+    assert table.loc["Zangkoor", "Laatst bevestigd"] == f"{recent:%d-%m-%Y}"
+    assert set(table.loc[table["Bron"] == "initiatieven_almere", "Status"]) == {"loopt"}
+    assert "27 van 27 initiatieven" in texts(at)
+    assert "Mogelijk gestopt" in texts(at)                      # the explanation
+    assert leaked(at) == []
+
+    keuze = at.button_group(key="bevestiging")
+    assert keuze.value == "alle"
+    keuze.set_value("mogelijk gestopt").run()
+    assert not at.exception, at.exception
+    assert at.dataframe[0].value["Naam"].tolist() == ["Taalcafé"]
+    assert "1 van 27 initiatieven" in texts(at)
+
+    # the Buurtprofiel lists the initiatives around a buurt with their bron
+    at.switch_page("pages/buurtprofiel.py").run()
+    assert not at.exception, at.exception
+    rond = next(df.value for df in at.dataframe if "Initiatief" in df.value.columns)
+    assert {"Bron", "Laatst bevestigd"} <= set(rond.columns)
+    assert set(rond["Bron"]) <= {"initiatieven_almere", "welzijn_almere"}

@@ -362,8 +362,10 @@ def test_initiatieven_rond_tabel_says_where_in_words(almere):
     code = cijfers.sort_values("initiatieven", ascending=False)["buurtcode"].iloc[0]
     rond = tabellen.initiatieven_rond(gegevens, code)
     tabel = tabellen.initiatieven_rond_tabel(rond)
-    assert list(tabel.columns) == ["Initiatief", "Wat", "Activiteit", "Wij-type", "Voor wie",
-                                   "Hoe vaak", "Waar", "Bron", "Laatst bevestigd"]
+    assert list(tabel.columns) == ["Initiatief", "Waar", "Activiteit", "Bron",
+                                   "Laatst bevestigd", "Wij-type", "Voor wie", "Hoe vaak",
+                                   "Wat"]
+    assert set(tabellen.kolombreedtes(tabel)) == set(tabel.columns)
     assert set(tabel["Bron"]) == {"initiatieven_almere"}
     assert all(re.fullmatch(r"\d{2}-\d{2}-\d{4}", d) for d in tabel["Laatst bevestigd"])
     for inside, waar in zip(rond["in_buurt"], tabel["Waar"]):
@@ -489,6 +491,7 @@ def test_the_initiatieven_page_shows_bron_date_and_status_in_words(tmp_path):
     status = tabellen.initiatief_status(ini, vandaag)
     scherm = tabellen.initiatieven_scherm(export, status)
     assert list(scherm.columns)[:4] == ["Naam", "Status", "Laatst bevestigd", "Bron"]
+    assert set(tabellen.kolombreedtes(scherm)) == set(scherm.columns)
     assert "Breedtegraad" not in scherm and "Lengtegraad" not in scherm
     rij = scherm.set_index("Naam")
     assert rij.loc["Taalcafé", "Laatst bevestigd"] == "03-03-2021"

@@ -405,17 +405,36 @@ def profiel_tabel(profiel: pd.DataFrame) -> pd.DataFrame:
 
 
 def initiatieven_rond_tabel(rond: pd.DataFrame) -> pd.DataFrame:
+    """The initiatives around a buurt as the Buurtprofiel lists them: where, what, from which
+    list and since when confirmed first; the long description last."""
     from wijkdata.formatting import fmt_meters
     return pd.DataFrame({
-        "Initiatief": rond["naam"], "Wat": rond["omschrijving"],
-        "Activiteit": rond["activiteit"], "Wij-type": rond["wij_type"],
-        "Voor wie": rond["doelgroepen"], "Hoe vaak": rond["frequentie"],
+        "Initiatief": rond["naam"],
         "Waar": ["in de buurt" if inside else f"op {fmt_meters(d)}"
                  for inside, d in zip(rond["in_buurt"], rond["afstand_m"])],
+        "Activiteit": rond["activiteit"],
         "Bron": [gegevens_tekst(v, ONBEKEND) for v in rond.get(BRON, [None] * len(rond))],
         "Laatst bevestigd": [formatting.fmt_datum(_als_datum(v), missing=ONBEKEND)
                              for v in rond.get(LAATST_BEVESTIGD, [None] * len(rond))],
+        "Wij-type": rond["wij_type"], "Voor wie": rond["doelgroepen"],
+        "Hoe vaak": rond["frequentie"], "Wat": rond["omschrijving"],
     })
+
+
+# Column widths (pixels) of the initiative tables, wide enough for their longest usual
+# value ("mogelijk gestopt", "27-12-2025", a list's name): st.dataframe sizes a column by a
+# sample of its cells and would cut the status of the rows it did not measure.
+KOLOMBREEDTES = {
+    "Naam": 220, "Initiatief": 220, "Status": 140, "Laatst bevestigd": 130, "Bron": 180,
+    "Waar": 110, "Omschrijving": 300, "Wat": 300, "Activiteit": 150, "Wij-type": 90,
+    "Voor wie": 210, "Hoe vaak": 130, "Sinds": 100, "Tot": 100, "Organisator": 170,
+    "Buurtcode": 110, "Locatie op buurtniveau": 170,
+}
+
+
+def kolombreedtes(table: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """st.dataframe's ``column_config`` for ``table``: a width for each known column."""
+    return {c: {"width": KOLOMBREEDTES[c]} for c in table.columns if c in KOLOMBREEDTES}
 
 
 def definities() -> pd.DataFrame:
