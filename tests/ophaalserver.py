@@ -60,6 +60,7 @@ class OphaalServer:
         self.page_cbs = page_cbs
         self.hang_s = hang_s
         self.delay_s = 0.0          # a pause before every answer: a slow network
+        self.startswith = True      # False: refuse startswith() as an unknown function (400)
         # (source, mode, page): 'pdok' | 'kerncijfers' | 'rivm'; '500' | 'hang' | 'json' |
         # 'leeg'; the 0-based page of that source's data requests that fails.
         self.storing: tuple[str, str, int] | None = None
@@ -321,6 +322,8 @@ def _dataset(server, tabel, query, url) -> tuple[int, bytes, str]:
     rows = _rivm_rows() if tabel == RIVM else _kern_rows(tabel)
     if "$filter" in query:
         keep = _parse_filter(query["$filter"])
+        if not server.startswith and "startswith" in query["$filter"]:
+            keep = None
         if keep is None:
             return 400, json.dumps({"odata.error": {"code": "", "message": {
                 "lang": "nl-NL", "value": "Unsupported filter"}}}).encode(), "application/json"

@@ -15,22 +15,25 @@ from wijkdata.model.gegevens import load_active
 from wijkdata.store import Store
 
 
-def _parser():
-    """The real command line when fetch is wired into it, else the same subcommand alone."""
+def _wired() -> bool:
+    """Whether ``python -m wijkdata fetch`` is part of the command line yet."""
     from wijkdata import cli
-    parser = cli.build_parser()
     try:
-        parser.parse_args(["fetch", "GM0034"])
-        return parser
+        cli.build_parser().parse_args(["fetch", "GM0034"])
+        return True
     except SystemExit:
-        parser = argparse.ArgumentParser(prog="python -m wijkdata")
-        ophalen.add_fetch_parser(parser.add_subparsers(dest="command", required=True))
-        return parser
+        return False
 
 
 def fetch(*argv: str) -> int:
-    args = _parser().parse_args(["fetch", *argv])
-    return ophalen.cmd_fetch(args)
+    """``python -m wijkdata fetch ARGV`` in this process: through cli.main once it is wired
+    there, else through the same subcommand on its own parser."""
+    from wijkdata import cli
+    if _wired():
+        return cli.main(["fetch", *argv])
+    parser = argparse.ArgumentParser(prog="python -m wijkdata")
+    ophalen.add_fetch_parser(parser.add_subparsers(dest="command", required=True))
+    return ophalen.cmd_fetch(parser.parse_args(["fetch", *argv]))
 
 
 @pytest.fixture
@@ -110,6 +113,16 @@ def test_progress_reaches_every_source(server):
         fractions = [f for b, f, _ in steps if b == bron]
         assert fractions and max(fractions) >= 0.95 and fractions == sorted(fractions)
     assert any("buurten: 238 opgehaald" in t for _, _, t in steps)
+
+
+def test_a_server_without_startswith_gets_the_substringof_filter(server):
+    server.startswith = False
+    resultaat = ophalen.ophalen("GM0034", 2024)
+    kern = next(o for o in resultaat.opgehaald if o.bron == "kerncijfers")
+    # substringof('0034', ...) also matches the neighbour BU03400341: checked by code after.
+    assert kern.aantal == 251
+    assert "BU03400341" not in set(kern.ingelezen.frame["code"])
+    assert any("substringof" in r for r in server.requests)
 
 
 # --- failures: Dutch message, exit 1, store unchanged ---------------------------------------
@@ -264,6 +277,7 @@ def test_code_of_naam():
 
 
 def test_odata_filter_takes_gemeente_wijken_and_buurten():
+    assert ophalen.odata_filters("GM0034")[1] == "substringof('0034',WijkenEnBuurten)"
     assert ophalen.odata_filter("GM0034") == (
         "startswith(WijkenEnBuurten,'GM0034') or startswith(WijkenEnBuurten,'WK0034') or "
         "startswith(WijkenEnBuurten,'BU0034')")

@@ -209,8 +209,12 @@ class _Ophaler:
                              f"{response.status_code}{extra}")
         return response
 
-    def get_json(self, url: str, bron: str, jaar: int | None, *, params=None):
-        response = self.get(url, bron, jaar, params=params)
+    def get_json(self, url: str, bron: str, jaar: int | None, *, params=None,
+                 allow: tuple[int, ...] = ()):
+        """The JSON of GET ``url``; None when the status is in ``allow``."""
+        response = self.get(url, bron, jaar, params=params, allow=allow)
+        if response.status_code in allow:
+            return None
         try:
             return response.json()
         except ValueError:
@@ -254,15 +258,24 @@ class _Ophaler:
             url, params = nxt, None
         raise self._fout(GEBIEDEN, jaar, f"{_host(url)} bleef nieuwe pagina's geven")
 
-    def odata_rijen(self, tabel: str, filter_: str, bron: str, jaar: int | None,
+    def odata_rijen(self, tabel: str, filters: list[str], bron: str, jaar: int | None,
                     voortgang: Callable[[int], None]) -> tuple[list, str]:
-        """All rows of ``tabel`` matching ``filter_``, following ``odata.nextLink``."""
+        """All rows of ``tabel`` matching the first of ``filters`` the server accepts (a
+        400 on the first page: the next one), following ``odata.nextLink``."""
         url = f"{self.adressen.cbs_odata_url}/{tabel}/TypedDataSet"
-        params = {"$format": "json", "$filter": filter_}
-        first = f"{url}?{urlencode(params)}"
+        for n, filter_ in enumerate(filters):
+            params = {"$format": "json", "$filter": filter_}
+            last = n == len(filters) - 1
+            page = self.get_json(url, bron, jaar, params=params, allow=() if last else (400,))
+            if page is not None:
+                return self._pages(url, page, bron, jaar, voortgang), \
+                    f"{url}?{urlencode(params)}"
+            log.warning("%s refused the filter %r; trying the next", _host(url), filter_)
+        raise AssertionError("unreachable: the last filter raises")
+
+    def _pages(self, url, page, bron, jaar, voortgang) -> list:
         rows: list = []
         for _ in range(MAX_PAGINAS):
-            page = self.get_json(url, bron, jaar, params=params)
             if not isinstance(page, dict) or not isinstance(page.get("value"), list):
                 raise self._fout(bron, jaar, f"het antwoord van {_host(url)} is geen "
                                  "OData-tabel (verwacht 'value')")
@@ -270,8 +283,9 @@ class _Ophaler:
             voortgang(len(rows))
             nxt = page.get("odata.nextLink") or page.get("@odata.nextLink")
             if not nxt or not page["value"]:
-                return rows, first
-            url, params = nxt, None
+                return rows
+            url = nxt
+            page = self.get_json(url, bron, jaar)
         raise self._fout(bron, jaar, f"{_host(url)} bleef nieuwe pagina's geven")
 
     def gemeenten(self, jaar: int) -> dict[str, str]:
@@ -332,6 +346,14 @@ def odata_filter(gemeentecode: str) -> str:
     digits = gemeentecode[2:]
     return " or ".join(f"startswith(WijkenEnBuurten,'{prefix}{digits}')"
                        for prefix in ("GM", "WK", "BU"))
+
+
+def odata_filters(gemeentecode: str) -> list[str]:
+    """:func:`odata_filter`, and — for a server that refuses ``startswith`` — the
+    ``substringof`` form the cbsodataR package uses. That one is looser (``BU03400341``
+    contains '0034'), so the rows are checked by code afterwards in any case."""
+    return [odata_filter(gemeentecode),
+            f"substringof('{gemeentecode[2:]}',WijkenEnBuurten)"]
 
 
 def _van_gemeente(code, gemeentecode: str) -> bool:
@@ -447,7 +469,7 @@ def _odata(ophaler: _Ophaler, bron: str, tabel: str, gemeente: str, jaar: int,
            voortgang: Voortgang, periode: int | None) -> Opgehaald:
     when = datetime.now(UTC)
     rows, url = ophaler.odata_rijen(
-        tabel, odata_filter(gemeente), bron, jaar,
+        tabel, odata_filters(gemeente), bron, jaar,
         lambda count: voortgang(bron, min(0.85, 0.1 + count / 12_000), f"{count} rijen opgehaald"))
     rows = [r for r in rows if isinstance(r, dict)
             and _van_gemeente(r.get("WijkenEnBuurten"), gemeente)]
