@@ -280,6 +280,8 @@ TEST_MODULES = {
     "wijkdata/formatting.py": "test_formatting.py",
     "wijkdata/instellingen.py": "test_instellingen.py",
     "wijkdata/logs.py": "test_logs.py",
+    "wijkdata/meldingen.py": "test_meldingen.py",
+    "wijkdata/ophalen.py": "test_ophalen.py",
     "wijkdata/store.py": "test_store.py",
     "wijkdata/upload.py": "test_upload.py",
     "wijkdata/model/codes.py": "test_codes.py",
@@ -292,6 +294,8 @@ TEST_MODULES = {
     "wijkdata/readers/initiatieven.py": "test_readers_initiatieven.py",
     "wijkdata/readers/textio.py": "test_textio.py",
     "wijkdata/compute/buurttabel.py": "test_gegevens.py",     # buurtcijfers, gebiedcijfers
+    "wijkdata/compute/bronnen.py": "test_bronnen.py",
+    "wijkdata/compute/dubbelen.py": "test_dubbelen.py",
     "wijkdata/compute/formulas.py": "test_formulas.py",
     "wijkdata/compute/witte_vlekken.py": "test_witte_vlekken.py",
     "wijkdata/draw/grafieken.py": "test_grafieken.py",
