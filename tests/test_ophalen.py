@@ -71,6 +71,10 @@ def test_fetch_stores_three_versions_with_the_dashboard_data(server, store_url, 
         assert versie.source_filename.startswith(server.root), versie.source_filename
         assert "Opgehaald op" in versie.note and "GM0034" in versie.note
     assert "Kadaster / CBS, 2024" in next(v.note for v in versies if v.kind == "buurten")
+    kern = next(v for v in versies if v.source_kind == "CBS Kerncijfers")
+    # The source as a person reads it: the query decoded, the filter with its spaces.
+    assert "/85984NED/TypedDataSet?$format=json&$filter=startswith(WijkenEnBuurten,'GM0034') " \
+           "or startswith(WijkenEnBuurten,'WK0034')" in kern.source_filename
 
     gegevens = load_active(store)
     assert not gegevens.is_demo

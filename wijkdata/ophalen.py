@@ -48,7 +48,7 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from urllib.parse import unquote, urlencode, urlsplit
+from urllib.parse import unquote_plus, urlencode, urlsplit
 
 import pandas as pd
 import requests
@@ -165,7 +165,7 @@ def _host(url: str) -> str:
 
 def _shown(url: str) -> str:
     """A URL as a person reads it: query decoded."""
-    return unquote(url)
+    return unquote_plus(url)
 
 
 class _Ophaler:
