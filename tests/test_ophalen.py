@@ -177,6 +177,27 @@ def test_a_failing_source_stores_nothing(bron, mode, page, label, reason, gevuld
     assert _staat(url) == before
 
 
+def test_a_failure_while_storing_stores_none_of_the_three(server, store_url, monkeypatch):
+    store = Store(store_url)
+    resultaat = ophalen.ophalen("GM0034", 2024)
+    original = Store._insert_version
+    calls = []
+
+    def third_fails(self, conn, nieuw):
+        calls.append(nieuw.kind)
+        if len(calls) == 3:
+            raise WijkdataError("De schijf is vol.")
+        return original(self, conn, nieuw)
+
+    monkeypatch.setattr(Store, "_insert_version", third_fails)
+    with pytest.raises(WijkdataError, match="De schijf is vol"):
+        ophalen.publiceren(store, resultaat)
+    assert len(calls) == 3 and store.versions() == []
+    monkeypatch.setattr(Store, "_insert_version", original)
+    assert len(ophalen.publiceren(store, resultaat).versies) == 3
+    store.dispose()
+
+
 def test_an_unknown_gemeente_stores_nothing(server, tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'w.sqlite'}"
     assert fetch("GM9999", "--db", url) == 1
