@@ -211,6 +211,12 @@ def test_an_unknown_name_suggests_a_gemeente(server, tmp_path, capsys):
     assert "Bedoelt u 'Almere'?" in capsys.readouterr().err
 
 
+def test_an_empty_gemeente_asks_for_one_before_any_request(server):
+    with pytest.raises(WijkdataError, match="Vul een gemeentecode"):
+        ophalen.ophalen("  ")
+    assert server.requests == []
+
+
 def test_a_year_without_a_table_is_refused(server, tmp_path, capsys):
     assert fetch("GM0034", "--year", "2019", "--db", f"sqlite:///{tmp_path / 'w.sqlite'}") == 1
     assert "Kies een van deze jaren: 2021, 2022, 2023, 2024, 2025" in capsys.readouterr().err

@@ -490,6 +490,8 @@ def ophalen(gemeente: str, jaar: int | None = None, *, adressen: Bronadressen | 
     """Fetch and check the three sources for ``gemeente`` (a code such as 'GM0034' or a
     name) and ``jaar`` (None: the newest year all three have). Nothing is stored."""
     voortgang = voortgang or _stil
+    if not (gemeente or "").strip():                # before asking any server
+        code_of_naam("", {})
     ophaler = _Ophaler(adressen or Bronadressen.uit_instellingen(), session)
     code = gemeentecode_uit(gemeente)
     if jaar is None:
