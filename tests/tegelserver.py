@@ -2,7 +2,8 @@
 (magenta, which no map colour of the dashboard uses), every requested path recorded.
 
 ``hang=True`` makes it accept requests and never answer them (until :meth:`stop`), as a
-firewall that drops packets does; ``status`` answers every request with that HTTP status.
+firewall that drops packets does; ``status`` answers every request with that HTTP status;
+``straten=True`` serves tiles that look like a grey street map instead (for screenshots).
 """
 from __future__ import annotations
 
@@ -47,11 +48,13 @@ class Tegelserver:
 
     def __init__(self, *, hang: bool = False, status: int = 200, straten: bool = False):
         self.paden: list[str] = []
+        # Read at every request, so a test may switch them between pages.
         self.hang = hang
         self.status = status
+        self.straten = straten
         self._los = threading.Event()
         self._lock = threading.Lock()
-        self._png = straten_png() if straten else tegel_png()
+        self._pngs = {False: tegel_png(), True: straten_png()}
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -81,14 +84,15 @@ class Tegelserver:
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
+                png = server._pngs[bool(server.straten)]
                 self.send_response(200)
                 self.send_header("Content-Type", "image/png")
-                self.send_header("Content-Length", str(len(server._png)))
+                self.send_header("Content-Length", str(len(png)))
                 # MapLibre fetches tiles with CORS; a tile without this header is refused.
                 self.send_header("Access-Control-Allow-Origin", "*")
                 self.send_header("Cache-Control", "no-store")
                 self.end_headers()
-                self.wfile.write(server._png)
+                self.wfile.write(png)
 
             def log_message(self, *args):       # keep the test output clean
                 pass

@@ -8,6 +8,7 @@ import pytest
 from shapely.geometry import box
 
 from wijkdata.draw import kaart
+from wijkdata.export import images
 
 
 def areas():
@@ -235,3 +236,15 @@ def test_source_text_is_shown_as_text_and_a_date_given_as_text_is_read():
         "<br>bron: ‹b›lijst‹/b› · laatst bevestigd: 29-02-2024"
     assert kaart.herkomst_tekst("  ", "geen datum") == ""
     assert kaart.herkomst_tekst(pd.NA, pd.NaT) == ""
+
+
+@pytest.mark.skipif(not images.chromium_available(), reason="needs Chromium for kaleido")
+def test_a_png_of_a_map_with_an_unreachable_base_map_is_made_without_asking_for_tiles():
+    # A tile server that never answers: with the layer in, kaleido waits until it gives up
+    # (checked by hand: a timeout; an unreachable host gives "Map error."). The PNG path
+    # (ui.als_beeld) leaves the layer out, so the image is made and no tile is asked for.
+    from tests.tegelserver import Tegelserver
+    with Tegelserver(hang=True) as server:
+        fig = figure(server.url_template)
+        png = images.figure_png(kaart.zonder_achtergrond(fig), width=400, height=300, scale=1)
+        assert png.startswith(b"\x89PNG") and server.paden == []
