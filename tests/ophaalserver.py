@@ -61,6 +61,8 @@ class OphaalServer:
         self.hang_s = hang_s
         self.delay_s = 0.0          # a pause before every answer: a slow network
         self.startswith = True      # False: refuse startswith() as an unknown function (400)
+        # True: PDOK holds gemeentecode without 'GM' ('0034') and filters on that form
+        self.pdok_zonder_gm = False
         # (source, mode, page): 'pdok' | 'kerncijfers' | 'rivm'; '500' | 'hang' | 'json' |
         # 'leeg'; the 0-based page of that source's data requests that fails.
         self.storing: tuple[str, str, int] | None = None
@@ -228,7 +230,13 @@ def _pdok_items(server, jaar, collection, query, url) -> tuple[int, bytes, str]:
     if failed:
         return failed
     code = query.get("gemeentecode", "")
-    features = _pdok_features(jaar)[collection] if code == GEMEENTE else []
+    features = []
+    if code == (GEMEENTE[2:] if server.pdok_zonder_gm else GEMEENTE):
+        features = _pdok_features(jaar)[collection]
+    if server.pdok_zonder_gm:
+        features = json.loads(json.dumps(features))
+        for feature in features:
+            feature["properties"]["gemeentecode"] = GEMEENTE[2:]
     limit = min(int(query.get("limit", 10)), server.page_pdok)
     start = int(query.get("cursor", "0") or 0)
     page = features[start:start + limit]

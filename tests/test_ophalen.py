@@ -129,6 +129,15 @@ def test_a_server_without_startswith_gets_the_substringof_filter(server):
     assert any("substringof" in r for r in server.requests)
 
 
+def test_pdok_codes_without_gm_are_asked_for_again(server):
+    server.pdok_zonder_gm = True
+    resultaat = ophalen.ophalen("GM0034", 2024)
+    gebieden = resultaat.opgehaald[0].ingelezen.frame
+    assert (gebieden["niveau"] == "buurt").sum() == 238
+    assert set(gebieden["gemeentecode"]) == {"GM0034"}
+    assert any("gemeentecode=0034&" in r for r in server.requests)
+
+
 # --- failures: Dutch message, exit 1, store unchanged ---------------------------------------
 
 FAILURES = [

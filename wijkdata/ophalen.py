@@ -237,8 +237,8 @@ class _Ophaler:
 
     def pdok_collectie(self, jaar: int, collectie: str, gemeente: str,
                        voortgang: Callable[[int], None]) -> tuple[list, str]:
-        """All features of ``collectie`` of ``gemeente``, following ``next`` links; and the
-        first URL (the source to record)."""
+        """All features of ``collectie`` whose ``gemeentecode`` is ``gemeente`` (as the
+        server compares it), following ``next`` links; and the first URL (the source)."""
         url = f"{self.adressen.pdok(jaar)}/collections/{collectie}/items"
         params = {"f": "json", "gemeentecode": gemeente, "limit": PDOK_PAGINA}
         first = f"{url}?{urlencode(params)}"
@@ -362,6 +362,20 @@ def _van_gemeente(code, gemeentecode: str) -> bool:
         codes.gemeentecode(cleaned) == gemeentecode
 
 
+def _feature_van_gemeente(properties: Mapping, gemeentecode: str) -> bool:
+    """Whether a PDOK feature lies in ``gemeentecode``: by its own code (buurtcode,
+    wijkcode) or its gemeentecode, also when that is given without 'GM' ('0034')."""
+    for key in ("buurtcode", "wijkcode", "gemeentecode", "statcode"):
+        value = properties.get(key)
+        if value is None:
+            continue
+        text = str(value).strip()
+        if key == "gemeentecode" and text.isdigit():
+            return f"GM{int(text):04d}" == gemeentecode
+        return _van_gemeente(text, gemeentecode)
+    return False
+
+
 # --- one fetch --------------------------------------------------------------------------------
 
 @dataclass
@@ -428,13 +442,19 @@ def _gebieden(ophaler: _Ophaler, gemeente: str, jaar: int, voortgang: Voortgang)
     when = datetime.now(UTC)
     collections: dict[str, list] = {}
     first_url = ""
+    filterwaarde = gemeente
     for n, collectie in enumerate(PDOK_COLLECTIES):
         def step(count, n=n, collectie=collectie):
             voortgang(GEBIEDEN, min(0.85, (n + 0.5) / len(PDOK_COLLECTIES) * 0.85),
                       f"{collectie}: {count} opgehaald")
-        features, url = ophaler.pdok_collectie(jaar, collectie, gemeente, step)
-        features = [f for f in features if isinstance(f, dict) and _van_gemeente(
-            (f.get("properties") or {}).get("gemeentecode"), gemeente)]
+        features, url = ophaler.pdok_collectie(jaar, collectie, filterwaarde, step)
+        if collectie == "buurten" and not features and filterwaarde == gemeente:
+            # Not verified against PDOK: should an edition hold the code without 'GM'
+            # (as some WFS editions did), ask again in that form.
+            filterwaarde = gemeente[2:]
+            features, url = ophaler.pdok_collectie(jaar, collectie, filterwaarde, step)
+        features = [f for f in features if isinstance(f, dict)
+                    and _feature_van_gemeente(f.get("properties") or {}, gemeente)]
         first_url = first_url or url
         if collectie == "buurten" and not features:
             raise ophaler._fout(GEBIEDEN, jaar, f"PDOK kent geen buurten van gemeente "
