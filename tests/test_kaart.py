@@ -248,3 +248,29 @@ def test_a_png_of_a_map_with_an_unreachable_base_map_is_made_without_asking_for_
         fig = figure(server.url_template)
         png = images.figure_png(kaart.zonder_achtergrond(fig), width=400, height=300, scale=1)
         assert png.startswith(b"\x89PNG") and server.paden == []
+
+
+# --- the Kaart page passes the setting on (AppTest, through app.py) ------------------------
+
+def page_layers(at) -> list[dict]:
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    return spec["layout"]["map"].get("layers", [])
+
+
+@pytest.mark.parametrize("env, secrets, expected", [
+    (None, None, [kaart.PDOK_ACHTERGRONDKAART]),
+    ("uit", None, None),
+    (None, {"wijkdata": {"achtergrondkaart_url": "https://t.example.nl/{z}/{x}/{y}.png"}},
+     ["https://t.example.nl/{z}/{x}/{y}.png"]),
+])
+def test_the_kaart_page_draws_the_base_map_of_the_setting(store_dir, monkeypatch, env,
+                                                          secrets, expected):
+    from tests.apptest import start
+    if env is None:
+        monkeypatch.delenv("WIJKDATA_ACHTERGRONDKAART_URL", raising=False)
+    else:
+        monkeypatch.setenv("WIJKDATA_ACHTERGRONDKAART_URL", env)
+    at = start("pages/kaart.py", secrets=secrets)
+    assert not at.exception
+    layers = page_layers(at)
+    assert [layer["source"] for layer in layers] == ([expected] if expected else [])

@@ -72,3 +72,58 @@ def test_an_empty_cell_never_reads_as_nan_or_none_on_a_slide(missing):
     zinnen = " ".join(presentatie.kerntekst(kern, "Almere"))
     assert not LEAKED.search(zinnen)
     assert "geen cijfer" in zinnen and "jaar onbekend" in zinnen
+
+
+# --- the base map on the presentation's map (issue 13) ------------------------------------
+
+def map_layers(at) -> list[dict]:
+    import json
+    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    maps = [spec["layout"]["map"] for spec in specs if "map" in spec["layout"]]
+    assert len(maps) == 1
+    return maps[0].get("layers", [])
+
+
+def test_the_presenter_chooses_the_base_map_which_starts_as_the_setting(store_dir,
+                                                                       monkeypatch):
+    from tests.apptest import start
+    from wijkdata.draw import kaart
+    monkeypatch.delenv("WIJKDATA_ACHTERGRONDKAART_URL", raising=False)
+    at = start("pages/presentatie.py")
+    toggle = at.toggle(key="_achtergrond_keuze")
+    assert toggle.label == "Achtergrondkaart tonen" and toggle.value and not toggle.disabled
+    next(b for b in at.button if b.label == "Start de presentatie").click().run()
+    assert not at.exception
+    assert [layer["source"] for layer in map_layers(at)] == [[kaart.PDOK_ACHTERGRONDKAART]]
+    # Off for this presentation (a council room without internet): kept through the steps.
+    at.button(key="kw_stop").click().run()
+    at.toggle(key="_achtergrond_keuze").set_value(False).run()
+    next(b for b in at.button if b.label == "Start de presentatie").click().run()
+    assert map_layers(at) == []
+    at.button(key="kw_volgende").click().run()
+    at.button(key="kw_vorige").click().run()
+    assert at.session_state["stap"] == 1 and map_layers(at) == []
+    at.button(key="kw_stop").click().run()
+    assert at.toggle(key="_achtergrond_keuze").value is False
+
+
+def test_with_the_base_map_switched_off_by_the_administrator_the_choice_is_off(
+        store_dir, monkeypatch):
+    from tests.apptest import start
+    monkeypatch.setenv("WIJKDATA_ACHTERGRONDKAART_URL", "uit")
+    at = start("pages/presentatie.py")
+    toggle = at.toggle(key="_achtergrond_keuze")
+    assert toggle.disabled and not toggle.value
+    next(b for b in at.button if b.label == "Start de presentatie").click().run()
+    assert not at.exception and map_layers(at) == []
+
+
+def test_a_step_opened_from_a_link_shows_the_base_map_of_the_setting(store_dir, monkeypatch):
+    from tests.apptest import start
+    url = "https://tegels.example.nl/grijs/{z}/{x}/{y}.png"
+    monkeypatch.delenv("WIJKDATA_ACHTERGRONDKAART_URL", raising=False)
+    at = start("pages/presentatie.py", secrets={"wijkdata": {"achtergrondkaart_url": url}},
+               stap="1")
+    assert not at.exception
+    (layer,) = map_layers(at)
+    assert layer["source"] == [url] and layer["sourceattribution"] == "Kaartgegevens © Kadaster"
