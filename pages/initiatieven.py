@@ -27,7 +27,9 @@ with st.container(horizontal=True):
     wij_types = st.multiselect("Wij-type", WIJ_TYPES, placeholder="Alle")
     doelgroepen = st.multiselect("Doelgroep", DOELGROEPEN, placeholder="Alle")
 vandaag = tabellen.vandaag()
-aantal_mogelijk = int(formulas.mogelijk_gestopt(alle, vandaag).sum())
+gefilterd = formulas.filter_initiatieven(alle, activiteiten=activiteiten, wij_types=wij_types,
+                                        doelgroepen=doelgroepen, zoek=zoek)
+aantal_mogelijk = int(formulas.mogelijk_gestopt(gefilterd, vandaag).sum())
 tonen = st.segmented_control(
     "Tonen", ["alle", "mogelijk gestopt"], default="alle", required=True,
     key="bevestiging",
@@ -35,8 +37,7 @@ tonen = st.segmented_control(
                            f"({aantal_mogelijk})"}[k],
     help=f"Mogelijk gestopt: al meer dan {formulas.MOGELIJK_GESTOPT_JAREN} jaar niet "
          "bevestigd. Ze tellen nog mee op de kaart en in de cijfers.")
-gekozen = formulas.filter_initiatieven(alle, activiteiten=activiteiten, wij_types=wij_types,
-                                      doelgroepen=doelgroepen, zoek=zoek,
+gekozen = formulas.filter_initiatieven(gefilterd,
                                       alleen_mogelijk_gestopt=tonen == "mogelijk gestopt",
                                       on=vandaag)
 st.markdown(f"**{len(gekozen)} van {len(alle)} initiatieven**")
