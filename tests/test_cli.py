@@ -485,3 +485,19 @@ def test_dekking_with_a_file_that_is_no_initiative_list_exits_2(db):
     assert result.returncode == 2
     assert "alleen bij een lijst met initiatieven" in result.stderr
     assert "Nog geen datasets" in run("datasets", db=db).stdout
+
+
+def test_fetch_without_a_reachable_source_exits_1_in_dutch_and_stores_nothing(db, monkeypatch):
+    # Port 9 (discard) refuses at once on loopback: "no internet" without waiting for a
+    # timeout. The full fetch on a local server that answers is in tests/test_ophalen.py.
+    monkeypatch.setenv("WIJKDATA_CBS_ODATA_URL", "http://127.0.0.1:9/odata")
+    monkeypatch.setenv("WIJKDATA_PDOK_URL", "http://127.0.0.1:9/pdok")
+    result = run("fetch", "GM0034", db=db)
+    assert result.returncode == 1
+    assert "niets opgeslagen" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "Nog geen datasets" in run("datasets", db=db).stdout
+
+
+def test_fetch_without_a_gemeente_is_wrong_usage():
+    assert run("fetch").returncode == 2

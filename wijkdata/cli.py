@@ -85,6 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     ds.add_argument("--db", help="database-URL")
 
     _meldingen_parser(sub)
+    from wijkdata import ophalen
+    ophalen.add_fetch_parser(sub)
     return parser
 
 
@@ -128,7 +130,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(exc.message)
     try:
         return {"check": cmd_check, "import": cmd_import, "export": cmd_export,
-                "datasets": cmd_datasets, "meldingen": cmd_meldingen}[args.command](args)
+                "datasets": cmd_datasets, "meldingen": cmd_meldingen,
+                "fetch": _cmd_fetch}[args.command](args)
     except WijkdataError as exc:
         _print_error(args, exc)
         return 1
@@ -142,6 +145,11 @@ def main(argv: list[str] | None = None) -> int:
             "Er ging iets onverwachts mis; er is niets opgeslagen of weggeschreven. "
             f"De technische details staan in {details}. Stuur dat bestand mee als u dit meldt."))
         return 1
+
+
+def _cmd_fetch(args) -> int:
+    from wijkdata import ophalen
+    return ophalen.cmd_fetch(args)
 
 
 def _check_usage(args) -> None:
