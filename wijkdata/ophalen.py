@@ -174,9 +174,9 @@ class _Ophaler:
         self.session = session or sessie()
 
     def _fout(self, bron: str, jaar: int | None, reden: str) -> WijkdataError:
+        anders = _handmatig(bron, jaar).replace("Download", "Of download", 1)
         return WijkdataError(f"Ophalen van {BRON_LABELS[bron]} lukte niet: {reden}. Er is "
-                             f"niets opgeslagen. Probeer het later opnieuw, of: "
-                             f"{_handmatig(bron, jaar)}")
+                             f"niets opgeslagen. Probeer het later opnieuw. {anders}")
 
     def get(self, url: str, bron: str, jaar: int | None, *, params=None,
             allow: tuple[int, ...] = ()) -> requests.Response:
@@ -201,8 +201,9 @@ class _Ophaler:
         if response.status_code in allow:
             return response
         if response.status_code >= 400:
-            log.warning("%s answered %s for %s", _host(url), response.status_code,
-                        response.url)
+            # For the server log; the user reads the Dutch message.
+            log.info("%s answered %s for %s", _host(url), response.status_code,
+                     response.url)
             extra = (" (niet gevonden: bestaat dit jaar of deze tabel daar?)"
                      if response.status_code == 404 else "")
             raise self._fout(bron, jaar, f"{_host(url)} antwoordde met foutcode "
@@ -270,7 +271,7 @@ class _Ophaler:
             if page is not None:
                 return self._pages(url, page, bron, jaar, voortgang), \
                     f"{url}?{urlencode(params)}"
-            log.warning("%s refused the filter %r; trying the next", _host(url), filter_)
+            log.info("%s refused the filter %r; trying the next", _host(url), filter_)
         raise AssertionError("unreachable: the last filter raises")
 
     def _pages(self, url, page, bron, jaar, voortgang) -> list:
