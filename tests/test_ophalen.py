@@ -36,6 +36,20 @@ def fetch(*argv: str) -> int:
     return ophalen.cmd_fetch(parser.parse_args(["fetch", *argv]))
 
 
+@pytest.fixture(autouse=True)
+def _own_log_handler():
+    """cli.main sets up logging once, on the standard error of that moment (pytest's capture
+    of one test, closed after it): drop that handler after each test, so the next test's
+    command line writes its log to its own standard error."""
+    import logging
+
+    from wijkdata import logs
+    yield
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if getattr(h, logs._MARK, False)]:
+        root.removeHandler(handler)
+
+
 @pytest.fixture
 def server(monkeypatch):
     with OphaalServer() as running:
