@@ -340,3 +340,50 @@ def test_a_tile_server_that_never_answers_leaves_the_map_painted_and_working(
     finally:
         tegels.hang = False
         context.close()
+
+
+def test_the_presentation_shows_the_base_map_until_the_presenter_switches_it_off(
+        chromium, lokaal_server, tegels):
+    geblokkeerd: list[str] = []
+    context, page = open_page(chromium, "1920x1080", geblokkeerd)
+    tegels.straten = True
+    try:
+        page.goto(f"{lokaal_server.url}/presentatie?stap=0")
+        page.locator("h1", has_text="Presentatie voorbereiden").first.wait_for(timeout=90_000)
+        wait_for_app(page)
+        keuze = page.locator("[data-testid='stCheckbox']").filter(
+            has_text="Achtergrondkaart tonen").locator("input")
+        assert keuze.is_checked()                     # the setting gives a base map
+        asked_before = len(tegels.paden)
+        after_rerun(page, lambda: page.get_by_role("button",
+                                                   name="Start de presentatie").click())
+        page.locator("[data-testid='stPlotlyChart'] .js-plotly-plot .main-svg").first.wait_for(
+            state="attached", timeout=90_000)
+        wait_for_charts(page)
+        state = map_state(page)
+        assert state["raster"] == 1 and state["tiles"] and \
+            all(t == "loaded" for t in state["tiles"]), state["tiles"]
+        assert len(tegels.paden) > asked_before
+        assert kaart.ACHTERGRONDKAART_BRON in state["attribution"]
+        assert_complete(state)
+        screenshot(page, "achtergrond_presentatie_met_kaart_1920x1080")
+
+        # Switched off before the start: the same map without it, and no tile asked for.
+        after_rerun(page, lambda: page.get_by_role("button", name="Stoppen").click())
+        after_rerun(page, lambda: page.get_by_text("Achtergrondkaart tonen").click())
+        assert not keuze.is_checked()
+        asked_before = len(tegels.paden)
+        after_rerun(page, lambda: page.get_by_role("button",
+                                                   name="Start de presentatie").click())
+        page.locator("[data-testid='stPlotlyChart'] .js-plotly-plot .main-svg").first.wait_for(
+            state="attached", timeout=90_000)
+        wait_for_charts(page)
+        state = map_state(page)
+        assert state["raster"] == 0 and state["attribution"].strip() == ""
+        assert_complete(state)
+        assert len(tegels.paden) == asked_before
+        assert exceptions(page) == [] and geblokkeerd == []
+        screenshot(page, "achtergrond_presentatie_zonder_kaart_1920x1080")
+    finally:
+        tegels.straten = False
+        context.close()

@@ -127,3 +127,9 @@ def test_a_step_opened_from_a_link_shows_the_base_map_of_the_setting(store_dir, 
     assert not at.exception
     (layer,) = map_layers(at)
     assert layer["source"] == [url] and layer["sourceattribution"] == "Kaartgegevens © Kadaster"
+
+
+def test_the_map_legend_on_the_slide_tells_no_data_from_the_grey_base_map():
+    html = presentatie.kern_html({"eenzaam": {"waarde": 40.0}, "periode": 2022,
+                                  "initiatieven": 3, "buurten": 2, "witte_vlekken": 0}, "A")
+    assert "Grijs met donkere rand: geen gegevens" in html

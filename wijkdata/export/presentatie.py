@@ -174,8 +174,9 @@ def kop_html(stap: int, gemeentenaam: str, is_demo: bool) -> str:
 def kern_html(kern: dict, gemeentenaam: str) -> str:
     """Step 1: the :func:`kerntekst` sentences and how to read the map beside them."""
     regels = "".join(f"<li>{escape_html(t)}</li>" for t in kerntekst(kern, gemeentenaam))
-    return (f"<ul>{regels}</ul><p>Paars: hoe donkerder, hoe meer eenzaamheid. Grijs: geen "
-            "gegevens. Punten: initiatieven.</p>")
+    # "met donkere rand": under a grey base map (streets) plain "grijs" would be ambiguous.
+    return (f"<ul>{regels}</ul><p>Paars: hoe donkerder, hoe meer eenzaamheid. Grijs met "
+            "donkere rand: geen gegevens. Punten: initiatieven.</p>")
 
 
 def vlekken_html(vlekken: list[Vlek], methode: Methode | None = None) -> str:
