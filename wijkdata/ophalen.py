@@ -201,9 +201,9 @@ class _Ophaler:
         if response.status_code in allow:
             return response
         if response.status_code >= 400:
-            # For the server log; the user reads the Dutch message.
-            log.info("%s answered %s for %s", _host(url), response.status_code,
-                     response.url)
+            # Details at KLEINE_WIJS_LOG=DEBUG; the user reads the Dutch message.
+            log.debug("%s answered %s for %s", _host(url), response.status_code,
+                      response.url)
             extra = (" (niet gevonden: bestaat dit jaar of deze tabel daar?)"
                      if response.status_code == 404 else "")
             raise self._fout(bron, jaar, f"{_host(url)} antwoordde met foutcode "
@@ -271,7 +271,7 @@ class _Ophaler:
             if page is not None:
                 return self._pages(url, page, bron, jaar, voortgang), \
                     f"{url}?{urlencode(params)}"
-            log.info("%s refused the filter %r; trying the next", _host(url), filter_)
+            log.debug("%s refused the filter %r; trying the next", _host(url), filter_)
         raise AssertionError("unreachable: the last filter raises")
 
     def _pages(self, url, page, bron, jaar, voortgang) -> list:
