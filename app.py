@@ -129,9 +129,10 @@ def mirror_to_url() -> None:
 
 
 logs.configure()
+# Before the sign-in gate: the page open without signing in needs the same styles.
+st.html(f"<style>{(Path(__file__).parent / 'app.css').read_text(encoding='utf-8')}</style>")
 auth.require_sign_in(open_pages=[MELDEN], guard=ui.fouten_opvangen)
 restore_from_url()
-st.html(f"<style>{(Path(__file__).parent / 'app.css').read_text(encoding='utf-8')}</style>")
 # One place for what no page caught: the project's own errors shown, bugs logged with their
 # traceback and told to the user in Dutch.
 with ui.fouten_opvangen():

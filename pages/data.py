@@ -496,7 +496,9 @@ def melding_kaart(melding, buurten) -> None:
         fig.add_trace(go.Scattermap(lat=[melding.lat], lon=[melding.lon], mode="markers",
                                     marker={"size": 16, "color": "#000000"},
                                     hoverinfo="skip", showlegend=False))
-    fig.update_layout(map={"style": "white-bg", **view}, height=260,
+    achtergrond = ui.achtergrondkaart()
+    lagen = [kaart.achtergrond_laag(achtergrond)] if achtergrond else []
+    fig.update_layout(map={"style": "white-bg", "layers": lagen, **view}, height=260,
                       margin={"l": 0, "r": 0, "t": 0, "b": 0})
     st.plotly_chart(fig, key=f"melding_kaart_{melding.id}", theme=None,
                     config={"displayModeBar": False})

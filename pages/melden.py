@@ -36,23 +36,13 @@ FOUTEN = "_melden_fouten"        # field -> Dutch message, from the last Verstur
 FOUT = "_melden_fout"            # one message at the button (rate limit, unexpected error)
 VERSTUURD = "_melden_verstuurd"  # the form was sent: show the thank-you
 PLEK = "_melden_plek"            # (buurtcode, lat, lon) clicked on the map
-HONINGPOT = "melden_honingpot"   # container key: its CSS class hides the honeypot field
+# Container key: app.css hides the honeypot field by this class (.st-key-melden_honingpot).
+HONINGPOT = "melden_honingpot"
 
 # The Invoer fields a person types, with the widget that holds each.
 TEKSTVELDEN = ("naam", "omschrijving", "frequentie", "sinds", "contact_naam",
                "contact_email", "contact_telefoon", "website")
 KEUZEVELDEN = ("activiteit", "wij_type", "doelgroepen", "buurtcode", "locatie_verborgen")
-
-# The honeypot sits outside the screen: a person never sees it, a screen reader reads its
-# label ("Laat dit veld leeg"); display:none would let simple bots skip it too.
-CSS = f"""<style>
-.st-key-{HONINGPOT} {{ position: absolute !important; left: -10000px !important;
-  top: auto !important; width: 1px !important; height: 1px !important;
-  overflow: hidden !important; }}
-.st-key-melden_versturen button {{ min-height: 3rem; font-size: 1.1rem; }}
-[class*="st-key-melden_"] [data-testid="stBaseButton-pills"],
-[class*="st-key-melden_"] [data-testid="stBaseButton-pillsActive"] {{ min-height: 2.75rem; }}
-</style>"""
 
 BEDANKT = ("Dank u wel! Uw melding is verstuurd.")
 WAT_NU = ("Wat gebeurt er nu? Een medewerker van de gemeente bekijkt uw melding. Klopt "
@@ -197,10 +187,11 @@ def plek_kaart(buurten: gpd.GeoDataFrame, buurtcode: str, plek) -> tuple[go.Figu
     fig.add_trace(go.Scattermap(lat=rand_lat, lon=rand_lon, mode="lines",
                                 line={"width": 3, "color": "#54278f"}, hoverinfo="skip",
                                 showlegend=False))
+    # Faint enough to read the streets of the base map through them.
     fig.add_trace(go.Scattermap(
         lat=lat, lon=lon, mode="markers", marker={"size": 16, "color": "#54278f",
-                                                  "opacity": 0.18},
-        selected={"marker": {"opacity": 0.18}}, unselected={"marker": {"opacity": 0.18}},
+                                                  "opacity": 0.12},
+        selected={"marker": {"opacity": 0.12}}, unselected={"marker": {"opacity": 0.12}},
         hovertemplate="Hier<extra></extra>", showlegend=False, name="raster"))
     if plek:
         fig.add_trace(go.Scattermap(
@@ -209,7 +200,10 @@ def plek_kaart(buurten: gpd.GeoDataFrame, buurtcode: str, plek) -> tuple[go.Figu
             name="gekozen plek"))
     view = kaart.scaled_view(kaart.bounds_view(buurt.to_crs(WGS84) if buurt.crs != WGS84
                                                else buurt), 360, 300)
-    fig.update_layout(map={"style": "white-bg", **view}, height=300,
+    # Streets help to find the spot; without internet the buurt's outline is enough.
+    achtergrond = ui.achtergrondkaart()
+    lagen = [kaart.achtergrond_laag(achtergrond)] if achtergrond else []
+    fig.update_layout(map={"style": "white-bg", "layers": lagen, **view}, height=300,
                       margin={"l": 0, "r": 0, "t": 0, "b": 0}, clickmode="event+select",
                       uirevision=buurtcode, dragmode=False)
     return fig, (lat, lon)
@@ -242,7 +236,7 @@ def wis_plek() -> None:
 
 def waar(data) -> list[str] | None:
     """The question Waar?; returns the buurtcodes a report may name (None: none loaded)."""
-    st.subheader("Waar?")
+    st.subheader("Waar?", anchor=False)
     gemeenten = dict(zip(data.gemeenten["code"], data.gemeenten["naam"]))
     if not gemeenten:
         st.caption("Er zijn nog geen buurten geladen. Vertel bij *Wat doen jullie?* waar "
@@ -259,8 +253,9 @@ def waar(data) -> list[str] | None:
     labels = {code: naam_met_wijk(naam, wijk, code) for code, naam, wijk in
               zip(buurten["code"], buurten["naam"], buurten["wijknaam"])}
     codes = sorted(labels, key=lambda c: labels[c].casefold())
-    if ss.get(key("buurtcode")) not in codes:
-        ss.pop(key("buurtcode"), None)
+    if ss.get(key("buurtcode")) is not None and ss.get(key("buurtcode")) not in codes:
+        # A buurt of another gemeente (the gemeente was changed): choose again.
+        ss[key("buurtcode")] = None
     st.selectbox("In welke buurt? (verplicht)", codes, index=None, key=key("buurtcode"),
                  format_func=labels.get, placeholder="Typ de naam van de buurt",
                  help="Typ een paar letters van de buurt. Achter de buurt staat de wijk.")
@@ -323,9 +318,10 @@ def formulier(data) -> None:
     tekstveld("frequentie", "Hoe vaak?", "Bijvoorbeeld: elke dinsdagochtend")
     tekstveld("sinds", "Sinds wanneer?", "Bijvoorbeeld: 2019, of voorjaar 2023")
     buurtcodes = waar(data)
-    st.subheader("Uw gegevens (niet verplicht)")
-    st.caption("Alleen de medewerkers van de gemeente die de meldingen bekijken, zien deze "
-               "gegevens. Ze worden verwijderd zodra uw melding is behandeld.")
+    st.subheader("Uw gegevens", anchor=False)
+    st.caption("Niet verplicht. Dan kan de gemeente u een vraag stellen. Alleen de "
+               "medewerkers van de gemeente die de meldingen bekijken, zien deze gegevens. Ze "
+               "worden verwijderd zodra uw melding is behandeld.")
     tekstveld("contact_naam", "Uw naam", "Bijvoorbeeld: Fatima de Vries",
               autocomplete="name")
     tekstveld("contact_email", "Uw e-mailadres", "naam@voorbeeld.nl", type="email",
@@ -344,9 +340,8 @@ def formulier(data) -> None:
         st.error(escape_markdown(ss[FOUT]), icon=":material/error:")
 
 
-st.html(CSS)
 with st.container(width=720):
-    st.title("Meld een initiatief")
+    st.title("Meld een initiatief", anchor=False)
     if ss.get(VERSTUURD):
         st.success(BEDANKT, icon=":material/check_circle:")
         st.write(WAT_NU)
