@@ -210,9 +210,13 @@ def _paren(codes_: pd.Series, names: pd.Series) -> pd.DataFrame:
     frame = pd.DataFrame({CODE: codes_.values, NAAM: names.values})
     frame = frame[frame[CODE].notna()]
     frame[CODE] = frame[CODE].astype(str).str.strip().str.upper()
-    unique = frame[NAAM].drop_duplicates()
+    # Cleaned once per distinct name. Missing cells stay out of the mapping: None and NaN
+    # would be two keys that pandas sees as one (InvalidIndexError in pandas 3).
+    names = frame[NAAM].astype(object)
+    missing = names.isna()
+    unique = names[~missing].drop_duplicates()
     cleaned = dict(zip(unique, (schone_naam(v) for v in unique)))
-    frame[NAAM] = frame[NAAM].map(cleaned)
+    frame[NAAM] = names.map(cleaned).where(~missing, None)
     return frame[frame[NAAM].notna() & (frame[NAAM] != frame[CODE])]
 
 
