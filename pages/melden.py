@@ -45,12 +45,19 @@ TEKSTVELDEN = ("naam", "omschrijving", "frequentie", "sinds", "contact_naam",
 KEUZEVELDEN = ("activiteit", "wij_type", "doelgroepen", "buurtcode", "locatie_verborgen")
 
 BEDANKT = ("Dank u wel! Uw melding is verstuurd.")
-WAT_NU = ("Wat gebeurt er nu? Een medewerker van de gemeente bekijkt uw melding. Klopt "
+WAT_NU = ("Een medewerker van de gemeente bekijkt uw melding. Klopt "
           "alles, dan komt het initiatief op de kaart van het dashboard. Staat het er al, "
           "dan voegen we uw melding erbij. Heeft u uw gegevens achtergelaten, dan kan de "
           "gemeente u een vraag stellen. Daarna worden uw gegevens verwijderd.")
-NIET_GOED = ("Uw melding is nog niet verstuurd. Kijk bij de rode meldingen hierboven wat er "
-             "nog ontbreekt of niet klopt.")
+NIET_GOED = "Uw melding is nog niet verstuurd. Kijk hierboven bij: {vragen}"
+# The question a field belongs to, for the summary at the button (on a phone the messages
+# under the fields are out of sight when Versturen is tapped).
+VRAGEN = {"naam": "Naam van het initiatief", "omschrijving": "Wat doen jullie?",
+          "activiteit": "Soort activiteit", "doelgroepen": "Voor wie?",
+          "wij_type": "Wie komen er?", "frequentie": "Hoe vaak?", "sinds": "Sinds wanneer?",
+          "buurtcode": "Waar?", "lat": "Waar?", "lon": "Waar?",
+          "contact_naam": "Uw gegevens", "contact_email": "Uw gegevens",
+          "contact_telefoon": "Uw gegevens"}
 
 
 def key(field: str) -> str:
@@ -122,7 +129,8 @@ def versturen(buurtcodes: list[str] | None) -> None:
         return
     except WijkdataError as exc:
         ss[FOUTEN] = {p.column: p.message for p in exc.problems if p.column}
-        ss[FOUT] = NIET_GOED if ss[FOUTEN] else exc.message
+        vragen = dict.fromkeys(VRAGEN.get(field, field) for field in ss[FOUTEN])
+        ss[FOUT] = NIET_GOED.format(vragen=", ".join(vragen)) if vragen else exc.message
         return
     except Exception:
         log.exception("Onverwachte fout bij het versturen van een melding")
@@ -344,6 +352,7 @@ with st.container(width=720):
     st.title("Meld een initiatief", anchor=False)
     if ss.get(VERSTUURD):
         st.success(BEDANKT, icon=":material/check_circle:")
+        st.markdown("**Wat gebeurt er nu?**")
         st.write(WAT_NU)
         st.button("Nog een initiatief melden", key="melden_opnieuw", on_click=opnieuw,
                   icon=":material/add:")

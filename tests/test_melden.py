@@ -171,8 +171,19 @@ def test_every_validation_message_stands_next_to_its_field(store, veld, kapot):
     for other in ("melden_naam", "melden_buurtcode", "melden_contact_email"):
         if other != widget:
             assert fout_na(at, other) is None
-    assert "Uw melding is nog niet verstuurd" in texts(at)
+    assert "Uw melding is nog niet verstuurd. Kijk hierboven bij: " in texts(at)
     assert not bedankt(at)
+    assert Meldingen(store).lijst(None).empty
+
+
+def test_an_empty_form_names_the_questions_at_the_button(store):
+    at = versturen(start_melden())
+    assert fout_na(at, "melden_naam") == "Vul de naam van het initiatief in."
+    assert fout_na(at, "melden_buurtcode") == "Kies de buurt waar het initiatief is."
+    # On a phone the fields are out of sight when Versturen is tapped: the last message
+    # names the questions.
+    assert unescape(at.error[-1].value) == ("Uw melding is nog niet verstuurd. Kijk "
+                                            "hierboven bij: Naam van het initiatief, Waar?")
     assert Meldingen(store).lijst(None).empty
 
 
