@@ -99,6 +99,12 @@ FEWER_LINES = ("(before) => { const s = (" + MAP_STATE + ")(); return s && s.lay
                "l => l.type === 'line' && l.visibility === 'visible').length < before; }")
 
 
+# Every visible trace's areas or points are in its source and drawn (MapLibre may draw a
+# source a frame after another).
+COMPLETE = ("() => { const s = (" + MAP_STATE + ")(); return !!s && s.complete.length > 0 && "
+            "s.complete.every(t => t.held === t.expected && t.drawn); }")
+
+
 def open_page(chromium, size: str, geblokkeerd: list[str]):
     """A page of ``size`` that reaches only 127.0.0.1; the other URLs asked for are kept
     in ``geblokkeerd``."""
@@ -127,6 +133,8 @@ def open_kaart(page, server) -> None:
 
 
 def map_state(page) -> dict:
+    """The map's state once every trace is drawn (:data:`COMPLETE`)."""
+    page.wait_for_function(COMPLETE, timeout=90_000, polling=200)
     return page.evaluate(MAP_STATE)
 
 
