@@ -565,8 +565,9 @@ def melding_samenvoegen(beheer, melding, dubbelen: pd.DataFrame) -> None:
     opties = list(range(len(kandidaten)))
     gekozen = st.radio(
         "Samenvoegen met", opties, key=f"melding_{melding.id}_samen",
-        format_func=lambda i: f"{kandidaten['naam'].iloc[i]} (lijst "
-                              f"{kandidaten['bron'].iloc[i]})")
+        # Radio options are Markdown: names from lists and reports shown literally.
+        format_func=lambda i: escape_markdown(f"{kandidaten['naam'].iloc[i]} (lijst "
+                                              f"{kandidaten['bron'].iloc[i]})"))
     rij = kandidaten.iloc[gekozen]
     vraag = f"samenvoegen_{melding.id}"
     if st.button("Samenvoegen…", key=f"melding_{melding.id}_samenvoegen",

@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 ss = st.session_state
 
 SESSIE = "_melden_sessie"        # a random id per browser session: the rate limit's unit
-FOUTEN = "_melden_fouten"        # field -> Dutch message, from the last Versturen
+FOUTEN = "_melden_fouten"        # field -> (Dutch message, its value), from the last Versturen
 FOUT = "_melden_fout"            # one message at the button (rate limit, unexpected error)
 VERSTUURD = "_melden_verstuurd"  # the form was sent: show the thank-you
 PLEK = "_melden_plek"            # (buurtcode, lat, lon) clicked on the map
@@ -75,10 +75,19 @@ def sessie() -> str:
 GETOOND: set[str] = set()
 
 
+def huidig(field: str):
+    """What the form holds for ``field`` now (the spot for lat/lon)."""
+    value = ss.get(PLEK) if field in ("lat", "lon") else ss.get(key(field))
+    return tuple(value) if isinstance(value, list) else value
+
+
 def fout_bij(field: str) -> None:
-    """The message for ``field`` from the last Versturen, right under that field."""
+    """The message for ``field`` from the last Versturen, right under that field — until
+    the field is changed: a buurt chosen after the message removes 'Kies de buurt'."""
     GETOOND.add(field)
-    message = ss.get(FOUTEN, {}).get(field)
+    message, toen = ss.get(FOUTEN, {}).get(field, (None, None))
+    if huidig(field) != toen:
+        return
     if message:
         st.error(escape_markdown(message), icon=":material/error:")
 
@@ -128,7 +137,8 @@ def versturen(buurtcodes: list[str] | None) -> None:
         ss[FOUT] = exc.message
         return
     except WijkdataError as exc:
-        ss[FOUTEN] = {p.column: p.message for p in exc.problems if p.column}
+        ss[FOUTEN] = {p.column: (p.message, huidig(p.column)) for p in exc.problems
+                      if p.column}
         vragen = dict.fromkeys(VRAGEN.get(field, field) for field in ss[FOUTEN])
         ss[FOUT] = NIET_GOED.format(vragen=", ".join(vragen)) if vragen else exc.message
         return
@@ -341,7 +351,7 @@ def formulier(data) -> None:
                       autocomplete="off", max_chars=200)
     st.button("Versturen", type="primary", key="melden_versturen", width="stretch",
               icon=":material/send:", on_click=versturen, args=(buurtcodes,))
-    for field, message in ss.get(FOUTEN, {}).items():
+    for field, (message, _) in ss.get(FOUTEN, {}).items():
         if field not in GETOOND:
             st.error(escape_markdown(message), icon=":material/error:")
     if ss.get(FOUT):

@@ -31,7 +31,7 @@ def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("meldingen_store")
     url = f"sqlite:///{folder / 'wijkdata.sqlite'}"
     publish(url)
-    with Tegelserver() as tegels:
+    with Tegelserver(straten=True) as tegels:
         started = browser.start_server({"WIJKDATA_DATA_DIR": str(folder),
                                         "WIJKDATA_DATABASE_URL": "",
                                         "WIJKDATA_ACHTERGRONDKAART_URL": tegels.url_template},

@@ -185,6 +185,10 @@ def test_an_empty_form_names_the_questions_at_the_button(store):
     assert unescape(at.error[-1].value) == ("Uw melding is nog niet verstuurd. Kijk "
                                             "hierboven bij: Naam van het initiatief, Waar?")
     assert Meldingen(store).lijst(None).empty
+    # A field put right loses its message at once, before the next Versturen.
+    formulier(at, buurt=BUURT)
+    assert fout_na(at, "melden_buurtcode") is None
+    assert fout_na(at, "melden_naam") == "Vul de naam van het initiatief in."
 
 
 def test_every_text_field_is_capped_at_its_maximum(store):
