@@ -362,3 +362,18 @@ def test_a_report_handled_elsewhere_meanwhile_is_no_longer_offered(store):
     assert "Er zijn geen nieuwe meldingen" in texts(at)
     assert Meldingen(store).melding(melding_id).status == "afgewezen"
     assert "Dubbel klikken" not in set(load_active(store).initiatieven_bron["naam"])
+
+
+def test_names_in_the_merge_choice_are_shown_literally(store):
+    from tests.factory import make_frames
+    _, _, initiatieven = make_frames()
+    vijandig = "**Vet** [klik](http://e.nl) <b>x</b>"
+    rij = initiatieven[initiatieven["naam"] == BESTAAND].assign(naam=vijandig)
+    store.publish("initiatieven", "tweede lijst", rij, source_filename="t.csv", checksum="1",
+                  created_by="test")
+    melding_id = meld(store, vijandig)
+    at = start_data(store)
+    keuze = at.radio(key=f"melding_{melding_id}_samen")
+    shown = [unescape(o) for o in keuze.options]
+    assert f"{vijandig} (lijst tweede lijst)" in shown
+    assert all(o != unescape(o) for o in keuze.options if "Vet" in o)   # escaped
