@@ -56,7 +56,7 @@ with left:
     # the left column is about 480 px wide on a 1280 px laptop screen
     view = kaart.scaled_view(view, width=round(480 * kaart.MAP_WIDTH), height=380)
     fig = kaart.choropleth(geo, als_gebieden(cijfers), pct("eenzaam"), indicator="eenzaam",
-                           view=view, height=380)
+                           view=view, height=380, achtergrond=ui.achtergrondkaart())
     ui.chart(fig, name=f"kaart_{keuzes.bestandsdeel}", key="overzicht_kaart")
     with st.expander("De cijfers van de kaart als tabel"):
         ui.table(tabellen.kaart_tabel(cijfers), name=f"eenzaamheid_{keuzes.bestandsdeel}")

@@ -121,6 +121,12 @@ def test_ended_initiatives_do_not_count():
     assert list(active["naam"]) == ["b", "c"]
 
 
+def test_without_any_initiative_list_nothing_is_active_and_nothing_fails():
+    """Right after a fetch there are boundaries and figures but no list: the store gives an
+    empty frame without columns."""
+    assert formulas.active_initiatieven(pd.DataFrame()).empty
+
+
 def test_without_boundaries_initiatives_keep_their_own_place_and_codes():
     """No boundaries published yet (an empty gebieden frame, as the store gives): points stay
     where the list puts them, the buurtcode comes from the list, wijk and gemeente from

@@ -79,6 +79,16 @@ def test_store_without_boundaries_says_no_data_yet(store_dir):
         assert "nog geen gegevens" in texts(at).lower()
 
 
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_without_any_initiative_list(store_dir, page):
+    """As right after 'python -m wijkdata fetch': boundaries and figures, no list yet."""
+    publish(url_of(store_dir), initiatieven=False)
+    at = start(page)
+    assert not at.exception, at.exception
+    assert "onverwachts" not in texts(at)
+    assert "Voorbeelddata" not in texts(at)
+
+
 def test_kaart_filter_changes_the_count_shown(store_dir):
     publish(url_of(store_dir))
     at = start("pages/kaart.py")

@@ -84,6 +84,7 @@ DOEL_LABELS = {
     "activiteit": "activiteit", "wij_type": "wij-type (bonding, bridging, beide)",
     "doelgroepen": "doelgroepen (voor wie)", "frequentie": "frequentie (hoe vaak)",
     "startdatum": "startdatum", "einddatum": "einddatum",
+    "laatst_bevestigd": "laatst bevestigd (datum)",
     "organisator": "organisator (soort)", "buurtcode": "buurtcode (CBS)",
     "lat": "lat (breedtegraad)", "lon": "lon (lengtegraad)", "x": "x (RD, meter)",
     "y": "y (RD, meter)", "locatie_verborgen": "locatie verborgen (ja of nee)",

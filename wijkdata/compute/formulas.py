@@ -84,10 +84,11 @@ def latest_values(indicatoren: pd.DataFrame, indicator: str) -> pd.Series:
 def active_initiatieven(initiatieven: pd.DataFrame, on: date | None = None) -> pd.DataFrame:
     """Initiatives that have not ended before ``on`` (today by default). An empty end date
     means the initiative still runs."""
-    on = pd.Timestamp(on or date.today())
-    einde = pd.to_datetime(initiatieven.get("einddatum"), errors="coerce")
-    if einde is None:
+    if "einddatum" not in initiatieven:
+        # No list loaded at all (an empty frame without columns), e.g. right after a fetch.
         return initiatieven
+    on = pd.Timestamp(on or date.today())
+    einde = pd.to_datetime(initiatieven["einddatum"], errors="coerce")
     return initiatieven[einde.isna() | (einde >= on)]
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
+from wijkdata.draw.kaart import zonder_achtergrond
 from wijkdata.errors import WijkdataError
 from wijkdata.escaping import escape_html
 
@@ -76,8 +77,9 @@ def _server():
 
 
 def _print_ready(fig: go.Figure) -> go.Figure:
-    """A copy with a white background and fonts large enough to read on paper."""
-    out = go.Figure(fig)
+    """A copy with a white background and fonts large enough to read on paper, and no base
+    map: kaleido would wait for tiles it may never get (the pages strip it too)."""
+    out = zonder_achtergrond(fig)
     font = out.layout.font
     size = font.size if font and font.size else MIN_FONT_SIZE
     out.update_layout(paper_bgcolor="white", plot_bgcolor="white",
