@@ -21,6 +21,7 @@ from tests.realshapes import pdok_buurten_geojson
 from wijkdata.compute.dubbelen import (
     KOLOMMEN,
     buren_van,
+    buurtcodes_erbij,
     mogelijke_dubbelen,
     naam_gelijkenis,
     normaliseer_naam,
@@ -132,6 +133,65 @@ def test_rd_coordinates_of_the_list_count_when_it_has_no_lat_lon():
     ini = lijst({"naam": "Iets anders", "activiteit": "Ontmoeting ", "x": x + 30, "y": y})
     uit = mogelijke_dubbelen(melding(), ini, GEEN_MELDINGEN)
     assert uit["reden"].tolist() == ["Op 30 m, zelfde activiteit"]
+
+
+def drie_buurten() -> gpd.GeoDataFrame:
+    """BUURT: 500 m square around the spot of melding(); NAAST: the square east of it; VER:
+    5 km further east."""
+    x, y = _RD.transform(LON, LAT)
+    return gpd.GeoDataFrame(
+        {"code": [BUURT, NAAST, VER], "niveau": "buurt"},
+        geometry=[box(x - 250, y - 250, x + 250, y + 250),
+                  box(x + 250, y - 250, x + 750, y + 250),
+                  box(x + 5000, y - 250, x + 5500, y + 250)], crs=28992)
+
+
+def test_a_list_with_only_points_is_matched_on_the_name_in_the_buurt_its_point_lies_in():
+    # A municipal list geocoded from addresses: points (lat/lon or RD x/y), no buurtcodes.
+    x, y = _RD.transform(LON, LAT)
+    ini = lijst({"naam": "Koffietafel De Linde", "activiteit": "ontmoeting",
+                 "lat": oost(200)[0], "lon": oost(200)[1]},           # BUURT, 200 m
+                {"naam": "Koffietafel De Linde", "x": x + 600, "y": y},   # NAAST
+                {"naam": "Koffietafel De Linde", "lat": oost(5200)[0],
+                 "lon": oost(5200)[1]},                                # VER
+                {"naam": "Jeu de boules De Vijver", "activiteit": "ontmoeting",
+                 "lat": oost(5300)[0], "lon": oost(5300)[1]},          # VER, other name
+                {"naam": "Koffietafel De Linde", "buurtcode": BUURT},    # code only
+                {"naam": "Buurtmoestuin", "activiteit": "ontmoeting", "buurtcode": BUURT})
+    gebieden = drie_buurten()
+    melding_ = melding(naam="koffietafel de linde")
+    # Before: only the row with a buurtcode; the place rule misses the first (200 m).
+    assert list(mogelijke_dubbelen(melding_, ini, GEEN_MELDINGEN, BUREN)["rij"]) == [4]
+
+    geplaatst = buurtcodes_erbij(ini, gebieden)
+    assert geplaatst["buurtcode"].tolist() == [BUURT, NAAST, VER, VER, BUURT, BUURT]
+    uit = mogelijke_dubbelen(melding_, geplaatst, GEEN_MELDINGEN, buren_van(gebieden))
+    assert list(uit["rij"]) == [0, 4, 1]
+    assert list(uit["reden"]) == ["Lijkt op de naam (100%) in dezelfde buurt"] * 2 + [
+        "Lijkt op de naam (100%) in een buurt ernaast"]
+    assert round(uit["afstand_m"][0]) == 200 and math.isnan(uit["afstand_m"][1])
+    # The report without a point: the name rule alone, the same answer.
+    assert list(mogelijke_dubbelen(melding(naam="Koffietafel de Linde", lat=None, lon=None),
+                                   geplaatst, GEEN_MELDINGEN, BUREN)["rij"]) == [0, 4, 1]
+
+
+def test_placing_keeps_a_given_buurtcode_the_rows_and_the_index_and_leaves_the_rest():
+    x, y = _RD.transform(LON, LAT)
+    ini = lijst({"naam": "A", "buurtcode": NAAST, "lat": LAT, "lon": LON},   # own code wins
+                {"naam": "B", "buurtcode": " ", "x": x, "y": y},
+                {"naam": "C", "lat": oost(-3000)[0], "lon": oost(-3000)[1]},  # in no buurt
+                {"naam": "D", "lat": math.inf, "lon": LON},
+                {"naam": "E"}).set_axis([3, 3, 1, 0, 9])
+    geplaatst = buurtcodes_erbij(ini, drie_buurten().to_crs(4326))   # any CRS
+    assert geplaatst["buurtcode"].fillna("").tolist() == [NAAST, BUURT, "", "", ""]
+    assert geplaatst.index.tolist() == [3, 3, 1, 0, 9]
+    pd.testing.assert_frame_equal(geplaatst.drop(columns="buurtcode"),
+                                  ini.drop(columns="buurtcode"))
+    assert ini["buurtcode"].tolist()[1] == " "                     # the caller's frame as it was
+    assert buurtcodes_erbij(ini, None) is ini
+    assert buurtcodes_erbij(ini, drie_buurten().iloc[:0]) is ini
+    zonder_kolom = pd.DataFrame({"naam": ["F"], "x": [x], "y": [y]})
+    assert buurtcodes_erbij(zonder_kolom, drie_buurten())["buurtcode"].tolist() == [BUURT]
 
 
 def test_both_rules_rank_first_then_name_then_place_nearest_first():

@@ -662,6 +662,57 @@ def test_a_similar_name_in_a_neighbouring_buurt_counts_with_boundaries(meldingen
         meldingen.mogelijke_dubbelen(melding_id, buren_van(gebieden)), with_boundaries)
 
 
+def lijst_met_punten_csv(*rijen: tuple[str, str, float, float]) -> bytes:
+    """A municipal list geocoded from addresses, as Dutch Excel saves it: ';', decimal
+    comma, RD X/Y and no buurtcode."""
+    regels = ["Naam initiatief;Activiteit;X;Y"] + [
+        f"{naam};{activiteit};{x:.1f};{y:.1f}".replace(".", ",")
+        for naam, activiteit, x, y in rijen]
+    return ("\ufeff" + "\r\n".join(regels) + "\r\n").encode("utf-8")
+
+
+def test_a_list_with_only_coordinates_is_found_by_name_in_the_buurt_of_its_point(
+        meldingen, store):
+    from tests import factory
+    from wijkdata.readers import read_file
+    from wijkdata.readers.initiatieven import rd_to_wgs84
+    gebieden, _, _ = factory.make_frames()       # 500 m squares; BU00010000 at 100000, 450000
+    store.publish("buurten", "Wijk- en buurtkaart", gebieden, source_filename="wbk.gpkg",
+                  checksum="0")
+    ingelezen = read_file(lijst_met_punten_csv(
+        ("Koffietafel De Linde", "Ontmoeting", 100_100.0, 450_100.0),        # BU00010000
+        # 10 km east, another name: never proposed for these reports.
+        ("Jeu de boules De Vijver", "Sport en bewegen", 110_100.0, 450_100.0)),
+        "initiatieven_gemeente.csv")
+    assert ingelezen.usable() and ingelezen.frame["buurtcode"].isna().all()
+    store.publish("initiatieven", "Initiatieven gemeente", ingelezen.frame,
+                  source_filename="initiatieven_gemeente.csv", checksum="1")
+
+    # In the same buurt, with a spot 424 m away (too far for the place rule).
+    (lat,), (lon,) = rd_to_wgs84([100_400.0], [450_400.0])
+    hier = meldingen.indienen(invoer(naam="koffietafel de linde", buurtcode="BU00010000",
+                                     lat=lat, lon=lon), sessie="s")
+    found = meldingen.mogelijke_dubbelen(hier)
+    found = found[found["soort"] == "initiatief"]
+    assert found[["bron", "rij", "buurtcode"]].values.tolist() == [
+        ["Initiatieven gemeente", 0, "BU00010000"]]
+    assert found["reden"].tolist() == ["Lijkt op de naam (100%) in dezelfde buurt"]
+    assert round(found["afstand_m"].iloc[0]) == 424
+
+    # In the buurt next to it, without a spot: with the boundaries the page passes.
+    ernaast = meldingen.indienen(invoer(naam="Koffietafel de Linde", buurtcode="BU00010001",
+                                        lat=None, lon=None), sessie="t")
+    assert meldingen.mogelijke_dubbelen(ernaast).empty        # buren need the boundaries
+    found = meldingen.mogelijke_dubbelen(ernaast, gebieden)
+    found = found[found["soort"] == "initiatief"]
+    assert found[["bron", "rij"]].values.tolist() == [["Initiatieven gemeente", 0]]
+    assert found["reden"].tolist() == ["Lijkt op de naam (100%) in een buurt ernaast"]
+
+    # The stored list itself is left as it was read.
+    active = next(v for v in store.active_versions() if v.kind == "initiatieven")
+    assert store.load(active.id)["buurtcode"].isna().all()
+
+
 def test_an_approved_report_is_not_its_own_duplicate(meldingen):
     melding_id = meldingen.indienen(invoer(), sessie="s")
     meldingen.goedkeuren(melding_id, door="a")

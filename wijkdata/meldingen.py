@@ -581,11 +581,17 @@ class Meldingen:
         ``gebieden`` (boundaries with ``code``, ``niveau``, ``geometry``) lets a
         neighbouring buurt count as well; a mapping buurtcode -> neighbouring buurtcodes
         (:func:`~wijkdata.compute.dubbelen.buren_van`, computed once by the caller) does
-        the same without measuring again."""
+        the same without measuring again.
+
+        An initiative with a point but no buurtcode (a list geocoded from addresses) gets
+        the buurt its point lies in first (:func:`~wijkdata.compute.dubbelen.buurtcodes_erbij`):
+        in ``gebieden`` when it is a frame, else in the active boundaries of the store, read
+        only when such an initiative is there."""
         from wijkdata.compute import dubbelen
         melding = self.melding(id)
         delen = []
-        for versie in self.store.active_versions():
+        versies = self.store.active_versions()
+        for versie in versies:
             if versie.kind != KIND:
                 continue
             frame = self.store.load(versie.id).reset_index(drop=True)
@@ -598,11 +604,31 @@ class Meldingen:
                               .ne(melding.id).to_numpy()]
             delen.append(frame)
         initiatieven = pd.concat(delen, ignore_index=True) if delen else pd.DataFrame()
-        if gebieden is None or isinstance(gebieden, Mapping):
-            buren = gebieden
-        else:
-            buren = dubbelen.buren_van(gebieden)
+        is_frame = not (gebieden is None or isinstance(gebieden, Mapping))
+        if dubbelen.zonder_buurt(initiatieven).any():
+            initiatieven = dubbelen.buurtcodes_erbij(
+                initiatieven, gebieden if is_frame else self._grenzen(versies))
+        buren = dubbelen.buren_van(gebieden) if is_frame else gebieden
         return dubbelen.mogelijke_dubbelen(melding, initiatieven, self.lijst(NIEUW), buren)
+
+    def _grenzen(self, versies):
+        """The buurt boundaries of the active boundary datasets in RD, or None without any.
+        The newest dataset wins for a code, as in the dashboard's data
+        (:func:`wijkdata.model.gegevens.assemble`)."""
+        import geopandas as gpd
+
+        from wijkdata.model.schema import CODE, NIVEAU, RD
+        frames = []
+        for versie in sorted((v for v in versies if v.kind == "buurten"),
+                             key=lambda v: v.created_at, reverse=True):
+            frame = self.store.load(versie.id)
+            if NIVEAU in frame:
+                frame = frame[frame[NIVEAU] == "buurt"]
+            frames.append(frame.to_crs(RD) if frame.crs is not None else frame.set_crs(RD))
+        if not frames:
+            return None
+        samen = pd.concat(frames, ignore_index=True).drop_duplicates(CODE, keep="first")
+        return gpd.GeoDataFrame(samen, crs=RD)
 
 
 # --- the initiative of a report ----------------------------------------------------------------

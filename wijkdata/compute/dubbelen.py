@@ -6,7 +6,10 @@ A moderator sees, next to a new report, what it may already be. Two rules, from 
 - **plek**: within ``afstand_m`` metres (RD New, EPSG:28992) *and* the same activiteit.
 
 A rule whose inputs are missing on either side (no buurtcode, no point, no activiteit, a
-name that is empty once normalised) is skipped for that pair; it never raises.
+name that is empty once normalised) is skipped for that pair; it never raises. A list
+geocoded from addresses has points but no buurtcodes: :func:`buurtcodes_erbij` first gives
+those rows the buurt their point lies in, as the dashboard places them, so the name rule
+sees them too.
 
 The name score. Names are normalised first: lower case, accents stripped (café → cafe),
 hyphens joined (Dutch writes one compound as ``koffie-tafel`` or ``koffietafel``), other
@@ -43,6 +46,7 @@ import pandas as pd
 import shapely
 from rapidfuzz import fuzz, process
 
+from wijkdata.compute.formulas import join_initiatieven_to_buurten
 from wijkdata.formatting import fmt_getal, fmt_meters
 from wijkdata.model.schema import BRON_MELDING, BUURTCODE, CODE, NIVEAU, RD, WGS84
 
@@ -140,6 +144,48 @@ def _rd_punten(frame: pd.DataFrame) -> np.ndarray:
 
 def _punt_van(melding: Mapping) -> np.ndarray:
     return _rd_punten(pd.DataFrame([{k: _veld(melding, k) for k in ("lat", "lon", "x", "y")}]))[0]
+
+
+def zonder_buurt(initiatieven: pd.DataFrame) -> np.ndarray:
+    """Per row: True where it has a point (lat/lon or RD x/y) but no buurtcode, the rows
+    :func:`buurtcodes_erbij` places."""
+    if initiatieven is None or not len(initiatieven):
+        return np.zeros(0, dtype=bool)
+    codes = _tekst(initiatieven[BUURTCODE].to_numpy() if BUURTCODE in initiatieven
+                   else [None] * len(initiatieven))
+    return codes.eq("").to_numpy() & np.isfinite(_rd_punten(initiatieven)).all(axis=1)
+
+
+def buurtcodes_erbij(initiatieven: pd.DataFrame,
+                     gebieden: gpd.GeoDataFrame | None) -> pd.DataFrame:
+    """``initiatieven`` (a copy: same rows, order and index) where every row with a point but
+    no buurtcode has the code of the buurt of ``gebieden`` that point lies in.
+
+    The point in polygon is the dashboard's own
+    (:func:`~wijkdata.compute.formulas.join_initiatieven_to_buurten`), so a report is
+    compared with the buurt the map shows the initiative in. A buurtcode the list gives is
+    kept as it is, and a point outside every buurt stays without one (the place rule still
+    sees it). ``gebieden``: boundaries with ``code`` and ``geometry`` (only rows with
+    ``niveau`` 'buurt' count when it has that column; no CRS means RD). Without boundaries,
+    or nothing to place, ``initiatieven`` comes back unchanged."""
+    todo = zonder_buurt(initiatieven)
+    if not todo.any() or gebieden is None or not len(gebieden):
+        return initiatieven
+    vlakken = gebieden if NIVEAU in gebieden else gebieden.assign(**{NIVEAU: "buurt"})
+    if vlakken.crs is None:
+        vlakken = vlakken.set_crs(RD)
+    elif vlakken.crs != RD:
+        vlakken = vlakken.to_crs(RD)
+    xy = _rd_punten(initiatieven)[todo]
+    # Positions, not the caller's index: that may repeat (lists concatenated as they are).
+    punten = pd.DataFrame({"x": xy[:, 0], "y": xy[:, 1], BUURTCODE: None})
+    gevonden = join_initiatieven_to_buurten(punten, vlakken)[BUURTCODE]
+    uit = initiatieven.copy()
+    codes = (uit[BUURTCODE] if BUURTCODE in uit else pd.Series(None, index=uit.index))
+    codes = codes.astype(object).to_numpy(copy=True)
+    codes[todo] = [c if isinstance(c, str) and c else None for c in gevonden]
+    uit[BUURTCODE] = codes
+    return uit
 
 
 def _tekst(waarden) -> pd.Series:
