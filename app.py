@@ -131,6 +131,8 @@ def mirror_to_url() -> None:
 logs.configure()
 # Before the sign-in gate: the page open without signing in needs the same styles.
 st.html(f"<style>{(Path(__file__).parent / 'app.css').read_text(encoding='utf-8')}</style>")
+# Before the gate too: the report form's map may get the base map as well.
+ui.tegeltest()
 auth.require_sign_in(open_pages=[MELDEN], guard=ui.fouten_opvangen)
 restore_from_url()
 # One place for what no page caught: the project's own errors shown, bugs logged with their

@@ -9,9 +9,11 @@ import contextlib
 import hashlib
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+import streamlit.components.v2 as components
 
 from wijkdata.compute import formulas
 from wijkdata.compute.buurttabel import buurtcijfers
@@ -134,13 +136,44 @@ def _geojson(key: tuple, url: str, gemeente: str | None, niveau: str) -> tuple[s
     return laag.url, laag.view
 
 
-def achtergrondkaart() -> str | None:
-    """Tile URL of the base map under the buurten (setting ``achtergrondkaart_url``; PDOK's
-    grey BRT-Achtergrondkaart by default), None when switched off with ``uit``. Pass it to
-    kaart.choropleth(achtergrond=...); the browser fetches the tiles, the server never does."""
+def achtergrond_instelling() -> str | None:
+    """Tile URL of the base map as set (``achtergrondkaart_url``; PDOK's grey
+    BRT-Achtergrondkaart by default), None when switched off with ``uit``."""
     import auth
     from wijkdata.draw.kaart import achtergrondkaart_url
     return achtergrondkaart_url(auth.instellingen())
+
+
+# {tile URL template: whether this browser fetched a tile of it}, answered by the tile test
+TEGELTEST = "_achtergrond_bereikbaar"
+_tegeltest = components.component(
+    "kleine_wijs.tegeltest",
+    js=(Path(__file__).parent / "componenten" / "tegeltest.js").read_text(encoding="utf-8"))
+
+
+def tegeltest() -> None:
+    """Once per session: the browser fetches one tile of the base map and says whether it
+    came (app.py draws this hidden on every run until it has answered). Needed because
+    plotly stops answering clicks on a map when a tile fails before the map's first paint,
+    which is every tile in a council room without internet."""
+    from wijkdata.draw.kaart import proeftegel
+    url = achtergrond_instelling()
+    antwoorden = st.session_state.setdefault(TEGELTEST, {})
+    if url is None or url in antwoorden:
+        return
+    antwoord = _tegeltest(key="tegeltest", data={"url": proeftegel(url), "timeout_ms": 5000},
+                          default={"bereikbaar": None}, on_bereikbaar_change=lambda: None)
+    if antwoord.bereikbaar is not None:
+        antwoorden[url] = bool(antwoord.bereikbaar)
+
+
+def achtergrondkaart() -> str | None:
+    """Tile URL of the base map under the buurten, once this browser has fetched one of its
+    tiles (:func:`tegeltest`); None while that is unknown, when it failed, or when the base
+    map is switched off. Pass it to kaart.choropleth(achtergrond=...); the browser fetches
+    the tiles, the server never does."""
+    url = achtergrond_instelling()
+    return url if url and st.session_state.get(TEGELTEST, {}).get(url) else None
 
 
 def geojson(keuzes: Keuzes, niveau: str | None = None) -> tuple[str, dict]:
@@ -556,7 +589,7 @@ ACHTERGROND = "achtergrond"
 def achtergrond_keuze() -> None:
     """The presenter's choice whether the map shows the base map (the tiles come from the
     internet: a council room may have none)."""
-    url = achtergrondkaart()
+    url = achtergrond_instelling()
     blijvende_toggle("Achtergrondkaart tonen", key=ACHTERGROND, default=url is not None,
                      disabled=url is None,
                      help="Straten en water onder de buurten (PDOK, Kaartgegevens © "

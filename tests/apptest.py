@@ -16,9 +16,16 @@ def url_of(folder: Path) -> str:
 
 
 def start(page: str | None = None, *, secrets: dict | None = None, user: dict | None = None,
-          **query: str) -> AppTest:
-    """Run app.py (with URL parameters, secrets and a signed-in user), then switch page."""
+          tegels: dict[str, bool] | None = None, **query: str) -> AppTest:
+    """Run app.py (with URL parameters, secrets and a signed-in user), then switch page.
+
+    ``tegels`` stands in for the browser's answer to the base-map tile test
+    ({tile URL template: fetched}); AppTest has no browser, so without it no map gets a
+    base map."""
+    import ui
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    if tegels is not None:
+        at.session_state[ui.TEGELTEST] = dict(tegels)
     for key, value in query.items():
         at.query_params[key] = value
     if secrets:

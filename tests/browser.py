@@ -78,11 +78,14 @@ def start_server(env: dict[str, str], log: Path, timeout: float = 60) -> Server:
 APP = "[data-testid='stApp']"
 # True once the app has been connected and not running for ``quiet`` ms without a break:
 # a rerun requested by the last action may start a moment after it, and on a busy machine
-# that moment is longer. Polled in the page, so no fixed sleep decides anything.
+# that moment is longer. Polled in the page, so no fixed sleep decides anything. The
+# base-map tile test (ui.tegeltest) marks the page while its fetch runs, and its answer
+# starts one more run: idle means that run is over too.
 _QUIET = """(quiet) => {
   const app = document.querySelector("[data-testid='stApp']");
   const idle = app && app.getAttribute('data-test-script-state') === 'notRunning'
-      && app.getAttribute('data-test-connection-state') === 'CONNECTED';
+      && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+      && document.documentElement.dataset.kwTegeltest !== 'bezig';
   const now = performance.now();
   if (!idle) { window.__kwIdleSince = null; return false; }
   if (window.__kwIdleSince == null) window.__kwIdleSince = now;

@@ -91,11 +91,6 @@ def project(page, lon, lat):
         }""", [lon, lat])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Known defect (issue 13 open): with the base map on and its tiles unreachable, a tile "
-    "error before the map's first paint rejects plotly's plot promise, so Streamlit never "
-    "attaches its selection handler and a click on a buurt does nothing. Passes with "
-    "WIJKDATA_ACHTERGRONDKAART_URL=uit."))
 def test_clicking_a_buurt_opens_its_profile(page, demo_server):
     from wijkdata.model.gegevens import load_demo
     buurten = load_demo().buurten.to_crs("EPSG:4326").set_index("code")

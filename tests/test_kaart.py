@@ -270,7 +270,20 @@ def test_the_kaart_page_draws_the_base_map_of_the_setting(store_dir, monkeypatch
         monkeypatch.delenv("WIJKDATA_ACHTERGRONDKAART_URL", raising=False)
     else:
         monkeypatch.setenv("WIJKDATA_ACHTERGRONDKAART_URL", env)
-    at = start("pages/kaart.py", secrets=secrets)
+    at = start("pages/kaart.py", secrets=secrets,
+               tegels={url: True for url in expected or []})
     assert not at.exception
     layers = page_layers(at)
     assert [layer["source"] for layer in layers] == ([expected] if expected else [])
+
+
+@pytest.mark.parametrize("tegels", [None, {kaart.PDOK_ACHTERGRONDKAART: False}])
+def test_no_base_map_until_the_browser_fetched_one_of_its_tiles(store_dir, monkeypatch,
+                                                                tegels):
+    # Unknown yet, or failed (a council room without internet): plotly would stop answering
+    # clicks on a map whose tiles fail before its first paint.
+    from tests.apptest import start
+    monkeypatch.delenv("WIJKDATA_ACHTERGRONDKAART_URL", raising=False)
+    at = start("pages/kaart.py", tegels=tegels)
+    assert not at.exception and at.get("plotly_chart")
+    assert page_layers(at) == []

@@ -89,7 +89,7 @@ def test_the_presenter_chooses_the_base_map_which_starts_as_the_setting(store_di
     from tests.apptest import start
     from wijkdata.draw import kaart
     monkeypatch.delenv("WIJKDATA_ACHTERGRONDKAART_URL", raising=False)
-    at = start("pages/presentatie.py")
+    at = start("pages/presentatie.py", tegels={kaart.PDOK_ACHTERGRONDKAART: True})
     toggle = at.toggle(key="_achtergrond_keuze")
     assert toggle.label == "Achtergrondkaart tonen" and toggle.value and not toggle.disabled
     next(b for b in at.button if b.label == "Start de presentatie").click().run()
@@ -123,7 +123,7 @@ def test_a_step_opened_from_a_link_shows_the_base_map_of_the_setting(store_dir, 
     url = "https://tegels.example.nl/grijs/{z}/{x}/{y}.png"
     monkeypatch.delenv("WIJKDATA_ACHTERGRONDKAART_URL", raising=False)
     at = start("pages/presentatie.py", secrets={"wijkdata": {"achtergrondkaart_url": url}},
-               stap="1")
+               tegels={url: True}, stap="1")
     assert not at.exception
     (layer,) = map_layers(at)
     assert layer["source"] == [url] and layer["sourceattribution"] == "Kaartgegevens © Kadaster"

@@ -145,6 +145,21 @@ def is_tegel_url(url: str) -> bool:
             and all(part in url for part in ("{z}", "{x}", "{y}")))
 
 
+# Where the browser tries one tile before the base map is shown: the middle of the country
+# at a zoom every Dutch tile service has.
+PROEFTEGEL_PLEK = (52.15, 5.38, 8)
+
+
+def proeftegel(url: str, plek: tuple[float, float, int] = PROEFTEGEL_PLEK) -> str:
+    """The address of the one tile of ``url`` (an XYZ template) that holds ``plek``
+    (lat, lon, zoom), in the Web Mercator tiling every XYZ service uses."""
+    lat, lon, zoom = plek
+    n = 2 ** zoom
+    x = int((lon + 180) / 360 * n)
+    y = int((1 - np.arcsinh(np.tan(np.radians(lat))) / np.pi) / 2 * n)
+    return url.replace("{z}", str(zoom)).replace("{x}", str(x)).replace("{y}", str(y))
+
+
 def achtergrond_laag(url: str) -> dict:
     """The base map as a plotly map layer: raster tiles below every trace, credited."""
     return {"sourcetype": "raster", "source": [url], "below": "traces",
