@@ -61,6 +61,11 @@ def test_per_1000_is_empty_below_the_minimum_population():
     assert rates.iloc[3] == 0.0
 
 
+def test_per_1000_of_a_buurt_without_inhabitants_is_missing_even_with_no_minimum():
+    rates = formulas.per_1000(pd.Series([2, 0, 1]), pd.Series([0, 0, 40]), min_inwoners=0)
+    assert rates.iloc[:2].isna().all() and rates.iloc[2] == pytest.approx(25.0)
+
+
 def test_distance_to_nearest_initiative_in_metres():
     buurten = make_buurten(4)
     points = gpd.GeoSeries([Point(100500, 450500)], crs="EPSG:28992")

@@ -191,6 +191,14 @@ def test_a_buurt_of_60_inhabitants_is_not_rated_and_says_why():
     assert out.loc[0, "grens_eenzaam"] == pytest.approx(33.0)
 
 
+def test_a_buurt_without_inhabitants_is_not_rated_even_with_no_minimum():
+    # per_1000 gives no rate for 0 inhabitants (never an infinite one)
+    frame = gemeente([30, 32, 34, 90], [1, 1, 1, np.nan], inwoners=[1000, 1000, 1000, 0])
+    out = rate(frame, Methode(min_inwoners=0))
+    assert pd.isna(out.loc[3, "witte_vlek"])
+    assert out.loc[3, "witte_vlek_reden"].startswith("Niet beoordeeld: te weinig inwoners (0;")
+
+
 def test_a_wijk_outside_the_dekking_is_not_rated_and_does_not_count_as_empty():
     codes = pd.Series(["BU00340101", "BU00340102", "BU00340201", "BU00340202"])
     bekend = in_dekking(codes, parse_dekking("WK003401"))

@@ -226,9 +226,10 @@ def count_per_buurt(initiatieven: pd.DataFrame, buurtcodes: pd.Series) -> pd.Ser
 
 def per_1000(aantal: pd.Series, inwoners: pd.Series, min_inwoners: int = MIN_INWONERS) -> pd.Series:
     """aantal / inwoners × 1,000; NaN where inwoners is missing or below ``min_inwoners``
-    (a rate over a handful of residents is noise, shown as "te weinig inwoners")."""
+    (a rate over a handful of residents is noise, shown as "te weinig inwoners"). A buurt
+    without inhabitants has no rate, whatever the minimum (never an infinite one)."""
     inwoners = pd.to_numeric(inwoners, errors="coerce")
-    enough = inwoners >= min_inwoners
+    enough = (inwoners >= min_inwoners) & (inwoners > 0)
     return (aantal / inwoners * 1000).where(enough)
 
 

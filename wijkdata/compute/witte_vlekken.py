@@ -193,7 +193,8 @@ def beoordeel(frame: pd.DataFrame, methode: Methode = Methode(), *,
     reden = pd.Series([None] * len(frame), index=index, dtype=object)
     reden[~bekend] = REDEN_AANBOD_ONBEKEND
     reden[waarde.isna()] = REDEN_GEEN_EENZAAMHEID
-    reden[n_inw < methode.min_inwoners] = REDEN_TE_WEINIG_INWONERS
+    # A buurt without inhabitants has no rate even when the minimum is 0 (per_1000).
+    reden[(n_inw < methode.min_inwoners) | (n_inw <= 0)] = REDEN_TE_WEINIG_INWONERS
     reden[n_inw.isna()] = REDEN_GEEN_INWONERS
     # per_1000 is missing exactly when inhabitants are unknown or too few; any other gap in
     # supply is unknown supply.
