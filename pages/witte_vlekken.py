@@ -12,10 +12,10 @@ data, keuzes = ui.page("Witte vlekken")
 
 eenzaamheid = eenzaamheid_voor(keuzes.indicator)
 label = INDICATOREN[eenzaamheid].label
-st.markdown(f"Een **witte vlek** is een buurt waar *{label.lower()}* hoog is en er weinig "
-            "initiatieven in de buurt of vlakbij zijn, vergeleken met de andere buurten van "
-            "dezelfde gemeente. U kiest zelf de grenzen; ze gelden op alle pagina's, in de "
-            "presentatie, de raadsinformatie (PDF) en de downloads.")
+st.markdown(f"Een **witte vlek** is een buurt waar het percentage *{label.lower()}* hoog "
+            "is en er weinig initiatieven in de buurt of vlakbij zijn, vergeleken met de "
+            "andere buurten van dezelfde gemeente. U kiest zelf de grenzen; ze gelden op "
+            "alle pagina's, in de presentatie, de raadsinformatie (PDF) en de downloads.")
 
 
 def _kopieer(widget: str, key: str) -> None:

@@ -116,3 +116,49 @@ def test_count_chart_writes_whole_numbers_and_names_a_missing_category():
     assert list(fig.data[0].text) == ["3", "1.745"]
     assert list(fig.data[0].y) == ["geen gegevens", "ontmoeting"]
     assert_clean(fig)
+
+
+def test_quadrant_of_a_large_gemeente_spreads_its_many_zeros_and_keeps_witte_vlekken_on_top():
+    # 220 buurten, 180 without an initiative within reach, loneliness rounded to whole
+    # percents as RIVM publishes it (so many ties).
+    rng = np.random.default_rng(13)
+    n, zeros = 220, 180
+    eenzaam = np.round(rng.uniform(38, 56, n))
+    aanbod = np.r_[np.zeros(zeros), rng.uniform(0.1, 6, n - zeros)]
+    hoog = eenzaam >= 52
+    kwadrant = np.where(hoog & (aanbod == 0), "witte vlek",
+                        np.where(hoog, "eenzaam, wel aanbod",
+                                 np.where(aanbod == 0, "minder eenzaam, weinig aanbod",
+                                          "minder eenzaam, wel aanbod")))
+    cijfers = pd.DataFrame({
+        "buurtcode": [f"BU0034{i:04d}" for i in range(n)], "buurtnaam": "B",
+        "gemeentecode": "GM0034", "eenzaam_pct": eenzaam,
+        "initiatieven_binnen_bereik_per_1000": aanbod, "bereik_m": 500,
+        "witte_vlek": pd.array(kwadrant == "witte vlek", dtype="boolean"),
+        "witte_vlek_zekerheid": np.where((kwadrant == "witte vlek") & (eenzaam >= 54),
+                                         "zeker", np.where(kwadrant == "witte vlek",
+                                                           "mogelijk", None)),
+        "kwadrant": kwadrant, "grens_eenzaam": 51.5, "grens_aanbod": 0.0,
+    })
+    fig = grafieken.quadrant_chart(cijfers, "eenzaam_pct", "Eenzaam")
+    at_zero = [(x, y) for t in fig.data for x, y in zip(t.x, t.y) if x < 0]
+    assert len(at_zero) == zeros
+    # As many columns as buurten share one value, so ties on y never share a spot.
+    ties = pd.Series(eenzaam[:zeros]).value_counts().max()
+    assert 5 < ties <= 15
+    columns = {x for x, _ in at_zero}
+    assert len(columns) in (ties, ties + 1)
+    assert len(set(at_zero)) == zeros
+    band = [s for s in fig.layout.shapes if s.yref == "paper"][0]
+    assert all(band.x0 <= x <= band.x1 for x in columns)
+    # Witte vlekken drawn last (zeker on top), the legend still in the rule's order.
+    names = [t.name for t in fig.data]
+    assert names[-2:] == ["witte vlek, mogelijk", "witte vlek, zeker"]
+    ranked = [t.name for t in sorted(fig.data, key=lambda t: t.legendrank)]
+    assert ranked == [g[0] for g in grafieken.QUADRANT_GROEPEN
+                      if g[0] in names]
+    # The band's count sits above the plot area, where no cut line runs.
+    (label,) = [a for a in fig.layout.annotations if "zonder initiatief" in a.text]
+    assert label.text == "180 buurten zonder initiatief binnen 500 m"
+    assert label.yref == "paper" and label.y >= 1 and label.yanchor == "bottom"
+    assert_clean(fig)

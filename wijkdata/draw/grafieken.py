@@ -153,16 +153,22 @@ def quadrant_chart(cijfers: pd.DataFrame, eenzaam: str, label: str, *, height: i
     rated = cijfers[WITTE_VLEK].notna() if WITTE_VLEK in cijfers else cijfers[KWADRANT].notna()
     known = cijfers[rated & cijfers[eenzaam].notna() & cijfers[x_col].notna()]
     x_max = float(known[x_col].max()) if len(known) else 1.0
-    # Half the width of the band at x = 0, in data units.
-    half = max(x_max, 1.0) * 0.035
-    x_plot = _spreid_nullen(known, x_col, eenzaam, half)
+    nul = int((known[x_col] == 0).sum())
+    # Half the width of the band at x = 0, in data units: wider when more buurten share it
+    # (in a gemeente of 200+ buurten most can sit there), so their markers stay apart.
+    kolommen = _band_kolommen(known.loc[known[x_col] == 0, eenzaam])
+    half = max(x_max, 1.0) * 0.007 * kolommen
+    x_plot = _spreid_nullen(known, x_col, eenzaam, half, kolommen)
     bereik = known[BEREIK_M].dropna().iloc[0] if BEREIK_M in known and \
         known[BEREIK_M].notna().any() else None
     key = eenzaam.removesuffix("_pct")
     onder, boven = ondergrens(key), bovengrens(key)
     fig = go.Figure()
     zekerheid = known[ZEKERHEID] if ZEKERHEID in known else pd.Series(None, index=known.index)
-    for name, kwadrant, zeker, colour, symbol in QUADRANT_GROEPEN:
+    # Drawn last-to-first so the witte vlekken lie on top (zeker over mogelijk); the
+    # legend keeps the list's order.
+    for rank, (name, kwadrant, zeker, colour, symbol) in reversed(
+            list(enumerate(QUADRANT_GROEPEN))):
         mask = known[KWADRANT] == kwadrant
         if zeker == "mogelijk":
             mask &= zekerheid != "zeker"
@@ -173,7 +179,7 @@ def quadrant_chart(cijfers: pd.DataFrame, eenzaam: str, label: str, *, height: i
             continue
         open_ = symbol.endswith("-open")
         trace = go.Scatter(
-            x=x_plot[mask], y=rows[eenzaam], mode="markers", name=name,
+            x=x_plot[mask], y=rows[eenzaam], mode="markers", name=name, legendrank=rank,
             marker={"size": marker_size + (2 if kwadrant == "witte vlek" else 0),
                     "color": colour, "symbol": symbol,
                     "line": {"width": 2.5 if open_ else 1, "color": colour if open_ else "#222"}},
@@ -190,15 +196,15 @@ def quadrant_chart(cijfers: pd.DataFrame, eenzaam: str, label: str, *, height: i
                              "arrayminus": (rows[eenzaam] - rows[onder]).to_numpy()}
         fig.add_trace(trace)
     several = GEMEENTECODE in known and known[GEMEENTECODE].nunique() > 1
-    nul = int((known[x_col] == 0).sum())
     if nul:
         fig.add_shape(type="rect", xref="x", yref="paper", layer="below", line={"width": 0},
                       x0=-2.2 * half, x1=-0.2 * half, y0=0, y1=1,
                       fillcolor="rgba(0,0,0,0.07)")
         binnen = f" binnen {fmt_getal(bereik)} m" if bereik is not None else " binnen bereik"
         woord = "buurt" if nul == 1 else "buurten"
+        # Above the plot area: inside it the supply cut's line would cross the text.
         fig.add_annotation(x=-2.2 * half, y=1.0, xref="x", yref="paper", xanchor="left",
-                           yanchor="top", showarrow=False, align="left",
+                           yanchor="bottom", showarrow=False, align="left",
                            font={"size": font_size - 1, "color": "#333"},
                            text=f"{fmt_getal(nul)} {woord} zonder initiatief{binnen}")
     if several:
@@ -242,11 +248,25 @@ def quadrant_chart(cijfers: pd.DataFrame, eenzaam: str, label: str, *, height: i
         titel = f"Initiatieven binnen {fmt_getal(bereik)} m per 1.000 inwoners"
     fig.update_xaxes(title=titel, zeroline=False)
     fig.update_yaxes(title=f"{label} (%)", ticksuffix="%")
-    return _layout(fig, height=height, font_size=font_size,
-                   legend={"orientation": "h", "y": -0.2, "title": {"text": ""}})
+    _layout(fig, height=height, font_size=font_size,
+            legend={"orientation": "h", "y": -0.2, "title": {"text": ""}})
+    if nul or several:
+        # Room above the plot for the band's count and the note on the cuts.
+        fig.update_layout(margin_t=20 + 2 * font_size)
+    return fig
 
 
-def _spreid_nullen(known: pd.DataFrame, x_col: str, y_col: str, half: float) -> pd.Series:
+def _band_kolommen(y: pd.Series) -> int:
+    """Columns in the band at 0 for buurten with loneliness ``y``: as many as buurten share
+    one value (RIVM publishes whole percents, so a large gemeente has ten or more on one),
+    so ties sit side by side; at least 5, at most 15, always odd, so a stride of 2 visits
+    every column."""
+    ties = int(y.value_counts().max()) if len(y) else 0
+    return min(15, max(5, ties + (ties % 2 == 0)))
+
+
+def _spreid_nullen(known: pd.DataFrame, x_col: str, y_col: str, half: float,
+                   kolommen: int = 5) -> pd.Series:
     """x to draw: buurten at exactly 0 are spread over a band just left of the axis'
     0 (from −2,2 × half to −0,2 × half), by their rank on y, so ties stay visible and never
     mix with buurten that have a little supply; the order is fixed (no randomness), the
@@ -255,8 +275,9 @@ def _spreid_nullen(known: pd.DataFrame, x_col: str, y_col: str, half: float) -> 
     nul = x == 0
     if nul.any():
         order = known.loc[nul, y_col].rank(method="first").astype(int) - 1
-        # Five columns across the band; neighbours on y go to different columns.
-        offsets = ((order * 2) % 5 - 2) / 2.5 * half * 0.9
+        # ``kolommen`` columns across the band; neighbours on y go to different columns.
+        midden = (kolommen - 1) / 2
+        offsets = ((order * 2) % kolommen - midden) / midden * half * 0.72
         x[nul] = (-1.2 * half + offsets).astype(float)
     return x
 
