@@ -131,6 +131,15 @@ def wait_for_app(page, timeout: float = 90_000, quiet: int = 500) -> None:
     page.wait_for_function(_QUIET, arg=quiet, timeout=timeout, polling=100)
 
 
+def wait_for_tile_test(page, timeout: float = 90_000) -> None:
+    """On a server with a base map configured: wait until this page's tile test has its
+    answer (ui.tegeltest; at most 5 s after the first run) and the run it starts is over,
+    so the map is drawn with or without the base map for good."""
+    page.wait_for_function("() => document.documentElement.dataset.kwTegeltest === 'klaar'",
+                           timeout=timeout, polling=100)
+    wait_for_app(page, timeout)
+
+
 def script_runs(page) -> int:
     """How many script runs the page has seen so far (counting starts at the first call)."""
     return page.evaluate(_RUNS)

@@ -25,6 +25,7 @@ from tests.browser import (
     start_server,
     wait_for_app,
     wait_for_charts,
+    wait_for_tile_test,
 )
 from tests.tegelserver import Tegelserver
 from wijkdata.draw import kaart
@@ -127,7 +128,7 @@ def open_page(chromium, size: str, geblokkeerd: list[str]):
 def open_kaart(page, server) -> None:
     page.goto(f"{server.url}/kaart")
     page.locator("h1", has_text="Kaart").first.wait_for(timeout=90_000)
-    wait_for_app(page)
+    wait_for_tile_test(page)         # every server here has a base map configured
     page.locator("[data-testid='stPlotlyChart'] .js-plotly-plot .main-svg").first.wait_for(
         state="attached", timeout=90_000)
 
@@ -359,7 +360,7 @@ def test_the_presentation_shows_the_base_map_until_the_presenter_switches_it_off
     try:
         page.goto(f"{lokaal_server.url}/presentatie?stap=0")
         page.locator("h1", has_text="Presentatie voorbereiden").first.wait_for(timeout=90_000)
-        wait_for_app(page)
+        wait_for_tile_test(page)
         keuze = page.locator("[data-testid='stCheckbox']").filter(
             has_text="Achtergrondkaart tonen").locator("input")
         assert keuze.is_checked()                     # the setting gives a base map
