@@ -455,6 +455,10 @@ def test_template_round_trip(make, filename, fmt):
     assert frame.loc[1, "x"] == pytest.approx(expected.loc[1, "x"])
     assert not math.isnan(frame.loc[1, "lat"])           # RD row converted
     assert frame.loc[2, "buurtcode"] == "BU99990102"
+    # The day last confirmed is read back; an empty one stays empty (the list's day counts).
+    assert frame["laatst_bevestigd"].iloc[:2].tolist() == \
+        expected["laatst_bevestigd"].iloc[:2].tolist()
+    assert pd.isna(frame.loc[2, "laatst_bevestigd"])
 
 
 def test_template_csv_is_for_dutch_excel():

@@ -68,7 +68,7 @@ CANONICAL = INITIATIEF_COLUMNS + RD_COLUMNS + OPTIONAL_COLUMNS + PERSOONSGEGEVEN
 TEMPLATE_COLUMNS = [
     "naam", "omschrijving", "activiteit", "wij_type", "doelgroepen", "frequentie",
     "startdatum", "einddatum", "organisator", "buurtcode", "lat", "lon", "x", "y",
-    "locatie_verborgen",
+    "locatie_verborgen", LAATST_BEVESTIGD,
 ]
 TEXT_COLUMNS = ["naam", "omschrijving", "frequentie", "organisator"]
 
@@ -797,6 +797,10 @@ TOELICHTING = {
     "y": ("*", "RD-coördinaat y in meter (RD New), samen met x.", "289.000 tot 629.000"),
     "locatie_verborgen": ("nee", "Ja als het initiatief bij iemand thuis is: de kaart toont "
                           "dan alleen de buurt, niet het adres.", "ja, nee"),
+    LAATST_BEVESTIGD: ("nee", "Wanneer u voor het laatst hoorde dat het nog loopt, als "
+                       "2025-06-01 of 1-6-2025. Leeg: de datum waarop u de lijst laadt. "
+                       "Na twee jaar zonder bevestiging heet een initiatief 'mogelijk "
+                       "gestopt'.", ""),
 }
 
 _TEMPLATE_ROWS = [
@@ -805,20 +809,22 @@ _TEMPLATE_ROWS = [
      "activiteit": "ontmoeting", "wij_type": "bonding", "doelgroepen": "ouderen",
      "frequentie": "elke dinsdagochtend", "startdatum": dt.date(2023, 9, 5),
      "einddatum": None, "organisator": "bewonersgroep", "buurtcode": None,
-     "lat": 52.1561, "lon": 5.3878, "x": np.nan, "y": np.nan, "locatie_verborgen": False},
+     "lat": 52.1561, "lon": 5.3878, "x": np.nan, "y": np.nan, "locatie_verborgen": False,
+     LAATST_BEVESTIGD: dt.date(2025, 10, 7)},
     {"naam": "Samen zingen op Koningsdag (voorbeeld)",
      "omschrijving": "De straat zingt samen, jong en oud. Fictief voorbeeld.",
      "activiteit": "muziek en cultuur", "wij_type": "bridging",
      "doelgroepen": "iedereen", "frequentie": "jaarlijks", "startdatum": dt.date(2024, 4, 27),
      "einddatum": dt.date(2024, 4, 27), "organisator": "bewoners", "buurtcode": None,
-     "lat": np.nan, "lon": np.nan, "x": 155500.0, "y": 463400.0, "locatie_verborgen": True},
+     "lat": np.nan, "lon": np.nan, "x": 155500.0, "y": 463400.0, "locatie_verborgen": True,
+     LAATST_BEVESTIGD: dt.date(2024, 4, 27)},
     {"naam": "Vlotten bouwen voor vogels (voorbeeld)",
      "omschrijving": "Jong en oud bouwen broedvlotten voor de vijver. Fictief voorbeeld.",
      "activiteit": "natuur en groen", "wij_type": "beide",
      "doelgroepen": "ouderen; jongeren", "frequentie": "maandelijks",
      "startdatum": dt.date(2022, 3, 1), "einddatum": None, "organisator": "natuurvereniging",
      "buurtcode": "BU99990102", "lat": np.nan, "lon": np.nan, "x": np.nan, "y": np.nan,
-     "locatie_verborgen": False},
+     "locatie_verborgen": False, LAATST_BEVESTIGD: None},
 ]
 
 
@@ -827,7 +833,7 @@ def template_frame() -> pd.DataFrame:
     one located by lat/lon, one by RD x/y (at a private home, so hidden), one by buurtcode
     only (``BU9999...``: gemeente 9999 does not exist)."""
     frame = pd.DataFrame(_TEMPLATE_ROWS, columns=TEMPLATE_COLUMNS)
-    for column in ("startdatum", "einddatum"):
+    for column in ("startdatum", "einddatum", LAATST_BEVESTIGD):
         frame[column] = pd.to_datetime(frame[column])
     for column in ("lat", "lon", "x", "y"):
         frame[column] = frame[column].astype(float)
@@ -884,7 +890,7 @@ def template_xlsx() -> bytes:
     for i, column in enumerate(TEMPLATE_COLUMNS, start=1):
         letter = sheet.cell(row=1, column=i).column_letter
         sheet.column_dimensions[letter].width = 40 if column in ("naam", "omschrijving") else 18
-        if column in ("startdatum", "einddatum"):
+        if column in ("startdatum", "einddatum", LAATST_BEVESTIGD):
             for cell in sheet[letter][1:]:
                 cell.number_format = "yyyy-mm-dd"
     sheet.freeze_panes = "A2"
