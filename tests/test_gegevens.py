@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.factory import make_frames
+from wijkdata.compute import formulas
 from wijkdata.compute.buurttabel import buurtcijfers, gebiedcijfers
 from wijkdata.draw import tabellen
 from wijkdata.formatting import fmt_pct
@@ -373,6 +374,8 @@ def test_the_demo_has_a_fixed_bron_and_date():
     ini = load_demo().initiatieven
     assert set(ini["bron"]) == {DEMO_NAAM} == {"Voorbeelddata (fictief)"}
     assert set(ini["laatst_bevestigd"]) == {pd.Timestamp(DEMO_BEVESTIGD)}
+    # Never old enough to read "mogelijk gestopt", whatever year the demo is shown in.
+    assert not formulas.mogelijk_gestopt(ini).any()
 
 
 def test_assemble_without_versions_leaves_bron_and_date_unknown_not_invented(gegevens):

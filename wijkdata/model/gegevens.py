@@ -50,9 +50,10 @@ DEMO_DIR = Path(__file__).resolve().parents[1] / "demo_data"
 DEMO_NAAM = "Voorbeelddata (fictief)"
 DEMO_FILES = {"buurten": "buurten.geojson", "indicatoren": "eenzaamheid_50120NED.csv",
               "initiatieven": "initiatieven.csv"}
-# The day the demo's initiatives count as confirmed: fixed, so the demo's pages, exports and
-# tests do not change from one day to the next (the day after its newest start date).
-DEMO_BEVESTIGD = date(2025, 6, 1)
+# The day the demo's initiatives count as confirmed: 1 January of this year. Steady within a
+# year, so the demo's pages and exports do not change from day to day, and never more than
+# a year old, so the demo never reads "mogelijk gestopt" (two years) as it ages.
+DEMO_BEVESTIGD = date(date.today().year, 1, 1)
 
 
 # Context columns that boundary files (CBS Wijk- en buurtkaart) carry, as indicator keys.
