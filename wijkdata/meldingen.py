@@ -612,23 +612,16 @@ class Meldingen:
         return dubbelen.mogelijke_dubbelen(melding, initiatieven, self.lijst(NIEUW), buren)
 
     def _grenzen(self, versies):
-        """The buurt boundaries of the active boundary datasets in RD, or None without any.
-        The newest dataset wins for a code, as in the dashboard's data
-        (:func:`wijkdata.model.gegevens.assemble`)."""
-        import geopandas as gpd
-
-        from wijkdata.model.schema import CODE, NIVEAU, RD
-        frames = []
-        for versie in sorted((v for v in versies if v.kind == "buurten"),
-                             key=lambda v: v.created_at, reverse=True):
-            frame = self.store.load(versie.id)
-            if NIVEAU in frame:
-                frame = frame[frame[NIVEAU] == "buurt"]
-            frames.append(frame.to_crs(RD) if frame.crs is not None else frame.set_crs(RD))
+        """The buurt boundaries of the active boundary datasets in RD, or None without any,
+        merged as for the dashboard (the newest version wins for a code)."""
+        from wijkdata.model import gegevens
+        from wijkdata.model.schema import NIVEAU
+        frames = [self.store.load(versie.id) for versie in gegevens.nieuwste_eerst(versies)
+                  if versie.kind == "buurten"]
         if not frames:
             return None
-        samen = pd.concat(frames, ignore_index=True).drop_duplicates(CODE, keep="first")
-        return gpd.GeoDataFrame(samen, crs=RD)
+        samen = gegevens.samengevoegde_gebieden(frames)
+        return samen[samen[NIVEAU] == "buurt"] if NIVEAU in samen else samen
 
 
 # --- the initiative of a report ----------------------------------------------------------------

@@ -286,11 +286,7 @@ def assemble(gebieden: list[gpd.GeoDataFrame], indicatoren: list[pd.DataFrame],
         raise ValueError("herkomst needs one entry per initiative frame")
     initiatieven = [vul_herkomst(f, bron, bevestigd)
                     for f, (bron, bevestigd) in zip(initiatieven, herkomst)]
-    if gebieden:
-        geo = pd.concat([g.to_crs(RD) for g in gebieden], ignore_index=True)
-        geo = gpd.GeoDataFrame(geo.drop_duplicates(CODE, keep="first"), crs=RD)
-    else:
-        geo = empty_gegevens().gebieden
+    geo = samengevoegde_gebieden(gebieden)
     context = [context_to_indicatoren(g, f"CBS Wijk- en buurtkaart{_jaar(g)}") for g in gebieden]
     frames = [f for f in list(indicatoren) + context if not f.empty]
     if frames:
@@ -337,6 +333,20 @@ def load_demo() -> Gegevens:
                     is_demo=True, key=("demo",), herkomst=[(DEMO_NAAM, DEMO_BEVESTIGD)])
 
 
+def samengevoegde_gebieden(gebieden: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+    """Boundary frames as one, in RD; where two give the same code, the one listed first
+    wins (the newest version, as :func:`load_active` lists them)."""
+    if not gebieden:
+        return empty_gegevens().gebieden
+    geo = pd.concat([g.to_crs(RD) for g in gebieden], ignore_index=True)
+    return gpd.GeoDataFrame(geo.drop_duplicates(CODE, keep="first"), crs=RD)
+
+
+def nieuwste_eerst(versies) -> list:
+    """Dataset versions newest first: the order in which they win (:func:`assemble`)."""
+    return sorted(versies, key=lambda v: v.created_at, reverse=True)
+
+
 def load_active(store) -> Gegevens:
     """The active versions of every dataset in ``store``; the demo while it is empty."""
     if not store.has_data():
@@ -344,7 +354,7 @@ def load_active(store) -> Gegevens:
     versies = store.active_versions()
     by_kind: dict[str, list] = {"buurten": [], "indicatoren": [], "initiatieven": []}
     dekkingen, herkomst = [], []
-    for versie in sorted(versies, key=lambda v: v.created_at, reverse=True):
+    for versie in nieuwste_eerst(versies):
         by_kind[versie.kind].append(store.load(versie.id))
         if versie.kind == "initiatieven":
             dekkingen.append(getattr(versie, "dekking", None))
