@@ -402,7 +402,11 @@ def test_the_data_page_fetches_and_publishes(server, store_dir):
     assert len(store.versions()) == 3
     assert len(load_active(store).buurten) == 238
     store.dispose()
-    # Over de data gives the credits the licences ask for, with the year fetched.
+    # Over de data gives the credits the licences ask for, with the year fetched, and the
+    # base map's once this browser has fetched one of its tiles (ui.tegeltest).
+    import ui
+    from wijkdata.draw import kaart
+    at.session_state[ui.TEGELTEST] = {kaart.PDOK_ACHTERGRONDKAART: True}
     at.switch_page("pages/over_de_data.py").run()
     assert not at.exception, at.exception
     shown = texts(at)
@@ -420,6 +424,20 @@ def test_over_de_data_without_base_map_gives_no_map_credit(store_dir, monkeypatc
     shown = texts(at)
     assert "Bron: CBS" in shown and "Kadaster / CBS" in shown and "verzonnen" in shown
     assert "Kaartgegevens" not in shown
+
+
+def test_over_de_data_gives_no_map_credit_while_the_base_map_cannot_be_fetched(
+        store_dir, monkeypatch):
+    # Set, but this browser's tile test failed (no internet): no base map is shown.
+    from tests import apptest
+    from tests.apptest import texts
+    from wijkdata.draw import kaart
+    monkeypatch.delenv("WIJKDATA_ACHTERGRONDKAART_URL", raising=False)
+    at = apptest.start("pages/over_de_data.py",
+                       tegels={kaart.PDOK_ACHTERGRONDKAART: False})
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert "Kadaster / CBS" in shown and "Kaartgegevens" not in shown
 
 
 def test_the_data_page_shows_a_failure_and_stores_nothing(server, store_dir, monkeypatch):
