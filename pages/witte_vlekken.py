@@ -89,12 +89,17 @@ else:
     # witte vlek reads in full below it (a table cell is cut off on a 1280 px screen).
     kort = tabel[["Rang", "Buurt", "Wijk", "Zekerheid", f"{label} (%)", "Ondergrens (%)",
                   "Binnen bereik", "Per 1.000 inwoners", "In de buurt"]]
-    ui.table(kort, column_config={
+    # Every witte vlek in view without scrolling inside the table (up to 20; a row is
+    # 35 px, the header 38 px).
+    ui.table(kort, height=min(len(kort), 20) * 35 + 38, column_config={
         "Rang": st.column_config.TextColumn("Nr.", width=50),
+        # Narrow enough that all nine columns fit a 1280 px screen without scrolling.
+        "Zekerheid": st.column_config.TextColumn(width=75),
+        "Binnen bereik": st.column_config.NumberColumn(width=95),
         "Per 1.000 inwoners": st.column_config.NumberColumn(
-            "Per 1.000 inw.", width=100, help="Initiatieven binnen bereik per 1.000 inwoners"),
+            "Per 1.000 inw.", width=92, help="Initiatieven binnen bereik per 1.000 inwoners"),
         "In de buurt": st.column_config.NumberColumn(
-            "In de buurt", width=90, help="Initiatieven in de buurt zelf")})
+            "In de buurt", width=82, help="Initiatieven in de buurt zelf")})
     with st.expander("Waarom elke buurt een witte vlek is", expanded=True):
         st.markdown("\n".join(
             f"- Nr. {r['Rang']}: **{escape_markdown(tekst(r['Buurt'], r['Buurtcode']))}** — "

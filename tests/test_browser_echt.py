@@ -97,6 +97,16 @@ def test_quadrant_on_almere_points_reads_with_ties_and_certainty(page, almere_pu
     assert "witte vlek, zeker" in svg or "witte vlek, mogelijk" in svg
     chart.screenshot(path=str(screenshot(page, f"kwadrant_almere_{size[0]}x{size[1]}")
                               .with_name(f"kwadrant_almere_{size[0]}x{size[1]}_figuur.png")))
+    # The ranked table shows every witte vlek without scrolling inside it (up to 20 rows):
+    # it is as tall as its rows, and no wider than the page.
+    n = int(re.search(r"(\d+) witte vlekken", shown_text(page)).group(1))
+    tabel = page.locator("[data-testid='stDataFrame']").last
+    tabel.scroll_into_view_if_needed()
+    box = tabel.bounding_box()
+    main = page.locator("[data-testid='stMainBlockContainer']").bounding_box()
+    assert box["height"] >= min(n, 20) * 35 + 38 - 2, (n, box)
+    assert box["x"] + box["width"] <= main["x"] + main["width"] + 1, (box, main)
+    tabel.screenshot(path=str(screenshot(page, f"witte_vlekken_tabel_{size[0]}x{size[1]}")))
     # The reasons read in full below the table (not cut off in a cell).
     text = shown_text(page)
     assert "Nr. 1:" in text and re.search(r"Witte vlek \((zeker|mogelijk)", text)
