@@ -124,7 +124,7 @@ def invoer() -> meldingen.Invoer:
         lat=lat, lon=lon, locatie_verborgen=verborgen)
 
 
-def versturen(buurtcodes: list[str] | None) -> None:
+def versturen(buurtcodes: list[str]) -> None:
     """The click on Versturen (a callback, before the page is drawn)."""
     ss.pop(FOUTEN, None)
     ss.pop(FOUT, None)
@@ -252,14 +252,11 @@ def wis_plek() -> None:
 
 # --- the page -----------------------------------------------------------------------------
 
-def waar(data) -> list[str] | None:
-    """The question Waar?; returns the buurtcodes a report may name (None: none loaded)."""
+def waar(data) -> list[str]:
+    """The question Waar?; returns the buurtcodes a report may name (the page shows the
+    form only when buurten are loaded)."""
     st.subheader("Waar?", anchor=False)
     gemeenten = dict(zip(data.gemeenten["code"], data.gemeenten["naam"]))
-    if not gemeenten:
-        st.caption("Er zijn nog geen buurten geladen. Vertel bij *Wat doen jullie?* waar "
-                   "het is.")
-        return None
     if len(gemeenten) > 1:
         if ss.get(key("gemeente")) not in gemeenten:
             gekozen = ss.get("gemeente")
@@ -366,5 +363,10 @@ with st.container(width=720):
         st.write(WAT_NU)
         st.button("Nog een initiatief melden", key="melden_opnieuw", on_click=opnieuw,
                   icon=":material/add:")
+    elif ui.gegevens().buurten.empty:
+        # A report names its buurt, and the buurten are not loaded yet (only possible while
+        # the municipality sets the dashboard up): say so before anyone types in vain.
+        st.info("Melden kan nog niet: de gemeente heeft de buurten nog niet in het "
+                "dashboard gezet. Probeer het later nog eens.", icon=":material/schedule:")
     else:
         formulier(ui.gegevens())

@@ -112,6 +112,21 @@ def test_form_asks_every_question_with_an_example(store):
     assert "st-key-melden_honingpot" in " ".join(h.proto.body for h in at.get("html"))
 
 
+def test_without_buurten_loaded_the_page_says_so_instead_of_a_form_that_cannot_be_sent(
+        store_dir):
+    # The store holds only an initiative list (the municipality is still setting up): a
+    # report must name its buurt, so nobody fills in a form in vain.
+    from tests.factory import make_frames
+    _, _, initiatieven = make_frames()
+    store = Store(apptest.url_of(store_dir))
+    store.publish("initiatieven", "lijst", initiatieven, source_filename="lijst.csv",
+                  checksum="0", created_by="test")
+    store.dispose()
+    at = start_melden()
+    assert "Melden kan nog niet" in texts(at)
+    assert not at.text_input and not at.button
+
+
 def test_a_sent_report_is_stored_as_new_and_the_form_thanks(store):
     at = start_melden()
     formulier(at, naam="Koffie bij Els", omschrijving="Elke dinsdag koffie.",
