@@ -152,19 +152,23 @@ _tegeltest = components.component(
 
 
 def tegeltest() -> None:
-    """Once per session: the browser fetches one tile of the base map and says whether it
-    came (app.py draws this hidden on every run until it has answered). Needed because
-    plotly stops answering clicks on a map when a tile fails before the map's first paint,
-    which is every tile in a council room without internet."""
+    """Once per session: the browser fetches one tile of the base map and says when it came
+    (app.py draws this hidden on every run until then). Needed because plotly stops
+    answering clicks on a map when a tile fails before the map's first paint, which is
+    every tile in a council room without internet. A failure is not sent: the maps simply
+    stay without the base map, and the check stays in the page, asking nothing more."""
     from wijkdata.draw.kaart import proeftegel
     url = achtergrond_instelling()
     antwoorden = st.session_state.setdefault(TEGELTEST, {})
-    if url is None or url in antwoorden:
+    if url is None or antwoorden.get(url):
         return
     antwoord = _tegeltest(key="tegeltest", data={"url": proeftegel(url), "timeout_ms": 5000},
                           default={"bereikbaar": None}, on_bereikbaar_change=lambda: None)
-    if antwoord.bereikbaar is not None:
-        antwoorden[url] = bool(antwoord.bereikbaar)
+    if antwoord.bereikbaar:
+        antwoorden[url] = True
+        # Once more from the top: the check leaves the page (browser tests wait for that)
+        # and every map of this run is drawn with the base map.
+        st.rerun()
 
 
 def achtergrondkaart() -> str | None:

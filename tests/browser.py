@@ -79,13 +79,15 @@ APP = "[data-testid='stApp']"
 # True once the app has been connected and not running for ``quiet`` ms without a break:
 # a rerun requested by the last action may start a moment after it, and on a busy machine
 # that moment is longer. Polled in the page, so no fixed sleep decides anything. The
-# base-map tile test (ui.tegeltest) marks the page while its fetch runs, and its answer
-# starts one more run: idle means that run is over too.
+# base-map tile test (ui.tegeltest) must not be fetching, and when it found the tiles,
+# the run it starts must have drawn the page without it (the app then reruns once).
 _QUIET = """(quiet) => {
   const app = document.querySelector("[data-testid='stApp']");
+  const tegeltest = document.documentElement.dataset.kwTegeltest;
   const idle = app && app.getAttribute('data-test-script-state') === 'notRunning'
       && app.getAttribute('data-test-connection-state') === 'CONNECTED'
-      && document.documentElement.dataset.kwTegeltest !== 'bezig';
+      && tegeltest !== 'bezig'
+      && !(tegeltest === 'bereikbaar' && document.querySelector('.st-key-tegeltest'));
   const now = performance.now();
   if (!idle) { window.__kwIdleSince = null; return false; }
   if (window.__kwIdleSince == null) window.__kwIdleSince = now;
@@ -135,7 +137,8 @@ def wait_for_tile_test(page, timeout: float = 90_000) -> None:
     """On a server with a base map configured: wait until this page's tile test has its
     answer (ui.tegeltest; at most 5 s after the first run) and the run it starts is over,
     so the map is drawn with or without the base map for good."""
-    page.wait_for_function("() => document.documentElement.dataset.kwTegeltest === 'klaar'",
+    page.wait_for_function("() => ['bereikbaar', 'onbereikbaar'].includes("
+                           "document.documentElement.dataset.kwTegeltest)",
                            timeout=timeout, polling=100)
     wait_for_app(page, timeout)
 
