@@ -139,8 +139,8 @@ def versturen(buurtcodes: list[str]) -> None:
     except WijkdataError as exc:
         ss[FOUTEN] = {p.column: (p.message, huidig(p.column)) for p in exc.problems
                       if p.column}
-        vragen = dict.fromkeys(VRAGEN.get(field, field) for field in ss[FOUTEN])
-        ss[FOUT] = NIET_GOED.format(vragen=", ".join(vragen)) if vragen else exc.message
+        if not ss[FOUTEN]:
+            ss[FOUT] = exc.message
         return
     except Exception:
         log.exception("Onverwachte fout bij het versturen van een melding")
@@ -348,9 +348,17 @@ def formulier(data) -> None:
                       autocomplete="off", max_chars=200)
     st.button("Versturen", type="primary", key="melden_versturen", width="stretch",
               icon=":material/send:", on_click=versturen, args=(buurtcodes,))
-    for field, (message, _) in ss.get(FOUTEN, {}).items():
+    # Only what is still as it was at Versturen: a question put right leaves the summary
+    # at once, as its own message does.
+    open_ = {field: message for field, (message, toen) in ss.get(FOUTEN, {}).items()
+             if huidig(field) == toen}
+    for field, message in open_.items():
         if field not in GETOOND:
             st.error(escape_markdown(message), icon=":material/error:")
+    vragen = dict.fromkeys(VRAGEN.get(field, field) for field in open_)
+    if vragen:
+        st.error(escape_markdown(NIET_GOED.format(vragen=", ".join(vragen))),
+                 icon=":material/error:")
     if ss.get(FOUT):
         st.error(escape_markdown(ss[FOUT]), icon=":material/error:")
 

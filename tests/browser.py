@@ -75,6 +75,19 @@ def start_server(env: dict[str, str], log: Path, timeout: float = 60) -> Server:
     raise RuntimeError(f"streamlit did not become healthy in {timeout} s")
 
 
+# How long an action (a click, a fill) may wait for its element: as long as the state waits
+# below, since a busy 2-core machine can take half a minute to draw the Data page.
+GEDULD_MS = 90_000
+
+
+def new_context(chromium, **options):
+    """A browser context (``chromium.new_context(**options)``) whose actions wait as long
+    as the state waits do, not Playwright's default 30 s."""
+    context = chromium.new_context(**options)
+    context.set_default_timeout(GEDULD_MS)
+    return context
+
+
 APP = "[data-testid='stApp']"
 # True once the app has been connected and not running for ``quiet`` ms without a break:
 # a rerun requested by the last action may start a moment after it, and on a busy machine

@@ -174,7 +174,8 @@ def demo_server(tmp_path_factory):
 def page(chromium):
     """A fresh page at 1280×800 that can reach only 127.0.0.1 (no internet, as in a
     council room): every other request is aborted."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 800}, locale="nl-NL")
+    context = browser_support.new_context(chromium, viewport={"width": 1280, "height": 800},
+                                           locale="nl-NL")
     context.route("**/*", lambda route: route.continue_()
                   if route.request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1",
                                                    "data:", "blob:"))

@@ -21,6 +21,7 @@ import pytest
 from tests.browser import (
     after_rerun,
     exceptions,
+    new_context,
     screenshot,
     start_server,
     wait_for_app,
@@ -110,7 +111,7 @@ def open_page(chromium, size: str, geblokkeerd: list[str]):
     """A page of ``size`` that reaches only 127.0.0.1; the other URLs asked for are kept
     in ``geblokkeerd``."""
     width, height = SIZES[size]
-    context = chromium.new_context(viewport={"width": width, "height": height},
+    context = new_context(chromium, viewport={"width": width, "height": height},
                                    locale="nl-NL")
 
     def route(request_route):

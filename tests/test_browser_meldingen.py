@@ -12,7 +12,13 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests import browser
-from tests.browser import after_rerun, exceptions, wait_for_app, wait_for_charts
+from tests.browser import (
+    after_rerun,
+    exceptions,
+    new_context,
+    wait_for_app,
+    wait_for_charts,
+)
 from tests.factory import publish
 from tests.tegelserver import Tegelserver
 
@@ -98,7 +104,7 @@ def kaart_texts(page, server) -> str:
 
 
 def test_a_report_from_a_phone_is_moderated_onto_the_kaart(server, chromium):
-    phone = chromium.new_context(viewport={"width": 390, "height": 844}, locale="nl-NL",
+    phone = new_context(chromium, viewport={"width": 390, "height": 844}, locale="nl-NL",
                                  is_mobile=True, has_touch=True)
     page = phone.new_page()
     open_page(page, server, "melden")
@@ -139,7 +145,7 @@ def test_a_report_from_a_phone_is_moderated_onto_the_kaart(server, chromium):
     assert nieuw[0]["lat"] is not None and nieuw[0]["activiteit"] == "natuur en groen"
     assert EMAIL not in json.dumps(nieuw)
 
-    desk = chromium.new_context(viewport={"width": 1280, "height": 800}, locale="nl-NL")
+    desk = new_context(chromium, viewport={"width": 1280, "height": 800}, locale="nl-NL")
     page = desk.new_page()
     assert NAAM not in kaart_texts(page, server)
 

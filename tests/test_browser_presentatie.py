@@ -10,6 +10,7 @@ from tests.browser import (
     after_rerun,
     choose_option,
     exceptions,
+    new_context,
     screenshot,
     wait_for_app,
     wait_for_charts,
@@ -56,7 +57,7 @@ MEASURE = """() => {
 
 @pytest.fixture
 def projector(chromium):
-    context = chromium.new_context(viewport={"width": 1920, "height": 1080}, locale="nl-NL")
+    context = new_context(chromium, viewport={"width": 1920, "height": 1080}, locale="nl-NL")
     context.route("**/*", lambda route: route.continue_()
                   if route.request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1",
                                                    "data:", "blob:"))

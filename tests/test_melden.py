@@ -204,6 +204,11 @@ def test_an_empty_form_names_the_questions_at_the_button(store):
     formulier(at, buurt=BUURT)
     assert fout_na(at, "melden_buurtcode") is None
     assert fout_na(at, "melden_naam") == "Vul de naam van het initiatief in."
+    # ... and from the summary at the button; with all put right, the summary is gone.
+    assert unescape(at.error[-1].value) == ("Uw melding is nog niet verstuurd. Kijk "
+                                            "hierboven bij: Naam van het initiatief")
+    formulier(at, naam="Koffie op de hoek").run()
+    assert not at.error
 
 
 def test_every_text_field_is_capped_at_its_maximum(store):
