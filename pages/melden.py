@@ -85,11 +85,16 @@ def fout_bij(field: str) -> None:
     """The message for ``field`` from the last Versturen, right under that field — until
     the field is changed: a buurt chosen after the message removes 'Kies de buurt'."""
     GETOOND.add(field)
-    message, toen = ss.get(FOUTEN, {}).get(field, (None, None))
-    if huidig(field) != toen:
-        return
+    message = open_fouten().get(field)
     if message:
         st.error(escape_markdown(message), icon=":material/error:")
+
+
+def open_fouten() -> dict[str, str]:
+    """Field -> message from the last Versturen, for the fields still as they were then:
+    a question put right loses its message at once, before the next Versturen."""
+    return {field: message for field, (message, toen) in ss.get(FOUTEN, {}).items()
+            if huidig(field) == toen}
 
 
 def max_lengte(field: str) -> int | None:
@@ -348,10 +353,7 @@ def formulier(data) -> None:
                       autocomplete="off", max_chars=200)
     st.button("Versturen", type="primary", key="melden_versturen", width="stretch",
               icon=":material/send:", on_click=versturen, args=(buurtcodes,))
-    # Only what is still as it was at Versturen: a question put right leaves the summary
-    # at once, as its own message does.
-    open_ = {field: message for field, (message, toen) in ss.get(FOUTEN, {}).items()
-             if huidig(field) == toen}
+    open_ = open_fouten()
     for field, message in open_.items():
         if field not in GETOOND:
             st.error(escape_markdown(message), icon=":material/error:")
@@ -371,10 +373,10 @@ with st.container(width=720):
         st.write(WAT_NU)
         st.button("Nog een initiatief melden", key="melden_opnieuw", on_click=opnieuw,
                   icon=":material/add:")
-    elif ui.gegevens().buurten.empty:
+    elif (data := ui.gegevens()).buurten.empty:
         # A report names its buurt, and the buurten are not loaded yet (only possible while
         # the municipality sets the dashboard up): say so before anyone types in vain.
         st.info("Melden kan nog niet: de gemeente heeft de buurten nog niet in het "
                 "dashboard gezet. Probeer het later nog eens.", icon=":material/schedule:")
     else:
-        formulier(ui.gegevens())
+        formulier(data)

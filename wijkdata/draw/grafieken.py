@@ -153,10 +153,11 @@ def quadrant_chart(cijfers: pd.DataFrame, eenzaam: str, label: str, *, height: i
     rated = cijfers[WITTE_VLEK].notna() if WITTE_VLEK in cijfers else cijfers[KWADRANT].notna()
     known = cijfers[rated & cijfers[eenzaam].notna() & cijfers[x_col].notna()]
     x_max = float(known[x_col].max()) if len(known) else 1.0
-    nul = int((known[x_col] == 0).sum())
+    op_nul = known[x_col] == 0
+    nul = int(op_nul.sum())
     # Half the width of the band at x = 0, in data units: wider when more buurten share it
     # (in a gemeente of 200+ buurten most can sit there), so their markers stay apart.
-    kolommen = _band_kolommen(known.loc[known[x_col] == 0, eenzaam])
+    kolommen = _band_kolommen(known.loc[op_nul, eenzaam])
     half = max(x_max, 1.0) * 0.007 * kolommen
     x_plot = _spreid_nullen(known, x_col, eenzaam, half, kolommen)
     bereik = known[BEREIK_M].dropna().iloc[0] if BEREIK_M in known and \
@@ -266,7 +267,7 @@ def _band_kolommen(y: pd.Series) -> int:
 
 
 def _spreid_nullen(known: pd.DataFrame, x_col: str, y_col: str, half: float,
-                   kolommen: int = 5) -> pd.Series:
+                   kolommen: int) -> pd.Series:
     """x to draw: buurten at exactly 0 are spread over a band just left of the axis'
     0 (from −2,2 × half to −0,2 × half), by their rank on y, so ties stay visible and never
     mix with buurten that have a little supply; the order is fixed (no randomness), the
